@@ -115,7 +115,7 @@ _UNSURE = [
 _HEDGE = [r"i think", r"i believe", r"probably", r"likely", r"i guess", r"(?:pretty|fairly) sure", r"i suppose"]
 _YES_WORDS = [
     r"yes", r"yeah", r"yep", r"yup", r"ya", r"yea", r"yess+", r"y", r"sure", r"certainly", r"definitely",
-    r"absolutely", r"correct", r"that's right", r"right", r"affirmative", r"indeed", r"ok", r"okay", r"agreed",
+    r"absolutely", r"correct", r"that.s right", r"that is right", r"^right[.!]?$", r"affirmative", r"indeed", r"ok", r"okay", r"agreed",
     r"i agree", r"true", r"of course", r"uh[- ]huh", r"(?:think|believe|guess|hope|suppose) so",
 ]
 _NO_WORDS = [
@@ -147,9 +147,9 @@ def _polarity(doc, target_drug: Optional[str] = None) -> Tuple[set, List[str]]:
             positive = True
         else:
             continue
-        if ent._.is_uncertain:
+        if nlp.uncertain(ent):
             signals.add("unsure")
-        elif ent._.is_negated:
+        elif nlp.negated(ent):
             signals.add("no" if positive else "yes")
         else:
             signals.add("yes" if positive else "no")
@@ -177,7 +177,7 @@ def parse_yes_no(text: str, cues: Optional[Dict[str, Sequence[str]]] = None, dru
         signals.add("no")
     if _has(_YES_WORDS, rest):
         signals.add("yes")
-    if drug and not signals and any(e.label_ == "DRUG" and not e._.is_negated for e in doc.ents):
+    if drug and not signals and any(e.label_ == "DRUG" and not nlp.negated(e) for e in doc.ents):
         signals.add("no")  # "only hydroxyurea": names other medicines, not the one asked about
     if not signals and re.search(r"(?<![\w'])" + _WEAK_YES + r"(?![\w'])", low):
         signals.add("yes")  # "she did", "I have"
@@ -343,7 +343,7 @@ def parse_last_dose(text: str, today: Optional[date] = None, **_: object) -> Ans
     except ValueError:
         return not_understood("a date in the past")
     doc = nlp.analyze(text)
-    drugs = [e.text for e in doc.ents if e.label_ == "DRUG" and not e._.is_negated]
+    drugs = [e.text for e in doc.ents if e.label_ == "DRUG" and not nlp.negated(e)]
     if ago:
         lo, hi, words = ago
         detail = " ".join(drugs[:1] + [_when_words(words)])
@@ -376,7 +376,7 @@ def parse_diagnosis(text: str, **_: object) -> Answer:
         if ent.label_ != "DISEASE":
             continue
         key = "mpn" if ent.ent_id_ in _MPN_IDS else ent.ent_id_
-        status = "uncertain" if ent._.is_uncertain else "negated" if ent._.is_negated else "yes"
+        status = "uncertain" if nlp.uncertain(ent) else "negated" if nlp.negated(ent) else "yes"
         if state.get(key) != "yes":  # an affirmed mention wins over a negated one
             state[key] = status
         if status == "yes" and key == "mpn":
@@ -498,8 +498,8 @@ def parse_malignancy(text: str, today: Optional[date] = None, **_: object) -> An
         return bad
     low = text.lower()
     doc = nlp.analyze(text)
-    cancers = [e for e in doc.ents if e.label_ == "CANCER" and not e._.is_negated]
-    if any(e._.is_uncertain for e in cancers) or (_has(_UNSURE, low) and not cancers):
+    cancers = [e for e in doc.ents if e.label_ == "CANCER" and not nlp.negated(e)]
+    if any(nlp.uncertain(e) for e in cancers) or (_has(_UNSURE, low) and not cancers):
         return Answer(True, "unsure", detail="not sure")
     if cancers:
         kinds = {e.ent_id_ for e in cancers}

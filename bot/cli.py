@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -45,6 +46,76 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sync_domain(args: argparse.Namespace) -> int:
+    from bot.config import ROOT
+    from bot.rasa_domain import sync_file
+
+    changed = sync_file(ROOT / "domain.yml", load_trial(args.trial))
+    print("domain.yml updated from the trial file" if changed else "domain.yml is up to date")
+    return 0
+
+
+def cmd_spacy_model(args: argparse.Namespace) -> int:
+    """Rasa's SpacyNLP loads a pipeline from a folder; a blank English one is
+    built here because no pretrained model can be downloaded."""
+    import spacy
+
+    path = Path(args.path)
+    if (path / "config.cfg").exists():
+        print(f"{path} already holds a spaCy pipeline")
+        return 0
+    spacy.blank("en").to_disk(path)
+    print(f"blank English spaCy pipeline written to {path}")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Data folder, encryption key and database schema: everything the bot
+    needs before it runs. Safe to run again."""
+    from bot import config, crypto
+    from bot.store import Store
+
+    config.data_dir().mkdir(parents=True, exist_ok=True)
+    if not os.environ.get("TRIALBOT_ENCRYPTION_KEY"):
+        if crypto.create_key_file(config.key_file()):
+            print(f"created a new encryption key in {config.key_file()} (keep it safe: without it the stored "
+                  "contact details cannot be read)")
+    store = Store()
+    store.migrate()
+    print(f"database ready: {store.engine.url.render_as_string(hide_password=True)}")
+    return 0
+
+
+def _store():
+    from bot.store import Store
+
+    store = Store()
+    store.migrate()
+    return store
+
+
+def cmd_handoffs(args: argparse.Namespace) -> int:
+    from bot import staff
+
+    store = _store()
+    if args.action == "list":
+        print(staff.list_text(store, args.status))
+    elif args.action == "show":
+        print(staff.show_text(store, args.reference))
+    elif args.action == "export":
+        print(f"exported to {staff.export(store, args.format, Path(args.output) if args.output else None)}")
+    else:
+        print(staff.set_status(store, args.reference, args.new_status, args.note or ""))
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from bot import staff
+
+    print(staff.purge(_store(), args.older_than))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument("--trial", default=DEFAULT_TRIAL, help="trial id (a file in bot/trials/)")
@@ -53,6 +124,30 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("file", help='JSON file: {"answers": {"<criterion id or profile slot>": "<text>"}}')
     ev.add_argument("--today", help="evaluate as of this date (YYYY-MM-DD); default: today")
     ev.set_defaults(func=cmd_evaluate)
+    sm = sub.add_parser("spacy-model", help="write the blank spaCy pipeline Rasa's SpacyNLP loads")
+    sm.add_argument("path", nargs="?", default="spacy_model")
+    sm.set_defaults(func=cmd_spacy_model)
+    sub.add_parser("init", help="create the data folder, encryption key and database schema").set_defaults(func=cmd_init)
+    ho = sub.add_parser("handoffs", help="staff: the people handed off to the study team")
+    hsub = ho.add_subparsers(dest="action", required=True)
+    hl = hsub.add_parser("list", help="list handoffs, newest first")
+    hl.add_argument("--status", help="only this status")
+    hs = hsub.add_parser("show", help="contact, per-criterion answers and the transcript")
+    hs.add_argument("reference")
+    he = hsub.add_parser("export", help="write every handoff to a CSV or JSON file")
+    he.add_argument("--format", choices=["csv", "json"], default="csv")
+    he.add_argument("--output", help="file to write (default: var/exports/handoffs-<time>.<format>)")
+    hst = hsub.add_parser("status", help="change a handoff's status (audited)")
+    hst.add_argument("reference")
+    hst.add_argument("new_status", metavar="NEW_STATUS",
+                     help="new, contacted, scheduled, enrolled, not_eligible or withdrawn")
+    hst.add_argument("--note", help="a note for the record")
+    ho.set_defaults(func=cmd_handoffs)
+    pu = sub.add_parser("purge", help="delete screenings and conversations past their retention")
+    pu.add_argument("--older-than", type=int, required=True, metavar="DAYS")
+    pu.set_defaults(func=cmd_purge)
+    sub.add_parser("sync-domain", help="rewrite the generated parts of domain.yml from the trial file"
+                   ).set_defaults(func=cmd_sync_domain)
     return parser
 
 
@@ -64,6 +159,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except ValueError as exc:  # a bad --today, a malformed trial file
+    except (ValueError, LookupError) as exc:  # a bad --today or status, a malformed trial file, no such handoff
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # e.g. the database cannot be reached: one line, never a traceback with data in it
+        print(f"error: {exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
+        return 1

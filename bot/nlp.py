@@ -77,3 +77,21 @@ def analyze(text: str, cues: Dict[str, Iterable[str]] | None = None):
         spans = [Span(doc, s, e, label=CUE_LABEL, kb_id=doc.vocab.strings[m]) for m, s, e in matcher(doc)]
         doc.ents = filter_spans(list(doc.ents) + spans)
     return nlp.get_pipe("medspacy_context")(doc)
+
+
+def _modified(ent, category: str) -> bool:
+    # A modifier inside the entity itself ("n't" in "can't breathe") is part
+    # of what was said, not a comment on it.
+    for mod in ent._.modifiers:
+        start, end = mod.modifier_span
+        if mod.category == category and (end <= ent.start or start >= ent.end):
+            return True
+    return False
+
+
+def negated(ent) -> bool:
+    return _modified(ent, "NEGATED_EXISTENCE")
+
+
+def uncertain(ent) -> bool:
+    return _modified(ent, "POSSIBLE_EXISTENCE")

@@ -126,3 +126,10 @@ def question_text(question: Question, respondent: Optional[Answer]) -> str:
         return question.ask["self"]
     text = question.ask["proxy"].format(patient=who)
     return text[0].upper() + text[1:]
+
+
+def form_slots(trial: Trial, texts: Mapping[str, str], today: Optional[date] = None) -> List[str]:
+    """A form's required slots: the questions answered so far, then those
+    still to ask (none after a `fail`), in the trial's order."""
+    answered = [q for q in trial.ask_order if texts.get(q) is not None]
+    return answered + remaining_questions(trial, texts, today)

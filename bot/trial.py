@@ -47,12 +47,21 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Term:
+    key: str
+    text: str
+    words: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Question:
     """A criterion (kind inclusion/exclusion) or a profile slot (kind profile)."""
     id: str
     kind: str
+    label: str
     ask: Optional[Mapping[str, str]]
     why: str
+    aliases: Tuple[str, ...] = ()
     listing: Optional[str] = None
     help: str = ""
     terms: Tuple[str, ...] = ()
@@ -89,7 +98,7 @@ class Trial:
     summary: str
     what_happens_next: Tuple[str, ...]
     ask_order: Tuple[str, ...]
-    glossary: Mapping[str, str]
+    glossary: Mapping[str, Term]
     profile: Tuple[Question, ...]
     criteria: Tuple[Question, ...]
 
@@ -189,7 +198,8 @@ def _question(raw: object, kind_default: Optional[str], glossary: Mapping[str, s
     if not isinstance(reasons, dict) or any(not isinstance(v, str) for v in reasons.values()):
         raise _fail(where, "reasons", "must map verdicts or answer categories to texts")
     q = Question(
-        id=qid, kind=kind, ask=ask, why=_text(raw, "why", where),
+        id=qid, kind=kind, label=_text(raw, "label", where), ask=ask, why=_text(raw, "why", where),
+        aliases=tuple(str(a).lower() for a in raw.get("aliases") or ()),
         listing=_text(raw, "listing", where) if kind != "profile" else None,
         help=_text(raw, "help", where, required=False), terms=terms, answer=raw.get("answer"),
         cues={k: tuple(v) for k, v in cues.items()} if cues else None, drug=raw.get("drug"),
@@ -213,8 +223,10 @@ def parse_trial(raw: object) -> Trial:
     if not isinstance(raw, dict):
         raise TrialFileError("trial: the file must be a mapping")
     glossary = raw.get("glossary") or {}
-    if not isinstance(glossary, dict):
-        raise _fail("trial", "glossary", "must map terms to explanations")
+    if not isinstance(glossary, dict) or any(
+            not isinstance(g, dict) or not isinstance(g.get("text"), str) or not g.get("words") for g in glossary.values()):
+        raise _fail("trial", "glossary", "must map each term to its text and the words that ask for it")
+    glossary = {k: Term(k, g["text"].strip(), tuple(str(w).lower() for w in g["words"])) for k, g in glossary.items()}
     for section in ("criteria", "profile"):
         if not isinstance(raw.get(section), list) or not raw[section]:
             raise _fail("trial", section, "must be a non-empty list")

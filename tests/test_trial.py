@@ -59,7 +59,7 @@ def test_every_asked_question_has_both_wordings_and_a_hint():
 
 @pytest.mark.parametrize("term", ["aml", "mpn", "ecog", "creatinine", "alt_ast", "ruxolitinib"])
 def test_glossary_explains_the_medical_terms(term):
-    assert len(load_trial().glossary[term]) > 30
+    assert len(load_trial().glossary[term].text) > 30
 
 
 def _raw():

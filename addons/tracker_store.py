@@ -1,0 +1,61 @@
+"""Rasa's SQL tracker store, on the bot's own database (TRIALBOT_DATABASE_URL,
+default the local SQLite file), with two changes:
+- every event is stored encrypted: conversations hold health answers, names,
+  phone numbers and emails;
+- a tracker whose `data_deleted` slot is set is deleted instead of saved, so
+  "delete my data" leaves no event behind.
+Loaded by the Rasa server through endpoints.yml."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Optional, Text
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from bot import config
+from bot.tracker_crypto import decode_event, encode_event
+
+logger = logging.getLogger(__name__)
+
+
+class TrialTrackerStore(SQLTrackerStore):
+    def __init__(self, domain: Optional[Domain] = None, event_broker: Optional[EventBroker] = None,
+                 **kwargs: Any) -> None:
+        kwargs.pop("host", None)
+        kwargs.pop("url", None)
+        # A full URL as `host` is used as it is (SQLTrackerStore.get_db_url).
+        super().__init__(domain=domain, host=config.database_url(), event_broker=event_broker, **kwargs)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        if tracker.get_slot("data_deleted"):
+            with self.session_scope() as session:
+                session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == tracker.sender_id).delete()
+                session.commit()
+            logger.debug("A conversation was deleted at the person's request.")
+            return
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            for event in self._additional_events(session, tracker):
+                data = event.as_dict()
+                session.add(self.SQLEvent(
+                    sender_id=tracker.sender_id,
+                    type_name=event.type_name,
+                    timestamp=data.get("timestamp"),
+                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                    action_name=data.get("name"),
+                    data=encode_event(data),
+                ))
+            session.commit()
+
+    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        with self.session_scope() as session:
+            rows = self._event_query(session, sender_id,
+                                     fetch_events_from_all_sessions=fetch_events_from_all_sessions).all()
+            events = [decode_event(row.data) for row in rows]
+        if self.domain and events:
+            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        return None

@@ -1,0 +1,58 @@
+"""Encryption at rest for contact details, typed answers and conversation
+events (Fernet: AES-128-CBC with HMAC). The key comes from
+TRIALBOT_ENCRYPTION_KEY or a key file that `python -m bot init` creates."""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from cryptography.fernet import Fernet, InvalidToken
+
+from bot import config
+
+
+class KeyMissing(RuntimeError):
+    pass
+
+
+def create_key_file(path: Path) -> bool:
+    """Writes a new key file readable by its owner only; False if one exists."""
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(Fernet.generate_key())
+    return True
+
+
+@lru_cache(maxsize=4)
+def _fernet(key: bytes) -> Fernet:
+    return Fernet(key)
+
+
+def cipher() -> Fernet:
+    key = os.environ.get("TRIALBOT_ENCRYPTION_KEY", "").encode()
+    if not key:
+        path = config.key_file()
+        if not path.exists():
+            raise KeyMissing(f"no encryption key: set TRIALBOT_ENCRYPTION_KEY or run 'python -m bot init' to create {path}")
+        key = path.read_bytes().strip()
+    return _fernet(key)
+
+
+def encrypt(text: Optional[str]) -> Optional[str]:
+    if text is None:
+        return None
+    return cipher().encrypt(text.encode("utf-8")).decode("ascii")
+
+
+def decrypt(token: Optional[str]) -> Optional[str]:
+    if token is None:
+        return None
+    try:
+        return cipher().decrypt(token.encode("ascii")).decode("utf-8")
+    except InvalidToken:
+        raise KeyMissing("stored data cannot be decrypted with this key (was the key changed?)") from None

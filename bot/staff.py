@@ -1,0 +1,129 @@
+"""Staff commands over the records: list, show, export and update handoffs,
+and purge what is past its retention. Every access to contact details and
+every change is written to the audit trail."""
+from __future__ import annotations
+
+import csv
+import getpass
+import io
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import List, Optional
+
+from bot.store import HANDOFF_STATUSES, Handoff, Store, dumps, handoff_as_json
+from bot.trial import load_trial
+
+
+def actor() -> str:
+    return os.environ.get("TRIALBOT_STAFF_USER") or f"cli:{getpass.getuser()}"
+
+
+def list_text(store: Store, status: Optional[str] = None) -> str:
+    if status and status not in HANDOFF_STATUSES:
+        raise ValueError(f"unknown status '{status}'; use one of: {', '.join(HANDOFF_STATUSES)}")
+    rows = store.handoffs(status)
+    if not rows:
+        return "no handoffs" + (f" with status {status}" if status else "")
+    lines = [f"{'REFERENCE':<11} {'CREATED (UTC)':<17} {'STATUS':<13} {'OUTCOME':<18} RESPONDENT"]
+    for h in rows:
+        who = h.screening.respondent or "-"
+        if h.screening.relation and who == "proxy":
+            who = f"proxy ({h.screening.relation})"
+        lines.append(f"{h.reference:<11} {h.created_at:%Y-%m-%d %H:%M} {h.status:<13} "
+                     f"{h.screening.outcome or '-':<18} {who}")
+    return "\n".join(lines)
+
+
+def _get(store: Store, reference: str) -> Handoff:
+    h = store.handoff(reference)
+    if h is None:
+        raise LookupError(f"no handoff with reference '{reference}'")
+    return h
+
+
+def show_text(store: Store, reference: str) -> str:
+    h = _get(store, reference)
+    store.audit(actor(), "handoff_viewed", h.reference)
+    trial = load_trial(h.screening.trial_id)
+    out = [
+        f"Handoff {h.reference}  status: {h.status}  outcome: {h.screening.outcome}",
+        f"Created {h.created_at:%Y-%m-%d %H:%M} UTC; consent given {h.consent_at:%Y-%m-%d %H:%M} UTC: {h.consent_text}",
+        "",
+        "Contact",
+        f"  Name: {h.name}",
+        f"  Phone: {h.phone or '-'}",
+        f"  Email: {h.email or '-'}",
+        f"  Preferred time: {h.preferred_time or '-'}",
+        f"  Preferred language: {h.preferred_language or '-'}",
+        f"  Answering: {h.screening.respondent or '-'}" + (f" ({h.screening.relation})" if h.screening.relation else ""),
+        "",
+        "Criteria",
+    ]
+    by_id = {a.criterion_id: a for a in h.screening.answers}
+    for qid in list(trial.ask_order) + [c for c in trial.criterion_ids if c not in trial.ask_order]:
+        a = by_id.get(qid)
+        if a is None:
+            continue
+        label = trial.question(qid).label
+        out.append(f"  {label} [{qid}]: {(a.verdict or 'profile').upper()}")
+        if a.question != "(not asked)":
+            out.append(f"    asked: {a.question}")
+            out.append(f"    typed: {a.raw_text}")
+        if a.reason:
+            out.append(f"    reason: {a.reason}")
+    if h.notes:
+        out += ["", "Notes", "  " + h.notes.replace("\n", "\n  ")]
+    out += ["", "Transcript (UTC)"]
+    for line in store.transcript(h.screening.sender_id):
+        who = "Person" if line.speaker == "person" else "Bot"
+        out.append(f"  {line.at:%Y-%m-%d %H:%M:%S} {who}: " + line.text.replace("\n", "\n      "))
+    return "\n".join(out)
+
+
+def export(store: Store, fmt: str, output: Optional[Path] = None) -> Path:
+    if fmt not in ("csv", "json"):
+        raise ValueError("format must be csv or json")
+    rows = [handoff_as_json(h) for h in store.handoffs()]
+    if output is None:
+        from bot import config
+        output = config.data_dir() / "exports" / f"handoffs-{datetime.utcnow():%Y%m%d-%H%M%S}.{fmt}"
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    text = dumps(rows) + "\n" if fmt == "json" else _csv(rows)
+    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # contact details: owner only
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+    store.audit(actor(), "handoffs_exported", detail=f"{len(rows)} handoffs as {fmt} to {output}")
+    return output
+
+
+def _csv(rows: List[dict]) -> str:
+    criteria = list(load_trial().criterion_ids)
+    fields = ["reference", "status", "created_at", "outcome", "respondent", "relation", "name", "phone", "email",
+              "preferred_time", "preferred_language", "consent_at", "notes"]
+    header = fields + [f"{c}.{part}" for c in criteria for part in ("verdict", "answer", "reason")]
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(header)
+    for r in rows:
+        by_id = {a["criterion"]: a for a in r["answers"]}
+        cells = [r.get(f) or "" for f in fields]
+        for c in criteria:
+            a = by_id.get(c, {})
+            cells += [a.get("verdict") or "", a.get("answer") or "", a.get("reason") or ""]
+        writer.writerow(cells)
+    return buf.getvalue()
+
+
+def set_status(store: Store, reference: str, status: str, note: str = "") -> str:
+    h = store.set_status(reference, status, note, actor())
+    return f"{h.reference}: status is now {h.status}"
+
+
+def purge(store: Store, days: int) -> str:
+    if days < 1:
+        raise ValueError("--older-than must be at least 1 day")
+    done = store.purge(days, actor())
+    return (f"purged {done['screenings']} screenings and {done['events']} conversation events older than {days} days "
+            "(handoffs still in progress were kept)")

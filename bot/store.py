@@ -1,0 +1,415 @@
+"""Records: screenings, answers, handoffs and the staff audit trail
+(SQLAlchemy 1.4), plus the few queries the product needs. Names, phone
+numbers, emails and typed answers are stored encrypted (`bot.crypto`).
+
+Rasa's tracker store keeps the conversation itself in the same database, in
+its `events` table; this module reads it for transcripts and deletes from it
+when a person's data is deleted or purged."""
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, declarative_base, relationship, sessionmaker
+
+from bot import config, crypto
+
+Base = declarative_base()
+
+HANDOFF_STATUSES = ("new", "contacted", "scheduled", "enrolled", "not_eligible", "withdrawn")
+OPEN_STATUSES = ("new", "contacted", "scheduled")
+_REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
+
+
+def utcnow() -> datetime:
+    return datetime.utcnow().replace(microsecond=0)
+
+
+class Screening(Base):
+    __tablename__ = "screenings"
+    id = sa.Column(sa.String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    sender_id = sa.Column(sa.String(255), nullable=False, index=True)
+    trial_id = sa.Column(sa.String(32), nullable=False)
+    respondent = sa.Column(sa.String(16))
+    relation = sa.Column(sa.String(64))
+    status = sa.Column(sa.String(16), nullable=False, default="in_progress")  # in_progress|finished|stopped|abandoned
+    outcome = sa.Column(sa.String(32))
+    started_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    finished_at = sa.Column(sa.DateTime)
+    updated_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    answers = relationship("AnswerRow", back_populates="screening", cascade="all, delete-orphan",
+                           order_by="AnswerRow.answered_at")
+    handoff = relationship("Handoff", back_populates="screening", cascade="all, delete-orphan", uselist=False)
+
+
+class AnswerRow(Base):
+    __tablename__ = "answers"
+    __table_args__ = (sa.UniqueConstraint("screening_id", "criterion_id", name="uq_answers_screening_criterion"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    screening_id = sa.Column(sa.String(36), sa.ForeignKey("screenings.id", ondelete="CASCADE"), nullable=False, index=True)
+    criterion_id = sa.Column(sa.String(64), nullable=False)
+    question = sa.Column(sa.Text, nullable=False)
+    raw_text_enc = sa.Column(sa.Text)
+    normalized = sa.Column(sa.String(255))
+    verdict = sa.Column(sa.String(16))
+    reason = sa.Column(sa.Text)
+    answered_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    screening = relationship("Screening", back_populates="answers")
+
+    @property
+    def raw_text(self) -> Optional[str]:
+        return crypto.decrypt(self.raw_text_enc)
+
+
+class Handoff(Base):
+    __tablename__ = "handoffs"
+    id = sa.Column(sa.Integer, primary_key=True)
+    screening_id = sa.Column(sa.String(36), sa.ForeignKey("screenings.id", ondelete="CASCADE"), nullable=False,
+                             unique=True)
+    reference = sa.Column(sa.String(16), nullable=False, unique=True)
+    consent_at = sa.Column(sa.DateTime, nullable=False)
+    consent_text = sa.Column(sa.Text, nullable=False)
+    name_enc = sa.Column(sa.Text)
+    phone_enc = sa.Column(sa.Text)
+    email_enc = sa.Column(sa.Text)
+    preferred_time_enc = sa.Column(sa.Text)
+    preferred_language = sa.Column(sa.String(64))
+    status = sa.Column(sa.String(16), nullable=False, default="new")
+    notes = sa.Column(sa.Text, nullable=False, default="")
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    updated_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    screening = relationship("Screening", back_populates="handoff")
+
+    @property
+    def name(self) -> Optional[str]:
+        return crypto.decrypt(self.name_enc)
+
+    @property
+    def phone(self) -> Optional[str]:
+        return crypto.decrypt(self.phone_enc)
+
+    @property
+    def email(self) -> Optional[str]:
+        return crypto.decrypt(self.email_enc)
+
+    @property
+    def preferred_time(self) -> Optional[str]:
+        return crypto.decrypt(self.preferred_time_enc)
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    id = sa.Column(sa.Integer, primary_key=True)
+    at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    actor = sa.Column(sa.String(128), nullable=False)
+    action = sa.Column(sa.String(64), nullable=False)
+    reference = sa.Column(sa.String(16))
+    detail = sa.Column(sa.Text, nullable=False, default="")
+
+
+# Rasa's own table (created by its SQL tracker store); read and deleted here,
+# never migrated here.
+RASA_EVENTS = sa.Table(
+    "events", sa.MetaData(),
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("sender_id", sa.String(255)),
+    sa.Column("type_name", sa.String(255)),
+    sa.Column("timestamp", sa.Float),
+    sa.Column("data", sa.Text),
+)
+
+
+@dataclass(frozen=True)
+class TranscriptLine:
+    at: datetime
+    speaker: str  # "person" or "bot"
+    text: str
+
+
+class Store:
+    def __init__(self, url: Optional[str] = None):
+        self.url = url or config.database_url()
+        if self.url.startswith("sqlite:///"):
+            Path(self.url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        self.engine = sa.create_engine(self.url, future=True, pool_pre_ping=True)
+        if self.engine.dialect.name == "sqlite":
+            # SQLite enforces foreign keys (and so cascades) only when asked.
+            sa.event.listen(self.engine, "connect", lambda conn, _: conn.execute("PRAGMA foreign_keys=ON"))
+        self._sessions = sessionmaker(bind=self.engine, future=True, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions() as s:
+            try:
+                yield s
+                s.commit()
+            except Exception:
+                s.rollback()
+                raise
+
+    def migrate(self) -> None:
+        """Brings the schema to the newest migration (Alembic)."""
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+        cfg.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    # ------------------------------------------------------------ screenings
+
+    def _current(self, s: Session, sender_id: str) -> Optional[Screening]:
+        return s.execute(
+            sa.select(Screening).where(Screening.sender_id == sender_id, Screening.status != "abandoned")
+            .order_by(Screening.started_at.desc(), Screening.id).limit(1)
+        ).scalar_one_or_none()
+
+    def start_screening(self, sender_id: str, trial_id: str) -> str:
+        with self.session() as s:
+            current = self._current(s, sender_id)
+            if current is not None:
+                return current.id
+            row = Screening(sender_id=sender_id, trial_id=trial_id)
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def abandon_screening(self, sender_id: str) -> None:
+        """'Start over': the old screening stays for its retention, marked abandoned."""
+        with self.session() as s:
+            current = self._current(s, sender_id)
+            if current is not None and current.handoff is None:
+                current.status = "abandoned"
+
+    def record_answer(self, sender_id: str, trial_id: str, criterion_id: str, question: str, raw_text: str,
+                      normalized: str, verdict: Optional[str], reason: Optional[str]) -> None:
+        self.start_screening(sender_id, trial_id)
+        with self.session() as s:
+            screening = self._current(s, sender_id)
+            row = next((a for a in screening.answers if a.criterion_id == criterion_id), None)
+            if row is None:
+                row = AnswerRow(screening=screening, criterion_id=criterion_id)
+                s.add(row)
+            row.question, row.raw_text_enc = question, crypto.encrypt(raw_text)
+            row.normalized, row.verdict, row.reason = normalized[:255], verdict, reason
+            row.answered_at = utcnow()
+            if criterion_id == "respondent":
+                screening.respondent = normalized.split(":")[0]
+
+    def forget_answer(self, sender_id: str, criterion_id: str) -> None:
+        with self.session() as s:
+            screening = self._current(s, sender_id)
+            if screening is not None:
+                for a in list(screening.answers):
+                    if a.criterion_id == criterion_id:
+                        s.delete(a)
+
+    def finish_screening(self, sender_id: str, trial_id: str, outcome: str, verdicts: Dict[str, tuple]) -> None:
+        """Stores the outcome and every criterion's final verdict and reason."""
+        self.start_screening(sender_id, trial_id)
+        with self.session() as s:
+            screening = self._current(s, sender_id)
+            screening.status, screening.outcome, screening.finished_at = "finished", outcome, utcnow()
+            by_id = {a.criterion_id: a for a in screening.answers}
+            for cid, (verdict, reason) in verdicts.items():
+                row = by_id.get(cid)
+                if row is None:  # deferred or not applicable: never asked, still on record
+                    row = AnswerRow(screening=screening, criterion_id=cid, question="(not asked)")
+                    s.add(row)
+                row.verdict, row.reason = verdict, reason
+
+    def stop_screening(self, sender_id: str) -> None:
+        with self.session() as s:
+            current = self._current(s, sender_id)
+            if current is not None and current.status == "in_progress":
+                current.status = "stopped"
+
+    # ------------------------------------------------------------ handoffs
+
+    def create_handoff(self, sender_id: str, trial_id: str, consent_text: str, name: str, phone: Optional[str],
+                       email: Optional[str], preferred_time: str, preferred_language: str) -> str:
+        self.start_screening(sender_id, trial_id)
+        with self.session() as s:
+            screening = self._current(s, sender_id)
+            if screening.handoff is not None:
+                return screening.handoff.reference
+            ref = self._new_reference(s)
+            s.add(Handoff(screening=screening, reference=ref, consent_at=utcnow(), consent_text=consent_text,
+                          name_enc=crypto.encrypt(name), phone_enc=crypto.encrypt(phone),
+                          email_enc=crypto.encrypt(email), preferred_time_enc=crypto.encrypt(preferred_time),
+                          preferred_language=preferred_language[:64]))
+            s.add(AuditEntry(actor="patient", action="handoff_created", reference=ref))
+            return ref
+
+    @staticmethod
+    def _new_reference(s: Session) -> str:
+        while True:
+            ref = "SNU-" + "".join(secrets.choice(_REF_ALPHABET) for _ in range(6))
+            if not s.execute(sa.select(Handoff.id).where(Handoff.reference == ref)).first():
+                return ref
+
+    def handoffs(self, status: Optional[str] = None) -> List[Handoff]:
+        with self.session() as s:
+            q = sa.select(Handoff).order_by(Handoff.created_at.desc(), Handoff.id.desc())
+            if status:
+                q = q.where(Handoff.status == status)
+            rows = s.execute(q).scalars().all()
+            for h in rows:
+                _ = h.screening.answers  # load before the session closes
+            return rows
+
+    def handoff(self, reference: str) -> Optional[Handoff]:
+        with self.session() as s:
+            h = s.execute(sa.select(Handoff).where(Handoff.reference == reference.strip().upper())).scalar_one_or_none()
+            if h is not None:
+                _ = h.screening.answers
+            return h
+
+    def set_status(self, reference: str, status: str, note: str, actor: str) -> Handoff:
+        if status not in HANDOFF_STATUSES:
+            raise ValueError(f"unknown status '{status}'; use one of: {', '.join(HANDOFF_STATUSES)}")
+        with self.session() as s:
+            h = s.execute(sa.select(Handoff).where(Handoff.reference == reference.strip().upper())).scalar_one_or_none()
+            if h is None:
+                raise LookupError(f"no handoff with reference '{reference}'")
+            old = h.status
+            h.status = status
+            if note:
+                stamp = utcnow().strftime("%Y-%m-%d %H:%M")
+                h.notes = (h.notes + "\n" if h.notes else "") + f"[{stamp} {actor}] {note}"
+            s.add(AuditEntry(actor=actor, action="status_changed", reference=h.reference,
+                             detail=f"{old} -> {status}" + (f"; note: {note}" if note else "")))
+            return h
+
+    def audit(self, actor: str, action: str, reference: Optional[str] = None, detail: str = "") -> None:
+        with self.session() as s:
+            s.add(AuditEntry(actor=actor, action=action, reference=reference, detail=detail))
+
+    def audit_trail(self, reference: Optional[str] = None) -> List[AuditEntry]:
+        with self.session() as s:
+            q = sa.select(AuditEntry).order_by(AuditEntry.id)
+            if reference:
+                q = q.where(AuditEntry.reference == reference)
+            return s.execute(q).scalars().all()
+
+    # ------------------------------------------------------------ conversations
+
+    def _has_events_table(self) -> bool:
+        return sa.inspect(self.engine).has_table("events")
+
+    def transcript(self, sender_id: str) -> List[TranscriptLine]:
+        if not self._has_events_table():
+            return []
+        from bot.tracker_crypto import decode_event
+
+        lines = []
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(RASA_EVENTS.c.type_name, RASA_EVENTS.c.timestamp, RASA_EVENTS.c.data)
+                                .where(RASA_EVENTS.c.sender_id == sender_id,
+                                       RASA_EVENTS.c.type_name.in_(("user", "bot")))
+                                .order_by(RASA_EVENTS.c.id)).all()
+        for type_name, ts, data in rows:
+            event = decode_event(data)
+            text = event.get("text") or ""
+            buttons = (event.get("data") or {}).get("buttons") or []
+            if buttons:
+                text += "  [" + " | ".join(b.get("title", "") for b in buttons) + "]"
+            lines.append(TranscriptLine(datetime.utcfromtimestamp(ts or 0).replace(microsecond=0),
+                                        "person" if type_name == "user" else "bot", text))
+        return lines
+
+    def delete_person(self, sender_id: str) -> None:
+        """'Delete my data': every screening, answer, handoff and tracker event
+        of this sender. The audit trail keeps only that a deletion happened."""
+        with self.session() as s:
+            rows = s.execute(sa.select(Screening).where(Screening.sender_id == sender_id)).scalars().all()
+            refs = [r.handoff.reference for r in rows if r.handoff is not None]
+            for r in rows:
+                s.delete(r)
+            for ref in refs:
+                s.add(AuditEntry(actor="patient", action="data_deleted", reference=ref))
+        self._delete_events([sender_id])
+
+    def _delete_events(self, sender_ids: List[str]) -> None:
+        if sender_ids and self._has_events_table():
+            with self.engine.begin() as conn:
+                conn.execute(RASA_EVENTS.delete().where(RASA_EVENTS.c.sender_id.in_(sender_ids)))
+
+    def purge(self, older_than_days: int, actor: str) -> Dict[str, int]:
+        """Deletes screenings and conversations older than the retention;
+        a screening whose handoff is still open is kept until it is closed."""
+        cutoff = utcnow() - timedelta(days=older_than_days)
+        with self.session() as s:
+            old = s.execute(sa.select(Screening).where(Screening.updated_at < cutoff)).scalars().all()
+            gone = [r for r in old if r.handoff is None or r.handoff.status not in OPEN_STATUSES]
+            gone_senders = {r.sender_id for r in gone}
+            kept_senders = set(s.execute(sa.select(Screening.sender_id).where(
+                Screening.id.notin_([r.id for r in gone]) if gone else sa.true())).scalars())
+            for r in gone:
+                s.delete(r)
+        removed_events = 0
+        if self._has_events_table():
+            with self.engine.begin() as conn:
+                # Conversations whose last event is older than the cutoff, unless a kept screening needs them.
+                last = conn.execute(sa.select(RASA_EVENTS.c.sender_id, sa.func.max(RASA_EVENTS.c.timestamp))
+                                    .group_by(RASA_EVENTS.c.sender_id)).all()
+                stale = [sid for sid, ts in last if (ts or 0) < cutoff.timestamp() and sid not in kept_senders]
+                stale = sorted(set(stale) | (gone_senders - kept_senders))
+                if stale:
+                    removed_events = conn.execute(
+                        RASA_EVENTS.delete().where(RASA_EVENTS.c.sender_id.in_(stale))).rowcount
+        self.audit(actor, "purge", detail=f"older than {older_than_days} days: {len(gone)} screenings, "
+                                           f"{removed_events} conversation events")
+        return {"screenings": len(gone), "events": removed_events}
+
+    # ------------------------------------------------------------ counts
+
+    def counts(self) -> Dict[str, int]:
+        with self.session() as s:
+            def n(q) -> int:
+                return s.execute(q).scalar_one()
+            return {
+                "screenings": n(sa.select(sa.func.count(Screening.id))),
+                "finished": n(sa.select(sa.func.count(Screening.id)).where(Screening.status == "finished")),
+                "handoffs": n(sa.select(sa.func.count(Handoff.id))),
+            }
+
+
+@lru_cache(maxsize=4)
+def store_for(url: str) -> Store:
+    return Store(url)
+
+
+def default_store() -> Store:
+    """The store the running bot uses: one engine per database URL."""
+    return store_for(config.database_url())
+
+
+def answers_as_json(h: Handoff) -> List[dict]:
+    return [{"criterion": a.criterion_id, "question": a.question, "answer": a.raw_text, "read_as": a.normalized,
+             "verdict": a.verdict, "reason": a.reason} for a in h.screening.answers]
+
+
+def handoff_as_json(h: Handoff) -> dict:
+    return {
+        "reference": h.reference, "status": h.status, "created_at": h.created_at.isoformat(),
+        "outcome": h.screening.outcome, "respondent": h.screening.respondent, "relation": h.screening.relation,
+        "name": h.name, "phone": h.phone, "email": h.email, "preferred_time": h.preferred_time,
+        "preferred_language": h.preferred_language, "consent_at": h.consent_at.isoformat(),
+        "notes": h.notes, "answers": answers_as_json(h),
+    }
+
+
+def dumps(obj: object) -> str:
+    return json.dumps(obj, indent=2, ensure_ascii=False, default=str)

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Sets everything up (scripts/setup.sh) and runs the bot: the action server
+# and the Rasa server (REST channel and token-protected HTTP API) on localhost.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+export TRIALBOT_RASA_PORT=${TRIALBOT_RASA_PORT:-5005} TRIALBOT_ACTIONS_PORT=${TRIALBOT_ACTIONS_PORT:-5055}
+data_dir=${TRIALBOT_DATA_DIR:-$PWD/var}
+mkdir -p "$data_dir/logs"
+
+if [ -z "${TRIALBOT_API_TOKEN:-}" ]; then
+  token_file="$data_dir/api_token"
+  if [ ! -s "$token_file" ]; then
+    (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > "$token_file")
+    echo "==> created an HTTP API token in $token_file"
+  fi
+  TRIALBOT_API_TOKEN=$(cat "$token_file")
+  echo "==> the HTTP API token is in $token_file (or set TRIALBOT_API_TOKEN)"
+fi
+export TRIALBOT_API_TOKEN
+
+.venv/bin/rasa run actions --port "$TRIALBOT_ACTIONS_PORT" >"$data_dir/logs/actions.log" 2>&1 &
+actions_pid=$!
+trap 'kill $actions_pid 2>/dev/null || true' EXIT INT TERM
+
+echo "==> action server on 127.0.0.1:$TRIALBOT_ACTIONS_PORT (log: $data_dir/logs/actions.log)"
+echo "==> Rasa server on http://127.0.0.1:$TRIALBOT_RASA_PORT; talk to it with:"
+echo "    curl -s localhost:$TRIALBOT_RASA_PORT/webhooks/rest/webhook -d '{\"sender\": \"<random id>\", \"message\": \"hi\"}'"
+.venv/bin/rasa run --interface 127.0.0.1 --port "$TRIALBOT_RASA_PORT" --model models/trialbot.tar.gz \
+  --endpoints endpoints.yml --credentials credentials.yml \
+  --enable-api --auth-token "$TRIALBOT_API_TOKEN" --cors "http://localhost:${TRIALBOT_WEB_PORT:-8000}"

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The whole test suite (what `make test` and CI run): pytest, including the
+# tests that start the real Rasa and action servers and the PostgreSQL
+# tests, then `rasa data validate` and the end-to-end conversation stories.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+export TRIALBOT_ACTIONS_PORT=${TRIALBOT_ACTIONS_PORT:-5055}
+
+if [ -z "${TRIALBOT_TEST_POSTGRES_URL:-}" ] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then
+  export TRIALBOT_TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:5432/test"
+fi
+
+.venv/bin/python -m pytest -q -p no:cacheprovider
+.venv/bin/rasa data validate --fail-on-warnings --quiet
+.venv/bin/rasa test core --model models/trialbot.tar.gz --stories tests/test_stories.yml \
+  --fail-on-prediction-errors --out results/stories --quiet
+echo "conversation stories: all passed (results/stories)"
