@@ -459,12 +459,18 @@ _ECOG = [
         r"light (?:work|housework|activity|activities|duties|exercise|chores)", r"office work", r"desk (?:job|work)",
         r"can(?:no|')t do (?:heavy|strenuous|hard)", r"no (?:heavy|strenuous|hard) (?:work|activity|exercise)",
         r"tired but", r"gets? tired", r"still (?:work|working|works)", r"slower than (?:before|usual)",
-        r"some (?:limits|limitations)", r"restricted in strenuous", r"housework",
+        r"some (?:limits|limitations)", r"restricted in strenuous", r"housework", r"a (?:bit|little) slower",
+        r"(?:can't|cannot|can no longer) (?:run|exercise|do sports|lift|do heavy)", r"walks? (?:slowly|a little)",
+        r"(?:easy|light) (?:chores|tasks|jobs)", r"part[- ]time",
     ]),
     (0, "fully active", [
         r"fully active", r"no (?:restrictions|limits|limitations)", r"normal (?:life|activities|day)",
         r"(?:same|just) as before", r"like before", r"work(?:s|ing)? full[- ]?time", r"everything as (?:before|usual)",
         r"go(?:es)? to the gym", r"(?:run|runs|jog|jogs|hike|hikes) (?:every|most|several)", r"completely normal",
+        r"(?:do|does|can do) everything (?:i|she|he|they) (?:used to|did before|always did)",
+        r"(?:do|does|can do) (?:everything|anything|all (?:my|her|his|their) usual)", r"nothing has changed",
+        r"(?:no|without any) (?:problems|trouble|difficulty)", r"as (?:normal|usual)", r"normal(?:ly)? active",
+        r"(?:totally|perfectly|completely) (?:fine|normal|independent)",
     ]),
 ]
 
@@ -486,7 +492,7 @@ def parse_ecog(text: str, **_: object) -> Answer:
             return Answer(True, "value", number=float(level), detail=label)
     if _has(_UNSURE, low):
         return Answer(True, "unsure", detail="not sure")
-    return not_understood("a description of a usual day (for example 'I can look after myself but cannot work')")
+    return not_understood("a description of a usual day")
 
 
 # ---------------------------------------------------------------- other cancers

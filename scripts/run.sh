@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Sets everything up (scripts/setup.sh) and runs the bot: the action server
 # and the Rasa server (REST channel and token-protected HTTP API) on localhost.
+# --no-setup skips the set-up (the tests use it to restart servers quickly).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+[ "${1:-}" = "--no-setup" ] || bash scripts/setup.sh
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 export TRIALBOT_RASA_PORT=${TRIALBOT_RASA_PORT:-5005} TRIALBOT_ACTIONS_PORT=${TRIALBOT_ACTIONS_PORT:-5055}
 data_dir=${TRIALBOT_DATA_DIR:-$PWD/var}
@@ -20,13 +21,17 @@ if [ -z "${TRIALBOT_API_TOKEN:-}" ]; then
 fi
 export TRIALBOT_API_TOKEN
 
-.venv/bin/rasa run actions --port "$TRIALBOT_ACTIONS_PORT" >"$data_dir/logs/actions.log" 2>&1 &
+# The action server has no authentication: it listens on localhost only.
+SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions --port "$TRIALBOT_ACTIONS_PORT" >"$data_dir/logs/actions.log" 2>&1 &
 actions_pid=$!
 trap 'kill $actions_pid 2>/dev/null || true' EXIT INT TERM
+
+endpoints="$data_dir/endpoints.yml"
+sed "s#127.0.0.1:5055/#127.0.0.1:$TRIALBOT_ACTIONS_PORT/#" endpoints.yml > "$endpoints"
 
 echo "==> action server on 127.0.0.1:$TRIALBOT_ACTIONS_PORT (log: $data_dir/logs/actions.log)"
 echo "==> Rasa server on http://127.0.0.1:$TRIALBOT_RASA_PORT; talk to it with:"
 echo "    curl -s localhost:$TRIALBOT_RASA_PORT/webhooks/rest/webhook -d '{\"sender\": \"<random id>\", \"message\": \"hi\"}'"
 .venv/bin/rasa run --interface 127.0.0.1 --port "$TRIALBOT_RASA_PORT" --model models/trialbot.tar.gz \
-  --endpoints endpoints.yml --credentials credentials.yml \
+  --endpoints "$endpoints" --credentials credentials.yml \
   --enable-api --auth-token "$TRIALBOT_API_TOKEN" --cors "http://localhost:${TRIALBOT_WEB_PORT:-8000}"

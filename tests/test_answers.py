@@ -235,6 +235,8 @@ def test_liver_enzymes_not_understood(text):
     ("only light work or housework", 1), ("I still work but get tired", 1), ("she can't work but looks after herself", 2),
     ("up and about more than half the day", 2), ("in bed or a chair more than half the day", 3),
     ("he is in bed most of the day", 3), ("bedridden", 4), ("in bed all day, cannot look after myself", 4), ("2", 2),
+    ("I can do everything I used to do", 0), ("she does all her usual things", 0), ("no problems at all", 0),
+    ("I'm a bit slower but I manage the easy chores", 1), ("he works part-time", 1),
 ])
 def test_ecog(text, level):
     answer = read("ecog", text)

@@ -1,0 +1,78 @@
+"""The real servers, started by the project's own run script, for tests
+that talk to the bot as the website does (REST) and read the database."""
+import os
+import signal
+import subprocess
+import time
+import uuid
+from pathlib import Path
+from typing import List, Optional
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Bot:
+    def __init__(self, env: dict, log_path: Path, rasa_port: int, actions_port: int):
+        self.env, self.log_path = env, log_path
+        self.rasa_port, self.actions_port = rasa_port, actions_port
+        self.proc: Optional[subprocess.Popen] = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def start(self, timeout: float = 240) -> None:
+        log = open(self.log_path, "a")
+        self.proc = subprocess.Popen(["bash", "scripts/run.sh", "--no-setup"], cwd=ROOT, env=self.env, stdout=log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"run.sh exited with {self.proc.returncode}; see {self.log_path}")
+            try:
+                if (requests.get(f"{self.url}/status", params={"token": self.env["TRIALBOT_API_TOKEN"]},
+                                 timeout=2).ok
+                        and requests.get(f"http://127.0.0.1:{self.actions_port}/health", timeout=2).ok):
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(1)
+        self.stop()
+        raise RuntimeError(f"servers not up after {timeout}s; see {self.log_path}")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        # the action server is a child of run.sh; make sure its port is free again
+        for _ in range(30):
+            try:
+                requests.get(f"http://127.0.0.1:{self.actions_port}/health", timeout=1)
+                time.sleep(1)
+            except requests.RequestException:
+                break
+
+    def say(self, sender: str, text: str) -> List[dict]:
+        r = requests.post(f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
+        r.raise_for_status()
+        return r.json()
+
+    def tracker(self, sender: str) -> dict:
+        r = requests.get(f"{self.url}/conversations/{sender}/tracker",
+                         params={"token": self.env["TRIALBOT_API_TOKEN"]}, timeout=30)
+        r.raise_for_status()
+        return r.json()
+
+
+def new_sender() -> str:
+    return uuid.uuid4().hex  # random and unguessable, as the web page issues them
+
+
+def joined(messages: List[dict]) -> str:
+    return "\n".join(m.get("text", "") for m in messages)

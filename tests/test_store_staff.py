@@ -1,0 +1,155 @@
+"""Records and staff tools against a real database (SQLite, and PostgreSQL
+where configured): migrations, encryption at rest, status changes with an
+audit trail, exports, purge by retention, transcripts."""
+import csv
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from bot import staff
+from bot.store import Screening, utcnow
+from bot.tracker_crypto import encode_event
+
+ROOT = Path(__file__).resolve().parents[1]
+SENDER = "a3f1c9e0d2b84c55"
+
+
+def make_handoff(store, sender=SENDER, name="Kim Minji"):
+    store.record_answer(sender, "NCT03558607", "respondent", "Who?", "my mother", "proxy: your mother", None, None)
+    store.record_answer(sender, "NCT03558607", "age", "How old is your mother?", "she is 67", "value: 67", "pass",
+                        "Age 67: the study is for people 18 or older.")
+    store.finish_screening(sender, "NCT03558607", "likely_eligible", {"age": ("pass", "Age 67: ..."),
+                                                                       "life_expectancy": ("deferred", "Judged ...")})
+    return store.create_handoff(sender, "NCT03558607", "consent v1", name, "+821012345678", "kim@example.com",
+                                "mornings", "Korean")
+
+
+def add_events(store, sender, texts, when=None):
+    ts = (when or datetime.utcnow()).timestamp()
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), "
+                             "type_name VARCHAR(255), timestamp FLOAT, intent_name VARCHAR(255), "
+                             "action_name VARCHAR(255), data TEXT)"))
+        for i, (kind, text) in enumerate(texts):
+            conn.execute(sa.text("INSERT INTO events (id, sender_id, type_name, timestamp, data) VALUES "
+                                 "(:id, :s, :t, :ts, :d)"),
+                         {"id": int(time.time() * 1000) % 10**9 + i, "s": sender, "t": kind, "ts": ts + i,
+                          "d": encode_event({"event": kind, "text": text, "timestamp": ts + i})})
+
+
+def test_migrations_run_twice_and_create_the_tables(bot_env):
+    bot_env.migrate()
+    tables = set(sa.inspect(bot_env.engine).get_table_names())
+    assert {"screenings", "answers", "handoffs", "audit_log", "alembic_version"} <= tables
+
+
+def test_contact_details_are_encrypted_at_rest(bot_env):
+    ref = make_handoff(bot_env)
+    with bot_env.engine.connect() as conn:
+        row = conn.execute(sa.text("SELECT name_enc, phone_enc, email_enc FROM handoffs")).one()
+    assert "Kim" not in row[0] and "1012345678" not in row[1] and "example" not in row[2]
+    assert bot_env.handoff(ref).name == "Kim Minji"
+
+
+def test_status_change_is_audited_with_the_note(bot_env):
+    ref = make_handoff(bot_env)
+    staff.set_status(bot_env, ref, "contacted", "left a voicemail")
+    h = bot_env.handoff(ref)
+    assert h.status == "contacted" and "left a voicemail" in h.notes
+    trail = bot_env.audit_trail(ref)
+    assert [a.action for a in trail] == ["handoff_created", "status_changed"]
+    assert trail[-1].detail == "new -> contacted; note: left a voicemail"
+    with pytest.raises(ValueError):
+        staff.set_status(bot_env, ref, "maybe")
+    with pytest.raises(LookupError):
+        staff.set_status(bot_env, "SNU-NOPE00", "contacted")
+
+
+def test_show_has_contact_criteria_and_transcript(bot_env):
+    ref = make_handoff(bot_env)
+    add_events(bot_env, SENDER, [("bot", "How old is your mother?"), ("user", "she is 67")])
+    text = staff.show_text(bot_env, ref)
+    assert "Kim Minji" in text and "+821012345678" in text and "kim@example.com" in text
+    assert "Age [age]: PASS" in text and "typed: she is 67" in text
+    assert "Person: she is 67" in text and "Bot: How old is your mother?" in text
+    assert bot_env.audit_trail(ref)[-1].action == "handoff_viewed"
+
+
+def test_list_filters_by_status(bot_env):
+    ref = make_handoff(bot_env)
+    make_handoff(bot_env, sender="other-sender", name="Park")
+    staff.set_status(bot_env, ref, "scheduled")
+    listing = staff.list_text(bot_env, "scheduled")
+    assert ref in listing and len(listing.splitlines()) == 2
+    assert "proxy (mother)" not in staff.list_text(bot_env, "enrolled")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_export_to_a_file(bot_env, tmp_path, fmt):
+    ref = make_handoff(bot_env)
+    path = staff.export(bot_env, fmt, tmp_path / f"out.{fmt}")
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    if fmt == "json":
+        rows = json.loads(path.read_text())
+        assert rows[0]["reference"] == ref and rows[0]["name"] == "Kim Minji"
+        assert {"criterion": "age", "question": "How old is your mother?", "answer": "she is 67", "read_as": "value: 67",
+                "verdict": "pass", "reason": "Age 67: ..."} in rows[0]["answers"]
+    else:
+        rows = list(csv.DictReader(path.open()))
+        assert rows[0]["reference"] == ref and rows[0]["age.verdict"] == "pass" and rows[0]["age.answer"] == "she is 67"
+    assert bot_env.audit_trail()[-1].action == "handoffs_exported"
+
+
+def test_purge_keeps_open_handoffs_and_removes_old_screenings(bot_env):
+    open_ref = make_handoff(bot_env, sender="open-one")
+    closed_ref = make_handoff(bot_env, sender="closed-one")
+    staff.set_status(bot_env, closed_ref, "not_eligible")
+    bot_env.record_answer("abandoned-one", "NCT03558607", "age", "How old?", "50", "value: 50", "pass", "ok")
+    add_events(bot_env, "abandoned-one", [("user", "50")], when=datetime.utcnow() - timedelta(days=200))
+    add_events(bot_env, "recent-one", [("user", "hello")])
+    with bot_env.session() as s:
+        for row in s.execute(sa.select(Screening)).scalars():
+            row.updated_at = utcnow() - timedelta(days=200)
+    staff.purge(bot_env, 90)
+    senders = {h.screening.sender_id for h in bot_env.handoffs()}
+    assert senders == {"open-one"} and bot_env.handoff(open_ref) is not None and bot_env.handoff(closed_ref) is None
+    with bot_env.engine.connect() as conn:
+        left = set(conn.execute(sa.text("SELECT DISTINCT sender_id FROM events")).scalars())
+    assert left == {"recent-one"}
+    assert bot_env.audit_trail()[-1].action == "purge"
+
+
+def run_cli(*args, env):
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, capture_output=True, text=True,
+                          env=env, timeout=120)
+
+
+def test_staff_commands_from_the_shell(bot_env, tmp_path):
+    ref = make_handoff(bot_env)
+    env = dict(os.environ, TRIALBOT_STAFF_USER="coordinator.kim")
+    assert ref in run_cli("handoffs", "list", env=env).stdout
+    assert "Kim Minji" in run_cli("handoffs", "show", ref, env=env).stdout
+    done = run_cli("handoffs", "status", ref, "contacted", "--note", "called", env=env)
+    assert done.returncode == 0 and "contacted" in done.stdout
+    assert bot_env.audit_trail(ref)[-1].actor == "coordinator.kim"
+    out = tmp_path / "x.csv"
+    assert run_cli("handoffs", "export", "--format", "csv", "--output", str(out), env=env).returncode == 0
+    assert ref in out.read_text()
+    bad = run_cli("handoffs", "status", ref, "bogus", env=env)
+    assert bad.returncode == 2 and "unknown status" in bad.stderr and "Traceback" not in bad.stderr
+    assert "purged" in run_cli("purge", "--older-than", "30", env=env).stdout
+
+
+def test_domain_is_in_step_with_the_trial_file():
+    from bot.rasa_domain import sync
+    from bot.trial import load_trial
+
+    text = (ROOT / "domain.yml").read_text(encoding="utf-8")
+    assert sync(text, load_trial()) == text, "run `python -m bot sync-domain`"
