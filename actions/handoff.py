@@ -92,11 +92,11 @@ class ValidateHandoffForm(FormValidationAction):
 
     def validate_contact_language(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> Dict[Text, Any]:
-        text = " ".join(str(value or "").split())
-        if not text or len(text) > 60 or "<" in text:
+        language = contact.clean_language(str(value or ""))
+        if language is None:
             dispatcher.utter_message(text="Please name a language, for example Korean or English.")
             return {"contact_language": None}
-        return {"contact_language": text}
+        return {"contact_language": language}
 
 
 class ActionSubmitHandoff(Action):

@@ -116,6 +116,30 @@ def cmd_purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_staff_user(args: argparse.Namespace) -> int:
+    from bot.auth import hash_password
+
+    store = _store()
+    if args.action == "list":
+        print("\n".join(store.staff_users()) or "no staff accounts")
+        return 0
+    if args.action == "remove":
+        store.remove_staff_user(args.username)
+        print(f"removed staff account {args.username}")
+        return 0
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        import getpass
+
+        password = getpass.getpass("Password (10 characters or more): ")
+        if getpass.getpass("Again: ") != password:
+            raise UsageError("the two passwords differ")
+    store.add_staff_user(args.username, hash_password(password))
+    print(f"added staff account {args.username}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument("--trial", default=DEFAULT_TRIAL, help="trial id (a file in bot/trials/)")
@@ -146,6 +170,15 @@ def build_parser() -> argparse.ArgumentParser:
     pu = sub.add_parser("purge", help="delete screenings and conversations past their retention")
     pu.add_argument("--older-than", type=int, required=True, metavar="DAYS")
     pu.set_defaults(func=cmd_purge)
+    su = sub.add_parser("staff-user", help="staff accounts for the review page")
+    susub = su.add_subparsers(dest="action", required=True)
+    sa = susub.add_parser("add", help="add an account (asks for the password)")
+    sa.add_argument("username")
+    sa.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    sr = susub.add_parser("remove", help="remove an account")
+    sr.add_argument("username")
+    susub.add_parser("list", help="list accounts")
+    su.set_defaults(func=cmd_staff_user)
     sub.add_parser("sync-domain", help="rewrite the generated parts of domain.yml from the trial file"
                    ).set_defaults(func=cmd_sync_domain)
     return parser

@@ -70,3 +70,19 @@ def clean_name(text: str) -> Optional[str]:
     if not re.search(r"[^\W\d_]", name):
         return None
     return name
+
+
+_LANGUAGES = {"korean": "Korean", "hangul": "Korean", "한국어": "Korean", "english": "English", "영어": "English",
+              "chinese": "Chinese", "mandarin": "Chinese", "japanese": "Japanese", "vietnamese": "Vietnamese",
+              "russian": "Russian", "mongolian": "Mongolian", "spanish": "Spanish", "french": "French",
+              "german": "German", "thai": "Thai", "filipino": "Filipino", "tagalog": "Filipino"}
+
+
+def clean_language(text: str) -> Optional[str]:
+    """A preferred language: a known name in its usual form, else the words
+    as typed (short, no markup); None if it cannot be one."""
+    words = " ".join((text or "").split())
+    if not words or len(words) > 60 or re.search(r"[<>{}\[\]\\]", words):
+        return None
+    found = [name for key, name in _LANGUAGES.items() if re.search(r"(?<!\w)" + key + r"(?!\w)", words.lower())]
+    return " and ".join(dict.fromkeys(found)) if found else words

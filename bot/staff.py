@@ -90,12 +90,17 @@ def export(store: Store, fmt: str, output: Optional[Path] = None) -> Path:
         output = config.data_dir() / "exports" / f"handoffs-{datetime.utcnow():%Y%m%d-%H%M%S}.{fmt}"
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    text = dumps(rows) + "\n" if fmt == "json" else _csv(rows)
+    text = render_export(rows, fmt)
     fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # contact details: owner only
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
         f.write(text)
     store.audit(actor(), "handoffs_exported", detail=f"{len(rows)} handoffs as {fmt} to {output}")
     return output
+
+
+def render_export(rows: List[dict], fmt: str) -> str:
+    """Handoffs (as `handoff_as_json` gives them) as CSV or JSON text."""
+    return dumps(rows) + "\n" if fmt == "json" else _csv(rows)
 
 
 def _csv(rows: List[dict]) -> str:

@@ -115,6 +115,15 @@ class AuditEntry(Base):
     detail = sa.Column(sa.Text, nullable=False, default="")
 
 
+class StaffUser(Base):
+    __tablename__ = "staff_users"
+    id = sa.Column(sa.Integer, primary_key=True)
+    username = sa.Column(sa.String(64), nullable=False, unique=True)
+    password_hash = sa.Column(sa.String(255), nullable=False)
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    last_login_at = sa.Column(sa.DateTime)
+
+
 # Rasa's own table (created by its SQL tracker store); read and deleted here,
 # never migrated here.
 RASA_EVENTS = sa.Table(
@@ -373,7 +382,60 @@ class Store:
                                            f"{removed_events} conversation events")
         return {"screenings": len(gone), "events": removed_events}
 
+    # ------------------------------------------------------------ staff accounts
+
+    def add_staff_user(self, username: str, password_hash: str) -> None:
+        with self.session() as s:
+            if s.execute(sa.select(StaffUser.id).where(StaffUser.username == username)).first():
+                raise ValueError(f"a staff account named '{username}' exists already")
+            s.add(StaffUser(username=username, password_hash=password_hash))
+            s.add(AuditEntry(actor="cli", action="staff_user_added", detail=username))
+
+    def staff_password_hash(self, username: str) -> Optional[str]:
+        with self.session() as s:
+            return s.execute(sa.select(StaffUser.password_hash).where(StaffUser.username == username)).scalar()
+
+    def staff_logged_in(self, username: str) -> None:
+        with self.session() as s:
+            user = s.execute(sa.select(StaffUser).where(StaffUser.username == username)).scalar_one()
+            user.last_login_at = utcnow()
+
+    def staff_users(self) -> List[str]:
+        with self.session() as s:
+            return list(s.execute(sa.select(StaffUser.username).order_by(StaffUser.username)).scalars())
+
+    def remove_staff_user(self, username: str) -> None:
+        with self.session() as s:
+            user = s.execute(sa.select(StaffUser).where(StaffUser.username == username)).scalar_one_or_none()
+            if user is None:
+                raise LookupError(f"no staff account named '{username}'")
+            s.delete(user)
+            s.add(AuditEntry(actor="cli", action="staff_user_removed", detail=username))
+
     # ------------------------------------------------------------ counts
+
+    def funnel(self, weeks: int = 8) -> List[Dict[str, object]]:
+        """Per week (Monday, UTC), newest last: screenings started, finished,
+        likely eligible, needing review, handed off."""
+        start = (utcnow() - timedelta(weeks=weeks - 1)).date()
+        start = start - timedelta(days=start.weekday())
+        rows: Dict[object, Dict[str, object]] = {
+            start + timedelta(weeks=i): {"week": start + timedelta(weeks=i), "started": 0, "finished": 0,
+                                         "likely_eligible": 0, "needs_review": 0, "handed_off": 0}
+            for i in range(weeks)}
+        with self.session() as s:
+            q = sa.select(Screening).where(Screening.started_at >= datetime.combine(start, datetime.min.time()))
+            for sc in s.execute(q).scalars():
+                d = sc.started_at.date()
+                row = rows.get(d - timedelta(days=d.weekday()))
+                if row is None:
+                    continue
+                row["started"] += 1
+                row["finished"] += sc.status == "finished"
+                row["likely_eligible"] += sc.outcome == "likely_eligible"
+                row["needs_review"] += sc.outcome == "needs_review"
+                row["handed_off"] += sc.handoff is not None
+        return list(rows.values())
 
     def counts(self) -> Dict[str, int]:
         with self.session() as s:

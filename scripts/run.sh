@@ -24,14 +24,19 @@ export TRIALBOT_API_TOKEN
 # The action server has no authentication: it listens on localhost only.
 SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions --port "$TRIALBOT_ACTIONS_PORT" >"$data_dir/logs/actions.log" 2>&1 &
 actions_pid=$!
-trap 'kill $actions_pid 2>/dev/null || true' EXIT INT TERM
+export TRIALBOT_WEB_PORT=${TRIALBOT_WEB_PORT:-8000}
+.venv/bin/python -m web >"$data_dir/logs/web.log" 2>&1 &
+web_pid=$!
+trap 'kill $actions_pid $web_pid 2>/dev/null || true' EXIT INT TERM
 
 endpoints="$data_dir/endpoints.yml"
 sed "s#127.0.0.1:5055/#127.0.0.1:$TRIALBOT_ACTIONS_PORT/#" endpoints.yml > "$endpoints"
 
+echo "==> patient chat: http://localhost:$TRIALBOT_WEB_PORT/   staff review: http://localhost:$TRIALBOT_WEB_PORT/staff"
+echo "    (add a staff account with: .venv/bin/python -m bot staff-user add NAME)"
 echo "==> action server on 127.0.0.1:$TRIALBOT_ACTIONS_PORT (log: $data_dir/logs/actions.log)"
 echo "==> Rasa server on http://127.0.0.1:$TRIALBOT_RASA_PORT; talk to it with:"
 echo "    curl -s localhost:$TRIALBOT_RASA_PORT/webhooks/rest/webhook -d '{\"sender\": \"<random id>\", \"message\": \"hi\"}'"
 .venv/bin/rasa run --interface 127.0.0.1 --port "$TRIALBOT_RASA_PORT" --model models/trialbot.tar.gz \
   --endpoints "$endpoints" --credentials credentials.yml \
-  --enable-api --auth-token "$TRIALBOT_API_TOKEN" --cors "http://localhost:${TRIALBOT_WEB_PORT:-8000}"
+  --enable-api --auth-token "$TRIALBOT_API_TOKEN"

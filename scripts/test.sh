@@ -7,6 +7,12 @@ cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 export TRIALBOT_ACTIONS_PORT=${TRIALBOT_ACTIONS_PORT:-5055}
 
+# Browser tests use Debian's chromium (no browser download); install it when missing and we can.
+if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "==> installing Debian's chromium for the browser tests"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
 if [ -z "${TRIALBOT_TEST_POSTGRES_URL:-}" ] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then
   export TRIALBOT_TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:5432/test"
 fi

@@ -47,14 +47,24 @@ def bot(request, tmp_path_factory):
     env = dict(os.environ, TRIALBOT_DATA_DIR=str(tmp / "var"), TRIALBOT_DATABASE_URL=url,
                TRIALBOT_ENCRYPTION_KEY=Fernet.generate_key().decode(), TRIALBOT_API_TOKEN=Fernet.generate_key().decode(),
                TRIALBOT_RASA_PORT=str(_free_port()), TRIALBOT_ACTIONS_PORT=str(_free_port()))
+    # This process reads the records too: it needs the servers' key.
+    saved = {k: os.environ.get(k) for k in ("TRIALBOT_ENCRYPTION_KEY", "TRIALBOT_DATABASE_URL")}
+    os.environ.update(TRIALBOT_ENCRYPTION_KEY=env["TRIALBOT_ENCRYPTION_KEY"], TRIALBOT_DATABASE_URL=url)
     store = Store(url)
     store.migrate()
     b = Bot(env, tmp / "servers.log", int(env["TRIALBOT_RASA_PORT"]), int(env["TRIALBOT_ACTIONS_PORT"]))
     b.store = store
-    b.start()
-    yield b
-    b.stop()
-    store.engine.dispose()
+    try:
+        b.start()
+        yield b
+    finally:
+        b.stop()
+        store.engine.dispose()
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def pytest_generate_tests(metafunc):
