@@ -31,7 +31,7 @@ stories: setup
 	  --fail-on-prediction-errors --out results
 
 crossval: setup
-	$(VENV)/rasa test nlu --nlu data/nlu.yml --cross-validation --folds 5 --out results/crossval
+	$(VENV)/rasa test nlu --nlu data/nlu.yml --config config.yml --cross-validation --folds 3 --out results/crossval
 
 shell: setup
 	bash scripts/shell.sh

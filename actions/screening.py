@@ -99,6 +99,7 @@ class ValidateScreeningForm(FormValidationAction):
         slots: Dict[Text, Any] = {qid: text[:2000]}
         if qid == "respondent" and answer.understood:
             slots["relation"] = answer.extra.get("relation")
+            common.store().set_respondent(tracker.sender_id, trial.id, answer.value, answer.extra.get("relation"))
             if answer.extra.get("sex") and tracker.get_slot("sex") is None:
                 slots["sex"] = answer.extra["sex"]  # "my mother": no need to ask her sex
         return slots

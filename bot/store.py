@@ -213,8 +213,13 @@ class Store:
             row.question, row.raw_text_enc = question, crypto.encrypt(raw_text)
             row.normalized, row.verdict, row.reason = normalized[:255], verdict, reason
             row.answered_at = utcnow()
-            if criterion_id == "respondent":
-                screening.respondent = normalized.split(":")[0]
+
+    def set_respondent(self, sender_id: str, trial_id: str, respondent: str, relation: Optional[str]) -> None:
+        """Who is answering: `self` or `proxy`, and a proxy's relation ("mother")."""
+        self.start_screening(sender_id, trial_id)
+        with self.session() as s:
+            screening = self._current(s, sender_id)
+            screening.respondent, screening.relation = respondent, relation if respondent == "proxy" else None
 
     def forget_answer(self, sender_id: str, criterion_id: str) -> None:
         with self.session() as s:

@@ -88,6 +88,8 @@ def test_impossible_age_is_never_stored_as_fact(bot_env):
 def test_a_caregiver_is_asked_about_the_patient(bot_env):
     _, slots, _ = validate({}, "respondent", "I'm asking for my mother")
     assert slots["relation"] == "mother" and slots["sex"] == "female"
+    _, screening = answers_in_db(bot_env)
+    assert (screening.respondent, screening.relation) == ("proxy", "mother")
     ask = next(a for a in ASK_ACTIONS if a().name() == "action_ask_prior_ruxolitinib")()
     messages, _, _ = run(ask, tracker({"respondent": "my mother"}))
     assert messages[0]["text"].startswith("Has your mother ever taken ruxolitinib")

@@ -2,6 +2,7 @@
 (Debian's package) driven by Playwright, against the servers started by
 scripts/run.sh. Screenshots go to docs/screenshots/ (linked from the README)."""
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -96,13 +97,24 @@ def last_bot(page):
     return page.locator(".msg.bot").last
 
 
+def _settled(page, bot_messages_before):
+    """Waits for the reply: more bot messages than before, and no typing indicator."""
+    page.wait_for_function("n => document.querySelectorAll('.msg.bot').length > n", arg=bot_messages_before)
+    expect(page.locator("#typing")).to_be_hidden()
+
+
 def click(page, title):
-    page.locator(".choices button", has_text=title).first.click()
+    before = page.locator(".msg.bot").count()
+    # exact title: "Male" must not pick "Female"
+    page.locator(".choices button").filter(has_text=re.compile(rf"^{re.escape(title)}$")).first.click(timeout=30_000)
+    _settled(page, before)
 
 
 def type_answer(page, text):
+    before = page.locator(".msg.bot").count()
     page.fill("#message", text)
     page.press("#message", "Enter")
+    _settled(page, before)
 
 
 def start(page, site):
@@ -123,12 +135,18 @@ def test_patient_completes_a_screening_by_buttons_and_typing(site, page):
              ("type", "I stopped hydrea a month ago", "clinical study"), ("click", "No", "usual day"),
              ("click", "Fully active, no limits", "strong enough"), ("click", "No", "other cancer"),
              ("click", "No", "heart"), ("click", "No", "liver or kidney"), ("click", "No", "serious illness"),
+             ("click", "No", "sex"),
              ("click", "Male", "condoms"), ("click", "Yes", "creatinine"), ("type", "1.0 mg/dL", "ALT and AST"),
              ("click", "Normal", "Is this all correct")]
     for how, what, expect_next in steps:
-        click(page, what) if how == "click" else type_answer(page, what)
-        expect(page.locator("#log")).to_contain_text(expect_next)
+        try:
+            click(page, what) if how == "click" else type_answer(page, what)
+            expect(last_bot(page)).to_contain_text(expect_next)
+        except Exception:
+            page.screenshot(path=str(SHOTS.parent / "failed-step.png"), full_page=True)
+            raise AssertionError(f"step {what!r}: the chat shows\n{page.inner_text('#log')[-1500:]}")
     click(page, "Yes, show the result")
+    expect(last_bot(page)).to_contain_text("share these answers")
     expect(page.locator("#log")).to_contain_text("you are likely eligible")
     click(page, "Yes, please share")
     expect(last_bot(page)).to_contain_text("What name")
@@ -235,9 +253,8 @@ def test_staff_logs_in_finds_the_handoff_and_changes_its_status(site, browser):
     expect(page.locator("#current-status")).to_have_text("contacted")
     page.set_viewport_size({"width": 360, "height": 780})
     page.screenshot(path=str(SHOTS / "staff-phone.png"), full_page=True)
-    trail = site.store.audit_trail(refs[0])
-    assert trail[-1].action == "status_changed" and trail[-1].actor == f"web:{STAFF_USER}"
-    assert "called, visit booked" in trail[-1].detail
+    changes = [a for a in site.store.audit_trail(refs[0]) if a.action == "status_changed"]
+    assert [(a.actor, a.detail) for a in changes] == [(f"web:{STAFF_USER}", "new -> contacted; note: called, visit booked")]
     context.close()
 
 

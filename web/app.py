@@ -30,8 +30,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 templates = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
 
 
-def render(name: str, status: int = 200, **context) -> web.Response:
-    return web.Response(text=templates.get_template(name).render(**context), status=status,
+def render(name: str, http_status: int = 200, **context) -> web.Response:
+    return web.Response(text=templates.get_template(name).render(**context), status=http_status,
                         content_type="text/html", charset="utf-8")
 
 
@@ -145,13 +145,13 @@ async def login(request: web.Request) -> web.Response:
     limiter: LoginLimiter = request.app["limiter"]
     keys = (f"user:{username.lower()}", f"addr:{request.remote}")
     if limiter.blocked(*keys):
-        return render("staff_login.html", status=429, error="Too many failed attempts. Please wait 15 minutes.")
+        return render("staff_login.html", http_status=429, error="Too many failed attempts. Please wait 15 minutes.")
     store: Store = request.app["store"]
     stored = store.staff_password_hash(username)
     if stored is None or not verify_password(password, stored):
         limiter.failed(*keys)
         store.audit(f"web:{username or '?'}", "staff_login_failed")
-        return render("staff_login.html", status=401, error="That user name and password do not match.")
+        return render("staff_login.html", http_status=401, error="That user name and password do not match.")
     limiter.succeeded(*keys)
     store.staff_logged_in(username)
     store.audit(f"web:{username}", "staff_login")
