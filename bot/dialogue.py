@@ -11,7 +11,7 @@ from bot.answers import Answer
 from bot.config import Site
 from bot.rules import long_date
 from bot.screening import Evaluation, patient_words, question_text
-from bot.trial import Question, Trial
+from bot.trial import Trial
 
 Buttons = List[Dict[str, str]]
 

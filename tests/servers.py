@@ -2,9 +2,11 @@
 that talk to the bot as the website does (REST) and read the database."""
 import os
 import signal
+import socket
 import subprocess
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from typing import List, Optional
 
@@ -32,9 +34,11 @@ class Bot:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"run.sh exited with {self.proc.returncode}; see {self.log_path}")
             try:
+                web_port = self.env.get("TRIALBOT_WEB_PORT")
                 if (requests.get(f"{self.url}/status", params={"token": self.env["TRIALBOT_API_TOKEN"]},
                                  timeout=2).ok
-                        and requests.get(f"http://127.0.0.1:{self.actions_port}/health", timeout=2).ok):
+                        and requests.get(f"http://127.0.0.1:{self.actions_port}/health", timeout=2).ok
+                        and (not web_port or requests.get(f"http://127.0.0.1:{web_port}/", timeout=2).ok)):
                     return
             except requests.RequestException:
                 pass
@@ -76,3 +80,45 @@ def new_sender() -> str:
 
 def joined(messages: List[dict]) -> str:
     return "\n".join(m.get("text", "") for m in messages)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_bot(tmp: Path, db_url: str, web: bool = False, before_start=None):
+    """Servers on free ports with their own data folder, key and database.
+    This test process gets the same key and URL, to read the records."""
+    from cryptography.fernet import Fernet
+
+    from bot.store import Store
+
+    env = dict(os.environ, TRIALBOT_DATA_DIR=str(tmp / "var"), TRIALBOT_DATABASE_URL=db_url,
+               TRIALBOT_ENCRYPTION_KEY=Fernet.generate_key().decode(),
+               TRIALBOT_API_TOKEN=Fernet.generate_key().decode(),
+               TRIALBOT_RASA_PORT=str(free_port()), TRIALBOT_ACTIONS_PORT=str(free_port()))
+    if web:
+        env["TRIALBOT_WEB_PORT"] = str(free_port())
+    saved = {k: os.environ.get(k) for k in ("TRIALBOT_ENCRYPTION_KEY", "TRIALBOT_DATABASE_URL")}
+    os.environ.update(TRIALBOT_ENCRYPTION_KEY=env["TRIALBOT_ENCRYPTION_KEY"], TRIALBOT_DATABASE_URL=db_url)
+    store = Store(db_url)
+    store.migrate()
+    bot = Bot(env, tmp / "servers.log", int(env["TRIALBOT_RASA_PORT"]), int(env["TRIALBOT_ACTIONS_PORT"]))
+    bot.store = store
+    bot.web = f"http://localhost:{env['TRIALBOT_WEB_PORT']}" if web else None
+    try:
+        if before_start:
+            before_start(env)
+        bot.start()
+        yield bot
+    finally:
+        bot.stop()
+        store.engine.dispose()
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v

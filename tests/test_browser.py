@@ -4,18 +4,14 @@ scripts/run.sh. Screenshots go to docs/screenshots/ (linked from the README)."""
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import requests
-import sqlalchemy as sa
-from cryptography.fernet import Fernet
 
-from bot.store import Store
-from tests.servers import Bot
+from tests.servers import running_bot
 
 pytestmark = pytest.mark.rasa
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,46 +29,17 @@ if not os.path.exists(CHROMIUM):
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _add_staff_user(env):
+    added = subprocess.run([sys.executable, "-m", "bot", "staff-user", "add", STAFF_USER, "--password-stdin"],
+                           input=STAFF_PASSWORD + "\n", text=True, capture_output=True, cwd=ROOT, env=env)
+    assert added.returncode == 0, added.stderr
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("web")
-    url = f"sqlite:///{tmp / 'trialbot.db'}"
-    env = dict(os.environ, TRIALBOT_DATA_DIR=str(tmp / "var"), TRIALBOT_DATABASE_URL=url,
-               TRIALBOT_ENCRYPTION_KEY=Fernet.generate_key().decode(), TRIALBOT_API_TOKEN=Fernet.generate_key().decode(),
-               TRIALBOT_RASA_PORT=str(_free_port()), TRIALBOT_ACTIONS_PORT=str(_free_port()),
-               TRIALBOT_WEB_PORT=str(_free_port()))
-    saved = {k: os.environ.get(k) for k in ("TRIALBOT_ENCRYPTION_KEY", "TRIALBOT_DATABASE_URL")}
-    os.environ.update(TRIALBOT_ENCRYPTION_KEY=env["TRIALBOT_ENCRYPTION_KEY"], TRIALBOT_DATABASE_URL=url)
-    store = Store(url)
-    store.migrate()
-    added = subprocess.run([sys.executable, "-m", "bot", "staff-user", "add", STAFF_USER, "--password-stdin"],
-                           input=STAFF_PASSWORD + "\n", text=True, capture_output=True, cwd=ROOT, env=env)
-    assert added.returncode == 0, added.stderr
-    bot = Bot(env, tmp / "servers.log", int(env["TRIALBOT_RASA_PORT"]), int(env["TRIALBOT_ACTIONS_PORT"]))
-    bot.store = store
-    bot.web = f"http://localhost:{env['TRIALBOT_WEB_PORT']}"
-    try:
-        bot.start()
-        for _ in range(60):
-            try:
-                if requests.get(bot.web, timeout=2).ok:
-                    break
-            except requests.RequestException:
-                pass
-            import time
-            time.sleep(1)
+    with running_bot(tmp, f"sqlite:///{tmp / 'trialbot.db'}", web=True, before_start=_add_staff_user) as bot:
         yield bot
-    finally:
-        bot.stop()
-        store.engine.dispose()
-        for k, v in saved.items():
-            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
 
 
 @pytest.fixture(scope="module")
@@ -205,13 +172,6 @@ def test_server_down_shows_retry_and_delivers_after_restart(site, page):
     expect(page.locator("#problem")).to_be_visible()
     expect(page.locator("#message")).to_have_value("for myself")
     site.start()
-    import time
-    for _ in range(60):
-        try:
-            if requests.get(site.web, timeout=2).ok:
-                break
-        except requests.RequestException:
-            time.sleep(1)
     page.click("#retry")
     expect(last_bot(page)).to_contain_text("diagnosed")
     expect(page.locator("#problem")).to_be_hidden()

@@ -1,15 +1,12 @@
 """The whole bot, running: the Rasa server and the action server started by
 scripts/run.sh, a real database (SQLite, and PostgreSQL where configured),
 conversations over the REST channel as the website sends them."""
-import socket
 
 import pytest
 import requests
 import sqlalchemy as sa
-from cryptography.fernet import Fernet
 
-from bot.store import Store
-from tests.servers import Bot, joined, new_sender
+from tests.servers import joined, new_sender, running_bot
 
 pytestmark = pytest.mark.rasa
 
@@ -27,44 +24,18 @@ ELIGIBLE_ANSWERS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def bot(request, tmp_path_factory):
     """One pair of servers per database backend for this module."""
     from tests.conftest import POSTGRES_URL, _reset_postgres
 
-    import os
     tmp = tmp_path_factory.mktemp("bot")
     url = f"sqlite:///{tmp / 'trialbot.db'}"
     if request.param == "postgres":
         _reset_postgres(POSTGRES_URL)
         url = POSTGRES_URL
-    env = dict(os.environ, TRIALBOT_DATA_DIR=str(tmp / "var"), TRIALBOT_DATABASE_URL=url,
-               TRIALBOT_ENCRYPTION_KEY=Fernet.generate_key().decode(), TRIALBOT_API_TOKEN=Fernet.generate_key().decode(),
-               TRIALBOT_RASA_PORT=str(_free_port()), TRIALBOT_ACTIONS_PORT=str(_free_port()))
-    # This process reads the records too: it needs the servers' key.
-    saved = {k: os.environ.get(k) for k in ("TRIALBOT_ENCRYPTION_KEY", "TRIALBOT_DATABASE_URL")}
-    os.environ.update(TRIALBOT_ENCRYPTION_KEY=env["TRIALBOT_ENCRYPTION_KEY"], TRIALBOT_DATABASE_URL=url)
-    store = Store(url)
-    store.migrate()
-    b = Bot(env, tmp / "servers.log", int(env["TRIALBOT_RASA_PORT"]), int(env["TRIALBOT_ACTIONS_PORT"]))
-    b.store = store
-    try:
-        b.start()
+    with running_bot(tmp, url) as b:
         yield b
-    finally:
-        b.stop()
-        store.engine.dispose()
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def pytest_generate_tests(metafunc):

@@ -52,6 +52,24 @@ def rasa_url() -> str:
 
 # ---------------------------------------------------------------- patient chat
 
+class RasaUnreachable(Exception):
+    pass
+
+
+async def _rasa(request: web.Request, method: str, path: str, timeout: float, **kwargs):
+    """One call to the Rasa server; any failure is 'cannot be reached'."""
+    try:
+        async with request.app["http"].request(method, f"{rasa_url()}{path}",
+                                               timeout=aiohttp.ClientTimeout(total=timeout), **kwargs) as r:
+            if r.status != 200:
+                raise RasaUnreachable(f"status {r.status}")
+            return await r.json()
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        raise RasaUnreachable(str(exc)) from None
+
+
+UNREACHABLE = {"error": "the assistant cannot be reached"}
+
 def _sender(request: web.Request) -> Optional[str]:
     value = request.cookies.get(CHAT_COOKIE, "")
     return value if 20 <= len(value) <= 64 and value.replace("-", "").replace("_", "").isalnum() else None
@@ -77,14 +95,10 @@ async def chat(request: web.Request) -> web.Response:
         return web.json_response({"error": "empty message"}, status=400)
     sender = _sender(request) or secrets.token_urlsafe(24)
     try:
-        async with request.app["http"].post(f"{rasa_url()}/webhooks/rest/webhook",
-                                            json={"sender": sender, "message": message[:MAX_MESSAGE]},
-                                            timeout=aiohttp.ClientTimeout(total=60)) as r:
-            if r.status != 200:
-                raise aiohttp.ClientError(f"status {r.status}")
-            replies = await r.json()
-    except (aiohttp.ClientError, OSError, TimeoutError):
-        return web.json_response({"error": "the assistant cannot be reached"}, status=503)
+        replies = await _rasa(request, "POST", "/webhooks/rest/webhook", 60,
+                              json={"sender": sender, "message": message[:MAX_MESSAGE]})
+    except RasaUnreachable:
+        return web.json_response(UNREACHABLE, status=503)
     messages = [{"text": m.get("text", ""), "buttons": [{"title": b.get("title", ""), "payload": b.get("payload", "")}
                                                         for b in m.get("buttons") or []]} for m in replies]
     return _with_session(request, web.json_response({"messages": messages}), sender)
@@ -95,14 +109,10 @@ async def history(request: web.Request) -> web.Response:
     if sender is None:
         return web.json_response({"messages": []})
     try:
-        async with request.app["http"].get(f"{rasa_url()}/conversations/{sender}/tracker",
-                                           params={"token": os.environ.get("TRIALBOT_API_TOKEN", "")},
-                                           timeout=aiohttp.ClientTimeout(total=30)) as r:
-            if r.status != 200:
-                raise aiohttp.ClientError(f"status {r.status}")
-            tracker = await r.json()
-    except (aiohttp.ClientError, OSError, TimeoutError):
-        return web.json_response({"error": "the assistant cannot be reached"}, status=503)
+        tracker = await _rasa(request, "GET", f"/conversations/{sender}/tracker", 30,
+                              params={"token": os.environ.get("TRIALBOT_API_TOKEN", "")})
+    except RasaUnreachable:
+        return web.json_response(UNREACHABLE, status=503)
     shown, offered = [], {}
     for e in tracker.get("events") or []:
         if e.get("event") == "user" and e.get("text"):
