@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import common
-from bot import contact, dialogue, safety
+from bot import contact, dialogue
 
 
 class ActionStartHandoff(Action):
@@ -54,12 +54,6 @@ class ValidateHandoffForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_handoff_form"
 
-    @staticmethod
-    def _emergency_first(text: str, dispatcher: CollectingDispatcher) -> None:
-        signs = safety.emergency_signs(text)
-        if signs:
-            dispatcher.utter_message(text=dialogue.emergency(signs))
-
     def validate_contact_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> Dict[Text, Any]:
         name = contact.clean_name(str(value or ""))
@@ -72,7 +66,6 @@ class ValidateHandoffForm(FormValidationAction):
     def validate_contact_details(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: DomainDict) -> Dict[Text, Any]:
         text = str(value or "")
-        self._emergency_first(text, dispatcher)
         found = contact.find_contact(text)
         if not (found.phone or found.email):
             dispatcher.utter_message(text=f"Sorry, {found.problem}. Please type a phone number such as "

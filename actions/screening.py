@@ -78,9 +78,6 @@ class ValidateScreeningForm(FormValidationAction):
 
     def _validate(self, qid: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         trial, text = common.trial(), str(value or "")
-        signs = safety.emergency_signs(text)
-        if signs:
-            dispatcher.utter_message(text=dialogue.emergency(signs))
         question = trial.question(qid)
         answer = understand(question, text, common.today())
         misses = dict(tracker.get_slot("misses") or {})
@@ -296,9 +293,5 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher, tracker, domain):
-        signs = safety.emergency_signs(common.latest_text(tracker))
-        if signs:
-            dispatcher.utter_message(text=dialogue.emergency(signs))
-            return []
         dispatcher.utter_message(text=dialogue.not_understood_here())
         return []

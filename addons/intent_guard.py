@@ -1,6 +1,7 @@
 """An NLU component placed after the classifiers: an interruption intent
 that the message's words do not back up becomes `inform`, so an answer is
-never lost to a misread request. The rule itself is bot/intents.py."""
+never lost to a misread request; a message naming an emergency sign becomes
+`emergency`. The rule itself is bot/intents.py."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -32,8 +33,9 @@ class InterruptionGuard(GraphComponent, IntentClassifier):
         for message in messages:
             intent = message.get(INTENT) or {}
             name = intent.get(INTENT_NAME_KEY)
-            if name and checked_intent(name, message.get(TEXT) or "", intent.get("confidence") or 0.0) != name:
-                message.set(INTENT, {INTENT_NAME_KEY: "inform", "confidence": intent.get("confidence", 1.0)},
+            checked = checked_intent(name, message.get(TEXT) or "", intent.get("confidence") or 0.0) if name else name
+            if checked != name:
+                message.set(INTENT, {INTENT_NAME_KEY: checked, "confidence": intent.get("confidence", 1.0)},
                             add_to_output=True)
         return messages
 

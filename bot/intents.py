@@ -57,4 +57,8 @@ def confirmed(intent: str, text: str, confidence: float = 1.0) -> bool:
 
 
 def checked_intent(intent: str, text: str, confidence: float = 1.0) -> str:
+    """The intent to act on. Emergency signs that are not denied always mean
+    `emergency`, whatever the classifier said: urgent advice comes first."""
+    if intent != "emergency" and not (text or "").startswith("/") and emergency_signs(text):
+        return "emergency"
     return intent if confirmed(intent, text, confidence) else ANSWER_INTENT

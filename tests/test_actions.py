@@ -101,12 +101,6 @@ def test_asking_stops_after_a_fail(bot_env):
     assert slots["post_mpn_aml"] == "only PV so far" and slots["requested_slot"] is None
 
 
-def test_emergency_words_in_an_answer_get_urgent_advice_first(bot_env):
-    messages, slots, _ = validate({"respondent": "me", "post_mpn_aml": "yes", "age": "60"}, "prior_ruxolitinib",
-                                  "no, but she has a high fever right now")
-    assert "119" in messages[0]["text"] and slots["prior_ruxolitinib"]
-
-
 def test_why_and_what_does_it_mean(bot_env):
     messages, _, _ = run(ActionExplainWhy(), tracker(requested_slot="creatinine", text="why do you ask?"))
     assert "2.5 mg/dL" in texts(messages) and "comparison sign" in texts(messages)
@@ -237,4 +231,3 @@ def test_delete_my_data_leaves_no_row(bot_env):
 
 def test_fallback_outside_a_question(bot_env):
     assert "didn't understand" in texts(run(ActionFallback(), tracker(text="qwerty"))[0])
-    assert "119" in texts(run(ActionFallback(), tracker(text="she collapsed"))[0])

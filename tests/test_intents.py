@@ -32,6 +32,19 @@ def test_real_interruptions_stand(intent, text):
     assert checked_intent(intent, text, confidence=0.6) == intent
 
 
+@pytest.mark.parametrize("intent, text", [
+    ("inform", "my mother has a high fever"), ("inform", "she collapsed"), ("affirm", "she's short of breath right now"),
+    ("deny", "I don't want to live anymore"), ("inform", "yes, and she has chest pain right now"),
+])
+def test_emergency_signs_always_mean_emergency(intent, text):
+    assert checked_intent(intent, text, confidence=1.0) == "emergency"
+
+
+@pytest.mark.parametrize("text", ["no fever", "she has no chest pain", "no bleeding or anything"])
+def test_denied_signs_stay_answers(text):
+    assert checked_intent("deny", text) == "deny"
+
+
 def test_a_confident_emergency_is_never_downgraded():
     assert checked_intent("emergency", "something is very wrong with her", confidence=0.95) == "emergency"
 
