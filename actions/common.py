@@ -11,7 +11,8 @@ from rasa_sdk.events import EventType, SlotSet
 
 from bot import config
 from bot.answers import Answer
-from bot.screening import understand
+from bot.rules import judge
+from bot.screening import question_text, understand
 from bot.store import Store, default_store
 from bot.trial import Trial, load_trial
 
@@ -56,14 +57,27 @@ def answered_in_order(tracker: Tracker) -> List[str]:
     return [q for q in trial().ask_order if q in texts]
 
 
+def record_answer(tracker: Tracker, qid: str, text: str, answer: Answer) -> None:
+    """Stores an answer as the staff see it: the question as shown, what was
+    typed, how it was read, and (for a criterion) its verdict and reason."""
+    question = trial().question(qid)
+    shown = question_text(question, respondent(tracker) if qid != "respondent" else None)
+    verdict = judge(question, answer) if question.is_criterion else None
+    store().record_answer(tracker.sender_id, trial().id, qid, shown, text,
+                          f"{answer.value}: {answer.detail}" if answer.understood else "not understood",
+                          verdict.verdict if verdict else None, verdict.reason if verdict else None)
+
+
+def reset_misses(qid: str, tracker: Tracker) -> List[EventType]:
+    misses: Dict[str, Any] = dict(tracker.get_slot("misses") or {})
+    return [SlotSet("misses", misses)] if misses.pop(qid, None) is not None else []
+
+
 def clear_answer(qid: str, tracker: Tracker) -> List[EventType]:
     """Forgets an answer so the form asks it again; dropping the respondent
     also drops the sex it implied."""
     events: List[EventType] = [SlotSet(qid, None)]
     if qid == "respondent":
         events += [SlotSet("relation", None), SlotSet("sex", None)]
-    misses: Dict[str, Any] = dict(tracker.get_slot("misses") or {})
-    if misses.pop(qid, None) is not None:
-        events.append(SlotSet("misses", misses))
     store().forget_answer(tracker.sender_id, qid)
-    return events
+    return events + reset_misses(qid, tracker)

@@ -11,8 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import common
 from bot import dialogue, safety
-from bot.rules import judge
-from bot.screening import evaluate, form_slots, question_text, understand, understand_all
+from bot.screening import evaluate, form_slots, understand, understand_all
 
 
 class ActionWelcome(Action):
@@ -87,12 +86,7 @@ class ValidateScreeningForm(FormValidationAction):
             return {qid: None, "misses": misses}
         if not answer.understood:
             dispatcher.utter_message(text=dialogue.second_miss())
-        shown = question_text(question, common.respondent(tracker) if qid != "respondent" else None)
-        verdict = judge(question, answer) if question.is_criterion else None
-        common.store().record_answer(
-            tracker.sender_id, trial.id, qid, shown, text[:2000],
-            f"{answer.value}: {answer.detail}" if answer.understood else "not understood",
-            verdict.verdict if verdict else None, verdict.reason if verdict else None)
+        common.record_answer(tracker, qid, text[:2000], answer)
         slots: Dict[Text, Any] = {qid: text[:2000]}
         if qid == "respondent" and answer.understood:
             slots["relation"] = answer.extra.get("relation")
@@ -200,22 +194,16 @@ class ActionCorrectAnswer(Action):
             message, buttons = dialogue.which_answer(trial, answered)
             dispatcher.utter_message(text=message, buttons=buttons)
             return [SlotSet("correction_found", False)]
-        events = common.clear_answer(qid, tracker)
+        back_to_form = [SlotSet("stage", "screening"), SlotSet("correction_found", True)]
         # A new respondent changes wording and implied sex: ask it again instead.
         value = None if text.startswith("/") or qid == "respondent" else dialogue.new_value(text)
-        if value:
-            answer = understand(trial.question(qid), value, common.today())
-            if answer.understood:
-                shown = question_text(trial.question(qid), common.respondent(tracker))
-                verdict = judge(trial.question(qid), answer) if trial.question(qid).is_criterion else None
-                common.store().record_answer(tracker.sender_id, trial.id, qid, shown, value,
-                                             f"{answer.value}: {answer.detail}",
-                                             verdict.verdict if verdict else None, verdict.reason if verdict else None)
-                dispatcher.utter_message(text=f"Done: {trial.question(qid).label} is now \"{value}\".")
-                return [SlotSet(qid, value)] + events[1:] + [SlotSet("stage", "screening"),
-                                                             SlotSet("correction_found", True)]
+        answer = understand(trial.question(qid), value, common.today()) if value else None
+        if answer is not None and answer.understood:
+            common.record_answer(tracker, qid, value, answer)
+            dispatcher.utter_message(text=f"Done: {trial.question(qid).label} is now \"{value}\".")
+            return [SlotSet(qid, value)] + common.reset_misses(qid, tracker) + back_to_form
         dispatcher.utter_message(text=f"Okay, let's change: {trial.question(qid).label}.")
-        return events + [SlotSet("stage", "screening"), SlotSet("correction_found", True)]
+        return common.clear_answer(qid, tracker) + back_to_form
 
 
 class ActionStartOver(Action):
@@ -277,7 +265,7 @@ class ActionShowResult(Action):
         dispatcher.utter_message(text=dialogue.result(trial, evaluation, common.respondent(tracker), site))
         events: List[EventType] = [SlotSet("screening_outcome", evaluation.outcome)]
         if evaluation.outcome == "likely_ineligible":
-            dispatcher.utter_message(text=dialogue.ineligible_goodbye(site))
+            dispatcher.utter_message(text=dialogue.ineligible_goodbye())
             return events + [SlotSet("stage", "done")]
         dispatcher.utter_message(text=dialogue.what_happens_next(trial))
         reference = tracker.get_slot("handoff_reference")

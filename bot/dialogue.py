@@ -190,7 +190,7 @@ def handoff_done(trial: Trial, reference: str) -> str:
             f"contacts you.\n{what_happens_next(trial)}")
 
 
-def ineligible_goodbye(site: Site) -> str:
+def ineligible_goodbye() -> str:
     return "Thank you for taking the time to answer. Take care."
 
 

@@ -70,11 +70,7 @@ def evaluate(trial: Trial, texts: Mapping[str, str], today: Optional[date] = Non
     return Evaluation(outcome(verdicts.values()), verdicts)
 
 
-def next_question(trial: Trial, texts: Mapping[str, str], today: Optional[date] = None) -> Optional[str]:
-    """The id of the next question to ask, or None when done. Asking stops at
-    the first `fail`: only what is needed is asked."""
-    today = today or date.today()
-    answers = understand_all(trial, texts, today)
+def _next(trial: Trial, answers: Mapping[str, Answer]) -> Optional[str]:
     for qid, answer in answers.items():
         q = trial.question(qid)
         if q.is_criterion and judge(q, answer).verdict == "fail":
@@ -89,26 +85,31 @@ def next_question(trial: Trial, texts: Mapping[str, str], today: Optional[date] 
     return None
 
 
+def next_question(trial: Trial, texts: Mapping[str, str], today: Optional[date] = None) -> Optional[str]:
+    """The id of the next question to ask, or None when done. Asking stops at
+    the first `fail`: only what is needed is asked."""
+    return _next(trial, understand_all(trial, texts, today or date.today()))
+
+
 def remaining_questions(trial: Trial, texts: Mapping[str, str], today: Optional[date] = None) -> List[str]:
     """The questions still to ask, in order, assuming no further `fail`:
-    what a form's `required_slots` lists."""
-    texts = dict(texts)
+    what a form's `required_slots` lists. Answers are read once; the look-
+    ahead fills each question with a stand-in that can never fail."""
+    answers = dict(understand_all(trial, texts, today or date.today()))
     todo: List[str] = []
     while True:
-        qid = next_question(trial, texts, today)
+        qid = _next(trial, answers)
         if qid is None:
             return todo
         todo.append(qid)
-        texts[qid] = _PLACEHOLDER[trial.question(qid).answer]
+        answers[qid] = _STAND_IN.get(qid, _UNSURE)
 
 
-# Stand-in answers that pass, used only to look ahead at which questions
-# would come next; never stored and never judged.
-_PLACEHOLDER = {
-    "respondent": "myself", "sex": "female", "childbearing": "yes", "yes_no_unsure": "not sure",
-    "diagnosis": "not sure", "age": "50", "last_dose": "not sure", "ecog": "not sure",
-    "malignancy": "not sure", "creatinine": "don't know", "liver": "don't know",
-}
+# Look-ahead stand-ins, never stored: profile values that open the most
+# questions, and "not sure", which no criterion's rule turns into a fail.
+_UNSURE = Answer(True, "unsure")
+_STAND_IN = {"respondent": Answer(True, "self"), "sex": Answer(True, "female"),
+             "childbearing_potential": Answer(True, "yes")}
 
 
 def patient_words(respondent: Optional[Answer]) -> str:

@@ -184,15 +184,17 @@ class Store:
             .order_by(Screening.started_at.desc(), Screening.id).limit(1)
         ).scalar_one_or_none()
 
+    def _current_or_new(self, s: Session, sender_id: str, trial_id: str) -> Screening:
+        current = self._current(s, sender_id)
+        if current is None:
+            current = Screening(sender_id=sender_id, trial_id=trial_id)
+            s.add(current)
+            s.flush()
+        return current
+
     def start_screening(self, sender_id: str, trial_id: str) -> str:
         with self.session() as s:
-            current = self._current(s, sender_id)
-            if current is not None:
-                return current.id
-            row = Screening(sender_id=sender_id, trial_id=trial_id)
-            s.add(row)
-            s.flush()
-            return row.id
+            return self._current_or_new(s, sender_id, trial_id).id
 
     def abandon_screening(self, sender_id: str) -> None:
         """'Start over': the old screening stays for its retention, marked abandoned."""
@@ -203,9 +205,8 @@ class Store:
 
     def record_answer(self, sender_id: str, trial_id: str, criterion_id: str, question: str, raw_text: str,
                       normalized: str, verdict: Optional[str], reason: Optional[str]) -> None:
-        self.start_screening(sender_id, trial_id)
         with self.session() as s:
-            screening = self._current(s, sender_id)
+            screening = self._current_or_new(s, sender_id, trial_id)
             row = next((a for a in screening.answers if a.criterion_id == criterion_id), None)
             if row is None:
                 row = AnswerRow(screening=screening, criterion_id=criterion_id)
@@ -216,9 +217,8 @@ class Store:
 
     def set_respondent(self, sender_id: str, trial_id: str, respondent: str, relation: Optional[str]) -> None:
         """Who is answering: `self` or `proxy`, and a proxy's relation ("mother")."""
-        self.start_screening(sender_id, trial_id)
         with self.session() as s:
-            screening = self._current(s, sender_id)
+            screening = self._current_or_new(s, sender_id, trial_id)
             screening.respondent, screening.relation = respondent, relation if respondent == "proxy" else None
 
     def forget_answer(self, sender_id: str, criterion_id: str) -> None:
@@ -231,9 +231,8 @@ class Store:
 
     def finish_screening(self, sender_id: str, trial_id: str, outcome: str, verdicts: Dict[str, tuple]) -> None:
         """Stores the outcome and every criterion's final verdict and reason."""
-        self.start_screening(sender_id, trial_id)
         with self.session() as s:
-            screening = self._current(s, sender_id)
+            screening = self._current_or_new(s, sender_id, trial_id)
             screening.status, screening.outcome, screening.finished_at = "finished", outcome, utcnow()
             by_id = {a.criterion_id: a for a in screening.answers}
             for cid, (verdict, reason) in verdicts.items():
@@ -253,9 +252,8 @@ class Store:
 
     def create_handoff(self, sender_id: str, trial_id: str, consent_text: str, name: str, phone: Optional[str],
                        email: Optional[str], preferred_time: str, preferred_language: str) -> str:
-        self.start_screening(sender_id, trial_id)
         with self.session() as s:
-            screening = self._current(s, sender_id)
+            screening = self._current_or_new(s, sender_id, trial_id)
             if screening.handoff is not None:
                 return screening.handoff.reference
             ref = self._new_reference(s)
