@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -25,9 +25,13 @@ class ActionWelcome(Action):
                                      buttons=[{"title": "Continue", "payload": "/resume"},
                                               {"title": "Start over", "payload": "/start_over"}])
             return []
-        dispatcher.utter_message(text=dialogue.welcome(common.trial(), common.today()))
-        dispatcher.utter_message(text=dialogue.consent_request(common.site()), buttons=dialogue.CONSENT_BUTTONS)
-        return [SlotSet("stage", "consent")]
+        return _welcome(dispatcher)
+
+
+def _welcome(dispatcher: CollectingDispatcher) -> List[EventType]:
+    dispatcher.utter_message(text=dialogue.welcome(common.trial(), common.today()))
+    dispatcher.utter_message(text=dialogue.consent_request(common.site()), buttons=dialogue.CONSENT_BUTTONS)
+    return [SlotSet("stage", "consent")]
 
 
 class ActionWelcomeBack(Action):
@@ -277,9 +281,15 @@ class ActionShowResult(Action):
 
 
 class ActionFallback(Action):
+    """Rasa's fallback convention: revert the message so the bot listens again
+    (without it the fallback is predicted over and over). A first message
+    that is not a plain greeting still gets the welcome."""
+
     def name(self) -> Text:
         return "action_fallback"
 
     async def run(self, dispatcher, tracker, domain):
+        if tracker.get_slot("stage") is None:
+            return [UserUtteranceReverted()] + _welcome(dispatcher)
         dispatcher.utter_message(text=dialogue.not_understood_here())
-        return []
+        return [UserUtteranceReverted()]

@@ -229,5 +229,13 @@ def test_delete_my_data_leaves_no_row(bot_env):
         assert conn.execute(sa.text("SELECT count(*) FROM answers")).scalar() == 0
 
 
-def test_fallback_outside_a_question(bot_env):
-    assert "didn't understand" in texts(run(ActionFallback(), tracker(text="qwerty"))[0])
+def test_fallback_outside_a_question_reverts_the_message(bot_env):
+    messages, _, events = run(ActionFallback(), tracker({"stage": "summary"}, text="qwerty"))
+    assert "didn't understand" in texts(messages) and events[0]["event"] == "rewind"
+
+
+def test_a_first_message_that_is_not_a_greeting_gets_the_welcome(bot_env):
+    messages, slots, events = run(ActionFallback(), tracker(text="hello, checking for my dad"))
+    assert "NCT03558607" in texts(messages) and messages[-1]["buttons"] == [
+        {"title": "Yes, let's start", "payload": "/affirm"}, {"title": "No, thank you", "payload": "/deny"}]
+    assert events[0]["event"] == "rewind" and slots == {"stage": "consent"}
