@@ -64,7 +64,7 @@ def record_answer(tracker: Tracker, qid: str, text: str, answer: Answer) -> None
     shown = question_text(question, respondent(tracker) if qid != "respondent" else None)
     verdict = judge(question, answer) if question.is_criterion else None
     store().record_answer(tracker.sender_id, trial().id, qid, shown, text,
-                          f"{answer.value}: {answer.detail}" if answer.understood else "not understood",
+                          {"value": answer.value, "detail": answer.detail} if answer.understood else None,
                           verdict.verdict if verdict else None, verdict.reason if verdict else None)
 
 

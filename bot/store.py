@@ -42,6 +42,8 @@ class Screening(Base):
     relation = sa.Column(sa.String(64))
     status = sa.Column(sa.String(16), nullable=False, default="in_progress")  # in_progress|finished|stopped|abandoned
     outcome = sa.Column(sa.String(32))
+    language = sa.Column(sa.String(8))
+    flags_enc = sa.Column(sa.Text)
     started_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     finished_at = sa.Column(sa.DateTime)
     updated_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
@@ -58,15 +60,24 @@ class AnswerRow(Base):
     criterion_id = sa.Column(sa.String(64), nullable=False)
     question = sa.Column(sa.Text, nullable=False)
     raw_text_enc = sa.Column(sa.Text)
-    normalized = sa.Column(sa.String(255))
+    reading_enc = sa.Column(sa.Text)
     verdict = sa.Column(sa.String(16))
-    reason = sa.Column(sa.Text)
+    reason_enc = sa.Column(sa.Text)
     answered_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     screening = relationship("Screening", back_populates="answers")
 
     @property
     def raw_text(self) -> Optional[str]:
         return crypto.decrypt(self.raw_text_enc)
+
+    @property
+    def reason(self) -> Optional[str]:
+        return crypto.decrypt(self.reason_enc)
+
+    @property
+    def reading(self) -> Optional[dict]:
+        text = crypto.decrypt(self.reading_enc)
+        return json.loads(text) if text else None
 
 
 class Handoff(Base):
@@ -82,6 +93,9 @@ class Handoff(Base):
     email_enc = sa.Column(sa.Text)
     preferred_time_enc = sa.Column(sa.Text)
     preferred_language = sa.Column(sa.String(64))
+    kind = sa.Column(sa.String(16), nullable=False, default="screening")  # screening | callback
+    assigned_to = sa.Column(sa.String(64))
+    follow_up_on = sa.Column(sa.Date)
     status = sa.Column(sa.String(16), nullable=False, default="new")
     notes = sa.Column(sa.Text, nullable=False, default="")
     created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
@@ -120,6 +134,7 @@ class StaffUser(Base):
     id = sa.Column(sa.Integer, primary_key=True)
     username = sa.Column(sa.String(64), nullable=False, unique=True)
     password_hash = sa.Column(sa.String(255), nullable=False)
+    totp_secret_enc = sa.Column(sa.Text)
     created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     last_login_at = sa.Column(sa.DateTime)
 
@@ -204,7 +219,7 @@ class Store:
                 current.status = "abandoned"
 
     def record_answer(self, sender_id: str, trial_id: str, criterion_id: str, question: str, raw_text: str,
-                      normalized: str, verdict: Optional[str], reason: Optional[str]) -> None:
+                      reading: Optional[dict], verdict: Optional[str], reason: Optional[str]) -> None:
         with self.session() as s:
             screening = self._current_or_new(s, sender_id, trial_id)
             row = next((a for a in screening.answers if a.criterion_id == criterion_id), None)
@@ -212,7 +227,8 @@ class Store:
                 row = AnswerRow(screening=screening, criterion_id=criterion_id)
                 s.add(row)
             row.question, row.raw_text_enc = question, crypto.encrypt(raw_text)
-            row.normalized, row.verdict, row.reason = normalized[:255], verdict, reason
+            row.reading_enc = crypto.encrypt(json.dumps(reading, ensure_ascii=False)) if reading else None
+            row.verdict, row.reason_enc = verdict, crypto.encrypt(reason) if reason else None
             row.answered_at = utcnow()
 
     def set_respondent(self, sender_id: str, trial_id: str, respondent: str, relation: Optional[str]) -> None:
@@ -240,7 +256,7 @@ class Store:
                 if row is None:  # deferred or not applicable: never asked, still on record
                     row = AnswerRow(screening=screening, criterion_id=cid, question="(not asked)")
                     s.add(row)
-                row.verdict, row.reason = verdict, reason
+                row.verdict, row.reason_enc = verdict, crypto.encrypt(reason) if reason else None
 
     def stop_screening(self, sender_id: str) -> None:
         with self.session() as s:
@@ -462,7 +478,7 @@ def default_store() -> Store:
 
 
 def answers_as_json(h: Handoff) -> List[dict]:
-    return [{"criterion": a.criterion_id, "question": a.question, "answer": a.raw_text, "read_as": a.normalized,
+    return [{"criterion": a.criterion_id, "question": a.question, "answer": a.raw_text, "read_as": a.reading,
              "verdict": a.verdict, "reason": a.reason} for a in h.screening.answers]
 
 
