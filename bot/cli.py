@@ -9,25 +9,17 @@ from datetime import date
 from pathlib import Path
 from typing import List, Optional
 
-from bot.screening import evaluate
-from bot.trial import DEFAULT_TRIAL, load_trial
+from bot.eligibility.model import active_trial_id, load_trial
+from bot.eligibility.session import Session, reason
 
 
 class UsageError(Exception):
     """A problem with what the user gave: one line on stderr, exit status 2."""
 
 
-def _read_answers(path: str, known: List[str]) -> dict:
-    try:
-        raw = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc.__class__.__name__}")
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")
+def _answers(data: object, where: str, known: List[str]) -> dict:
     if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
-        raise UsageError(f'{path} must hold an object {{"answers": {{"<criterion id>": "<answer>", ...}}}}')
+        raise UsageError(f'{where} must hold an object {{"answers": {{"<criterion id>": "<answer>", ...}}}}')
     answers = {}
     for key, value in data["answers"].items():
         if key not in known:
@@ -38,34 +30,50 @@ def _read_answers(path: str, known: List[str]) -> dict:
     return answers
 
 
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc.__class__.__name__}")
+
+
+def _json(text: str, where: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{where} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")
+
+
+def evaluation(trial, answers: dict, today: date, language: str) -> dict:
+    """The evaluator's output for one sheet: every criterion's verdict and
+    reason, and the answers no reader could read (the chat would ask again)."""
+    session = Session.from_texts(trial, answers, today)
+    return {"outcome": session.outcome.value,
+            "verdicts": {k: {"verdict": j.verdict.value, "reason": reason(session, k, language)}
+                         for k, j in session.verdicts.items()},
+            "unread": {k: v.why for k, v in session.unread.items()}}
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     trial = load_trial(args.trial)
-    answers = _read_answers(args.file, list(trial.question_ids))
+    known = list(trial.asked_ids)
     today = date.fromisoformat(args.today) if args.today else date.today()
-    print(json.dumps(evaluate(trial, answers, today).as_dict(), indent=2, ensure_ascii=False))
+    if args.batch:
+        for n, line in enumerate(_read(args.file).splitlines(), 1):
+            if line.strip():
+                answers = _answers(_json(line, f"{args.file} line {n}"), f"{args.file} line {n}", known)
+                print(json.dumps(evaluation(trial, answers, today, args.language), ensure_ascii=False))
+        return 0
+    answers = _answers(_json(_read(args.file), args.file), args.file, known)
+    print(json.dumps(evaluation(trial, answers, today, args.language), indent=2, ensure_ascii=False))
     return 0
 
 
 def cmd_sync_domain(args: argparse.Namespace) -> int:
-    from bot.config import ROOT
-    from bot.rasa_domain import sync_file
+    from bot.conversation.rasa_domain import write
 
-    changed = sync_file(ROOT / "domain.yml", load_trial(args.trial))
-    print("domain.yml updated from the trial file" if changed else "domain.yml is up to date")
-    return 0
-
-
-def cmd_spacy_model(args: argparse.Namespace) -> int:
-    """Rasa's SpacyNLP loads a pipeline from a folder; a blank English one is
-    built here because no pretrained model can be downloaded."""
-    import spacy
-
-    path = Path(args.path)
-    if (path / "config.cfg").exists():
-        print(f"{path} already holds a spaCy pipeline")
-        return 0
-    spacy.blank("en").to_disk(path)
-    print(f"blank English spaCy pipeline written to {path}")
+    changed = write(load_trial(args.trial))
+    print("domain/generated.yml and data/rules.yml updated" if changed else "the generated files are up to date")
     return 0
 
 
@@ -142,15 +150,14 @@ def cmd_staff_user(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    parser.add_argument("--trial", default=DEFAULT_TRIAL, help="trial id (a file in bot/trials/)")
+    parser.add_argument("--trial", default=active_trial_id(), help="trial id (a folder in trials/)")
     sub = parser.add_subparsers(dest="command", required=True)
     ev = sub.add_parser("evaluate", help="evaluate answers from a JSON file and print the verdicts")
     ev.add_argument("file", help='JSON file: {"answers": {"<criterion id or profile slot>": "<text>"}}')
     ev.add_argument("--today", help="evaluate as of this date (YYYY-MM-DD); default: today")
+    ev.add_argument("--batch", action="store_true", help="FILE is JSON Lines: one answer sheet per line, one result per line")
+    ev.add_argument("--language", choices=["en", "ko"], default="en", help="language of the reasons")
     ev.set_defaults(func=cmd_evaluate)
-    sm = sub.add_parser("spacy-model", help="write the blank spaCy pipeline Rasa's SpacyNLP loads")
-    sm.add_argument("path", nargs="?", default="spacy_model")
-    sm.set_defaults(func=cmd_spacy_model)
     sub.add_parser("init", help="create the data folder, encryption key and database schema").set_defaults(func=cmd_init)
     ho = sub.add_parser("handoffs", help="staff: the people handed off to the study team")
     hsub = ho.add_subparsers(dest="action", required=True)
@@ -179,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     sr.add_argument("username")
     susub.add_parser("list", help="list accounts")
     su.set_defaults(func=cmd_staff_user)
-    sub.add_parser("sync-domain", help="rewrite the generated parts of domain.yml from the trial file"
+    sub.add_parser("sync-domain", help="rewrite domain/generated.yml and data/rules.yml from the phrase table and trial"
                    ).set_defaults(func=cmd_sync_domain)
     return parser
 

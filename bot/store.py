@@ -258,6 +258,30 @@ class Store:
                     s.add(row)
                 row.verdict, row.reason_enc = verdict, crypto.encrypt(reason) if reason else None
 
+    def set_language(self, sender_id: str, language: str) -> None:
+        """The conversation's language, shown to staff; nothing is stored before consent."""
+        with self.session() as s:
+            current = self._current(s, sender_id)
+            if current is not None:
+                current.language = language
+
+    def add_flag(self, sender_id: str, kind: str, value: str) -> None:
+        """Something the study team should see first: an emergency sign
+        mentioned, an answer the bot could not read."""
+        with self.session() as s:
+            current = self._current(s, sender_id)
+            if current is not None:
+                flags = json.loads(crypto.decrypt(current.flags_enc) or "{}")
+                if value not in flags.setdefault(kind, []):
+                    flags[kind].append(value)
+                current.flags_enc = crypto.encrypt(json.dumps(flags, ensure_ascii=False))
+
+    def resume_screening(self, sender_id: str) -> None:
+        with self.session() as s:
+            current = self._current(s, sender_id)
+            if current is not None and current.status == "stopped":
+                current.status = "in_progress"
+
     def stop_screening(self, sender_id: str) -> None:
         with self.session() as s:
             current = self._current(s, sender_id)

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Everything the bot needs on a fresh machine, doing only what changed:
-# a Python 3.10 venv in .venv, the pinned dependencies, the blank spaCy
-# pipeline, the data folder, encryption key and database schema, and a
+# a Python 3.10 venv in .venv, the pinned dependencies, the data folder, encryption key and database schema, and a
 # trained model when the training data changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,14 +23,13 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-.venv/bin/python -m bot spacy-model spacy_model >/dev/null
 .venv/bin/python -m bot init
 .venv/bin/python -m bot sync-domain >/dev/null
 
 # Train only when the domain, config, training data or trial file changed.
-fingerprint=$(cat domain.yml config.yml data/*.yml bot/trials/*.yml | sha256sum | cut -d' ' -f1)
+fingerprint=$(cat domain/*.yml config.yml data/*.yml | sha256sum | cut -d' ' -f1)
 if [ ! -f models/trialbot.tar.gz ] || [ "$(cat models/.fingerprint 2>/dev/null)" != "$fingerprint" ]; then
   echo "==> training the assistant (1-3 minutes)"
-  .venv/bin/rasa train --fixed-model-name trialbot --out models --quiet
+  .venv/bin/rasa train --domain domain --fixed-model-name trialbot --out models --quiet
   echo "$fingerprint" > models/.fingerprint
 fi

@@ -146,11 +146,3 @@ def test_staff_commands_from_the_shell(bot_env, tmp_path):
     bad = run_cli("handoffs", "status", ref, "bogus", env=env)
     assert bad.returncode == 2 and "unknown status" in bad.stderr and "Traceback" not in bad.stderr
     assert "purged" in run_cli("purge", "--older-than", "30", env=env).stdout
-
-
-def test_domain_is_in_step_with_the_trial_file():
-    from bot.rasa_domain import sync
-    from bot.trial import load_trial
-
-    text = (ROOT / "domain.yml").read_text(encoding="utf-8")
-    assert sync(text, load_trial()) == text, "run `python -m bot sync-domain`"

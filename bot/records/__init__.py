@@ -1,0 +1,1 @@
+"""Records: what the conversation leaves behind for the study team."""
