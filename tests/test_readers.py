@@ -24,6 +24,7 @@ from bot.eligibility.session import judge, read, reason, Session
 TODAY = date(2026, 11, 25)
 TRIAL = load_trial()
 NO = "no-answer"  # the message is not an answer: NoAnswer
+NOT_FAIL = "not-fail"  # either NoAnswer (asked again) or any verdict but fail: never a knock-out
 
 
 def bug(*values, reason):
@@ -62,6 +63,11 @@ OTHER_TRIAL = [
     bug("other_trial", "not right now", "pass",
         reason="reader: 'right' in 'not right now' is taken as the yes-word 'right' -> fail (a knock-out on a no)"),
     ("other_trial", "no, not now", "pass"),
+    bug("other_trial", "she's not in any study", "pass",
+        reason="reader: 'not in any study' is not read as no -> NoAnswer (also en_twins en-143)"),
+    bug("other_trial", "not in any trial", "pass", reason="reader: 'not in any trial' is not read as no -> NoAnswer"),
+    bug("other_trial", "I'm not in one", "pass",
+        reason="reader: 'I'm not in one' is not read as no -> NoAnswer (also en_twins en-144)"),
     ("other_trial", "not that I know of", "pass"),
     ("other_trial", "I was in a study in 2019 but it ended", "pass"),
     ("other_trial", "she was in a study in 2019 but it ended", "pass"),
@@ -131,6 +137,24 @@ PRIOR_RUX = [
         reason="reader: the hedge 'I believe' is dropped when the drug is named -> fail on a hedged answer"),
     bug("prior_ruxolitinib", "i guess she had jakafi at some point", "unknown",
         reason="reader: the hedge 'i guess' is dropped when the drug is named -> fail on a hedged answer"),
+    ("prior_ruxolitinib", "she's never taken jakafi", "pass"),
+    ("prior_ruxolitinib", "never took jakafi, only hydrea", "pass"),
+    ("prior_ruxolitinib", "not jakafi, only hydrea", "pass"),
+    bug("prior_ruxolitinib", "the doctor mentioned jakafi but she never took it", "pass",
+        reason="reader: the drug named in a clause before 'but she never took it' is read as taken -> fail"),
+    bug("prior_ruxolitinib", "jakafi was prescribed but she never started it", "pass",
+        reason="reader: 'prescribed but never started' is read as taken -> fail"),
+    bug("prior_ruxolitinib", "hydrea yes, jakafi no", "pass",
+        reason="reader: 'jakafi no' (no after the drug) is read as yes -> fail"),
+    bug("prior_ruxolitinib", "the doctor wants to start jakafi", NOT_FAIL,
+        reason="reader: a planned, future 'wants to start jakafi' is read as taken -> fail"),
+    bug("prior_ruxolitinib", "Jakafi? no", "pass",
+        reason="reader: the drug echoed then 'no' is 'both yes and no' -> NoAnswer"),
+    bug("prior_ruxolitinib", "Jakavi no", "pass",
+        reason="reader: the drug echoed then 'no' is 'both yes and no' -> NoAnswer (also en_twins en-110)"),
+    ("prior_ruxolitinib", "nope never had jakfi", "pass"),  # typo
+    bug("prior_ruxolitinib", "definately not", "pass", reason="reader: the common misspelling 'definately not' -> NoAnswer"),
+    bug("prior_ruxolitinib", "noo", "pass", reason="reader: a drawn-out 'noo' is not read as no -> NoAnswer"),
     ("prior_ruxolitinib", "is jakafi dangerous?", NO),  # a question back is never an answer
     ("prior_ruxolitinib", "is jakafi dangerous", NO),
     ("prior_ruxolitinib", "is it safe?", NO),
@@ -153,6 +177,12 @@ PRIOR_RUX = [
     ("prior_ruxolitinib", "자카비는 먹은 적 없어요", "pass"),
     ("prior_ruxolitinib", "자카비 no", "pass"),
     ("prior_ruxolitinib", "자카비 먹은 것 같아요", "unknown"),
+    ("prior_ruxolitinib", "자카비는 안 먹었어요", "pass"),
+    ("prior_ruxolitinib", "아니요, 하이드리아만 먹었어요", "pass"),
+    bug("prior_ruxolitinib", "자카비 처방만 받고 안 먹었어요", "pass",
+        reason="reader: 'prescribed only, never took it' (처방만 받고 안 먹었어요) is read as taken -> fail"),
+    bug("prior_ruxolitinib", "안 먹었어요", "pass",
+        reason="reader: '안 먹었어요' matches KO_YES '먹었어요' and KO_NO '안 먹' -> conflict -> NoAnswer (also ko-06)"),
     bug("prior_ruxolitinib", "하이드리아만 먹었어요", "pass",
         reason="reader: '-만' (only) with a Korean drug is not read as 'only another medicine'; '먹었어요' -> yes -> fail"),
     bug("prior_ruxolitinib", "하이드록시우레아만 먹었어요", "pass",
@@ -183,6 +213,13 @@ DIAGNOSIS = [
     bug("post_mpn_aml", "AML suspected, waiting for the bone marrow result", "unknown",
         reason="reader: 'suspected' after 'AML' (backward) is not read as uncertain -> 'earlier condition not named' NoAnswer"),
     ("post_mpn_aml", "AML, and her blood counts were high for years", "unknown"),
+    bug("post_mpn_aml", "they think it's AML but the marrow results aren't back", "unknown",
+        reason="reader: 'they think ... results aren't back' is not read as unconfirmed -> NoAnswer"),
+    bug("post_mpn_aml", "yes but I don't know which MPN", NOT_FAIL,
+        reason="reader: 'I don't know' (which MPN) cancels the yes, so an MPN alone -> precursor_only -> fail"),
+    ("post_mpn_aml", "her ET became AML", "pass"),
+    ("post_mpn_aml", "not AML, just myelofibrosis", "fail"),
+    ("post_mpn_aml", "she had PV. now leukemia", "unknown"),  # which leukemia?
     ("post_mpn_aml", "not sure", "unknown"),
     ("post_mpn_aml", "dunno", "unknown"),
     ("post_mpn_aml", "okay", NO),
@@ -223,6 +260,13 @@ AGE = [
     ("age", "17", "fail"),
     ("age", "seventeen", "fail"),
     ("age", "I'll be 18 next month", "fail"),
+    ("age", "she turns 18 in January", "fail"),
+    ("age", "turning 18 soon", "fail"),
+    bug("age", "18 next week", "fail", reason="reader: '18 next week' is read as 18 now -> pass (a wrong 'you qualify')"),
+    bug("age", "18 in two weeks", "fail", reason="reader: '18 in two weeks' is read as 18 now -> pass"),
+    bug("age", "he's 18 tomorrow", "fail", reason="reader: '18 tomorrow' is read as 18 now -> pass"),
+    bug("age", "almost 18", "fail", reason="reader: 'almost 18' is read as 18 -> pass"),
+    bug("age", "nearly 18", "fail", reason="reader: 'nearly 18' is read as 18 -> pass"),
     ("age", "born in 1961", "pass"),
     ("age", "1961-03-02", "pass"),
     ("age", "not sure", "unknown"),
@@ -281,6 +325,14 @@ RECENT_CHEMO = [
         reason="reader: weekday names ('last tuesday') give no time -> NoAnswer"),
     bug("recent_chemo", "her last hydrea was on monday", "unknown",
         reason="reader: weekday names ('on monday') give no time -> NoAnswer"),
+    bug("recent_chemo", "just aspirin", "pass",
+        reason="reader: 'just aspirin' (no cancer medicine) is not read as none -> NoAnswer"),
+    bug("recent_chemo", "last chemo in september", "pass",
+        reason="reader: a month name alone ('in september') gives no time -> NoAnswer"),
+    ("recent_chemo", "she finished chemo 3 months ago", "pass"),
+    ("recent_chemo", "hydrea stopped on nov 1", "pass"),
+    ("recent_chemo", "no chemo, just hydrea every day", "unknown"),  # hydroxyurea counts
+    ("recent_chemo", "no chemo, only hydrea", NO),  # hydroxyurea counts: when? asked again
     ("recent_chemo", "yes", NO),  # when? asked again
     ("recent_chemo", "I take Hydrea", NO),
     ("recent_chemo", "2027-03-01", NO),  # in the future
@@ -316,6 +368,10 @@ ECOG = [
     ("ecog", "ECOG 3", "fail"),
     ("ecog", "not sure", "unknown"),
     ("ecog", "dunno", "unknown"),
+    bug("ecog", "pretty much normal, still go to work", "pass",
+        reason="reader: 'still go to work' is not among the ECOG phrases -> NoAnswer"),
+    bug("ecog", "I still go to work", "pass",
+        reason="reader: 'still go to work' is not among the ECOG phrases -> NoAnswer (also en_twins en-146)"),
     ("ecog", "5", NO),
     ("ecog", "ECOG 7", NO),
     ("ecog", "ECOG -1", NO),
@@ -347,6 +403,8 @@ FIT = [
     ("fit_for_induction", "they said he's too weak", "unknown"),
     ("fit_for_induction", "not sure", "unknown"),
     ("fit_for_induction", "what is induction?", NO),
+    bug("fit_for_induction", "no they want to start chemo asap", "deferred",
+        reason="reader: 'no' + 'start chemo' cue -> 'both yes and no' -> NoAnswer"),
     ("fit_for_induction", "아니요 항암 시작하자고 했어요", "deferred"),
     ("fit_for_induction", "의사가 체력이 안 된다고 했어요", "unknown"),
 ]
@@ -376,6 +434,9 @@ HEPATIC_RENAL = [
     ("hepatic_renal_function", "he's on dialysis", "unknown"),
     ("hepatic_renal_function", "fatty liver", "unknown"),
     ("hepatic_renal_function", "not sure", "unknown"),
+    ("hepatic_renal_function", "no liver or kidney problems", "pass"),
+    bug("hepatic_renal_function", "kidneys fine", "pass",
+        reason="reader: 'kidneys fine' (no 'are') matches no cue and no no-word -> NoAnswer"),
     ("hepatic_renal_function", "간경화 있어요", "unknown"),
     ("hepatic_renal_function", "없어요", "pass"),
 ]
@@ -478,6 +539,10 @@ CREATININE = [
     ("creatinine", "200", NO),  # which unit?
     ("creatinine", "1.2 and 3.4", NO),
     ("creatinine", "what is creatinine?", NO),
+    bug("creatinine", "creatinine 1.1, normal range 0.5-1.2", "pass",
+        reason="reader: a value with its printed reference range is 'more than one number' -> NoAnswer"),
+    bug("creatinine", "1.1 (normal 0.6-1.2)", "pass",
+        reason="reader: a value with its printed reference range is 'more than one number' -> NoAnswer"),
     ("creatinine", "크레아티닌 1.1이에요", "pass"),
     ("creatinine", "몰라요", "deferred"),
 ]
@@ -517,6 +582,8 @@ def test_reader_then_judge(qid, text, expected):
     result = read(TRIAL, qid, text, TODAY)
     if expected == NO:
         assert isinstance(result, NoAnswer), f"{text!r} at {qid} must not be an answer, read {result}"
+    elif expected == NOT_FAIL:
+        assert isinstance(result, NoAnswer) or judge(TRIAL.question(qid), result).verdict != Verdict.FAIL, result
     else:
         assert isinstance(result, Reading), f"{text!r} at {qid} must be read, got {result}"
         assert judge(TRIAL.question(qid), result).verdict == Verdict(expected), result
@@ -587,6 +654,10 @@ RESPONDENT = [
     ("a friend", "proxy", "friend", None),
     ("for someone else", "proxy", "patient", None),
     ("I'm her caregiver", "proxy", "patient", None),
+    ("my mother-in-law", "proxy", "mother", "female"),
+    ("for my mom, I'm her daughter", "proxy", "mother", "female"),
+    bug("my husband's mother", "proxy", "mother", "female",
+        reason="reader: the first relation word wins: 'my husband's mother' -> patient husband, male"),
     bug("im her son", "proxy", "mother", "female",
         reason="reader: 'im' (no apostrophe) is not read as 'I'm' -> patient read as the son, male"),
     ("i am her son in law", "proxy", "mother", "female"),
@@ -602,6 +673,11 @@ RESPONDENT = [
     ("할머니", "proxy", "grandmother", "female"),
     ("할아버지", "proxy", "grandfather", "male"),
     ("저는 딸이에요", "proxy", "parent", None),
+    ("제 남편의 어머니예요", "proxy", "mother", "female"),
+    bug("저는 아들이고 어머니 때문에 왔어요", "proxy", "mother", "female",
+        reason="reader: '저는 아들' wins over the named 어머니 -> relation parent, sex unknown"),
+    bug("엄마 일로 왔어요 저는 딸이에요", "proxy", "mother", "female",
+        reason="reader: '저는 딸' wins over the named 엄마 -> relation parent, sex unknown"),
     ("본인이에요", "self", None, None),
     ("제가 환자예요", "self", None, None),
 ]

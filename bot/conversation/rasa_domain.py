@@ -24,7 +24,7 @@ def _slot(kind: str = "any") -> dict:
 
 
 def domain(trial: Trial) -> dict:
-    slots: Dict[str, dict] = {k: _slot() for k in STATE_KEYS if k != "requested_slot"}
+    slots: Dict[str, dict] = {k: _slot() for k in STATE_KEYS}
     slots.update({qid: _slot("text") for qid in trial.asked_ids})
     return {"version": "3.1", "intents": phrases.intents(), "slots": slots}
 

@@ -338,6 +338,8 @@ class _Turn:
         self.say("summary_question", buttons=self.yes_no_buttons(SUMMARY, "summary_buttons"))
 
     def on_summary(self) -> bool:
+        if not self.payload and len(self.text.split()) > 5:
+            return False  # "yes, but PV became AML": more than a yes; read as a change
         answer = self.agrees(SUMMARY)
         if answer == "yes":
             self.show_result()

@@ -19,7 +19,9 @@ class Reading:
     extra: Dict[str, Any] = field(default_factory=dict)  # e.g. relation and sex from "my mother"
 
     def as_dict(self) -> Dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v not in (None, {}, False, "")}
+        # Keep 0 (ECOG 0, "today"); drop what is empty.
+        return {k: v for k, v in asdict(self).items()
+                if not (v is None or v is False or (isinstance(v, (str, dict)) and not v))}
 
     @classmethod
     def from_dict(cls, raw: Dict[str, Any]) -> "Reading":
