@@ -51,8 +51,8 @@ class LiveChat:
         confirms the summary. Returns the tracker's slots at the end."""
         answers = persona["answers"]
         self.start("안녕하세요" if persona.get("language") == "ko" else "hello", "네" if persona.get("language") == "ko" else "yes")
+        slots = self.slots
         for _ in range(limit):
-            slots = self.slots
             slot = slots.get("requested_slot")
             if slot == "summary":
                 self.click("")  # the first button: "yes, show the result"
@@ -61,7 +61,8 @@ class LiveChat:
                 raise AssertionError(f"{persona['id']}: asked {slot!r}, which the persona does not answer;"
                                      f" bot said: {self.text()}")
             self.say(answers[slot])
-            if self.slots.get("requested_slot") == slot:
+            slots = self.slots
+            if slots.get("requested_slot") == slot:
                 raise AssertionError(f"{persona['id']}: {answers[slot]!r} was not read at {slot}: {self.text()}")
         raise AssertionError(f"{persona['id']}: no summary after {limit} turns")
 

@@ -21,39 +21,14 @@ TRIAL = load_trial()
 HERE = Path(__file__).parent
 FILES = [p for p in (HERE / "offtopic.yml", HERE / "offtopic_ko.yml") if p.exists()]
 
-_GOOD = "reader: 'good' with no lab named or number is read as a normal result"
-_ME = "reader: the object pronoun 'me' is read as 'for myself'"
-_OK = "reader: a lone 'ok' is read as an answer"
-MISREADS = {
-    ("good morning", "creatinine"): _GOOD,
-    ("good morning", "liver_enzymes"): _GOOD,
-    ("good afternoon", "creatinine"): _GOOD,
-    ("good afternoon", "liver_enzymes"): _GOOD,
-    ("good evening", "creatinine"): _GOOD,
-    ("good evening", "liver_enzymes"): _GOOD,
-    ("good bot", "creatinine"): _GOOD,
-    ("good bot", "liver_enzymes"): _GOOD,
-    ("have a good one", "creatinine"): _GOOD,
-    ("have a good one", "liver_enzymes"): _GOOD,
-    ("have a good one", "age"): "reader: the word 'one' is read as an age of 1 (-> fail, under 18)",
-    ("one moment please", "age"): "reader: 'one moment' is read as an age of 1 (-> fail, under 18)",
-    ("lovely weather today", "recent_chemo"): "reader: 'today' with no medicine and no yes is read as a last dose today",
-    ("I will be back in a few days", "recent_chemo"):
-        "reader: 'in a few days' (future, no medicine) is read as a last dose 3 days ago",
-    ("excuse me", "respondent"): _ME,
-    ("let me think", "respondent"): _ME,
-    ("tell me about the study", "respondent"): _ME,
-    ("give me a moment to find the papers", "respondent"): _ME,
-    ("let me look for the papers", "respondent"): _ME,
-    ("Me gusta mucho el café con leche.", "respondent"): _ME + " (Spanish 'me')",
-    ("the papers are in the other room", "sex"): "reader: the word 'other' anywhere is read as sex 'unsure'",
-    ("ok", "childbearing_contraception"): _OK + " (agreement to birth control)",
-    ("ok", "male_barrier_contraception"): _OK + " (agreement to condoms)",
-    ("ok", "creatinine"): _OK + " (a normal creatinine)",
-    ("ok", "liver_enzymes"): _OK + " (normal liver tests)",
-    ("/start", "childbearing_contraception"): "reader: a typed '/start' command is read as agreeing to birth control",
-    ("/start", "male_barrier_contraception"): "reader: a typed '/start' command is read as agreeing to condoms",
-}
+# Messages a reader still takes for an answer: (message, question) -> why.
+# Empty: every off-topic message is asked again at every question.
+MISREADS = {}
+KO_MISREADS = {}
+
+for _message, (_reason, _qids) in KO_MISREADS.items():
+    for _qid in _qids:
+        MISREADS[(_message, _qid)] = _reason
 
 
 def _messages():
@@ -83,8 +58,8 @@ def test_english_list_is_big_and_clean():
 
 
 def test_every_misread_is_in_a_list():
-    messages = {m for _, _, m in _messages()}
-    assert {m for m, _ in MISREADS} <= messages
+    english = set(yaml.safe_load((HERE / "offtopic.yml").read_text(encoding="utf-8")))
+    assert {m for m, _ in MISREADS if m not in KO_MISREADS} <= english
 
 
 @pytest.mark.parametrize("message, qid", list(_cases()))

@@ -806,7 +806,7 @@ class _Turn:
             self.ask_contact(slot)
         elif stage == "declined":
             self.say("consent_declined", contact=self.texts().contact())
-        elif stage == "done" and not plain:
+        elif stage == "done":
             self.say("screening_done")
 
     def not_understood(self) -> None:
@@ -832,6 +832,14 @@ class _Turn:
         if slot in CONTACT_STEPS:
             self.ask_contact(slot, again=slot != "contact_language")
             return
+        if slot == WHICH:  # no answer named: go on rather than ask the same again
+            self.say("reask_plain")
+            self.resume_after()
+            return
+        misses = self.state["misses"].get(slot or "_", 0) + 1
+        self.state["misses"][slot or "_"] = misses
+        if misses % 2 == 0:
+            self.say("step_help")
         self.reask_open()
 
 

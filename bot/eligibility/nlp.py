@@ -118,10 +118,16 @@ def _english(text: str, vocab_key: str, cues: Tuple) -> List[Mention]:
         spans = [Span(doc, s, e, label=CUE, kb_id=doc.vocab.strings[m]) for m, s, e in matcher(doc)]
         doc.ents = filter_spans(list(doc.ents) + spans)
     doc = nlp.get_pipe("medspacy_context")(doc)
+    # "Jakafi? no", "MPN no": a bare no right after a term denies it.
+    trailing_no = [bool(_TRAILING_NO.match(text[e.end_char:])) for e in doc.ents]
     return [Mention(e.label_, e.kb_id_ if e.label_ == CUE else e.ent_id_, e.text,
-                    negated=_modified(e, "NEGATED_EXISTENCE"), uncertain=_modified(e, "POSSIBLE_EXISTENCE"),
+                    negated=_modified(e, "NEGATED_EXISTENCE") or no_after,
+                    uncertain=_modified(e, "POSSIBLE_EXISTENCE"),
                     past=_modified(e, "HISTORICAL"), hypothetical=_modified(e, "HYPOTHETICAL"))
-            for e in doc.ents]
+            for e, no_after in zip(doc.ents, trailing_no)]
+
+
+_TRAILING_NO = re.compile(r"\s*[?:,-]?\s*(?:no|nope|never|not)\s*(?:[,.;!]|$|\band\b|\bbut\b)", re.I)
 
 
 # Korean: what follows a term in its clause says whether it is denied ("자카비는
@@ -133,7 +139,7 @@ KO_UNCERTAIN = [r"것 ?같", r"듯", r"아마", r"모르", r"글쎄", r"확실�
 KO_PAST = [r"내렸", r"나았", r"멈췄", r"멎었", r"괜찮아졌", r"좋아졌", r"끝났", r"없어졌", r"지난\s?(?:주|달|해|번)",
            r"작년", r"예전", r"옛날", r"전에는", r"월요일|화요일|수요일|목요일|금요일|토요일|일요일"]
 KO_HYPOTHETICAL = [r"면\s", r"면$", r"으면", r"다면", r"까 ?봐", r"할까"]
-_KO_CLAUSE_END = re.compile(r"[.!?;\n]|,|\s(?:그리고|그런데|하지만|근데)\s|지만\s|는데\s|고요?\s")
+_KO_CLAUSE_END = re.compile(r"[.!?;\n]|,|\s(?:그리고|그런데|하지만|근데)\s|지만\s|는데\s|고요?\s|(?<=[요다])\s")
 
 
 def _ko_clause(text: str, start: int, end: int) -> Tuple[str, str]:
@@ -167,7 +173,7 @@ def _korean(text: str, vocabulary: Vocabulary, cues: Tuple) -> List[Mention]:
     return [mention for _, mention in sorted(found, key=lambda f: f[0])]
 
 
-_LEADING_ANSWER = re.compile(r"^\s*(?:no|nope|nah|yes|yeah|yep|yup)\b\s*[,.!;:-]+\s*", re.I)
+_LEADING_ANSWER = re.compile(r"^\s*(?:no|nope|nah|yes|yeah|yep|yup)\b(?:\s*[,.!;:-]+\s*|\s+(?=(?:she|he|they|i|we|it|the|my|her|his|our|doctors?)\b))", re.I)
 
 
 def mentions(text: str, vocab_key: str, cues: Optional[Cues] = None) -> List[Mention]:

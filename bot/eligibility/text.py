@@ -42,7 +42,8 @@ def language_of(text: str) -> Optional[str]:
 def has(patterns, text: str) -> Optional[str]:
     """The first English pattern found as whole words, or None."""
     for p in patterns:
-        m = re.search(r"(?<![\w'])(?:" + p + r")(?![\w'])", text, flags=re.I)
+        # Hangul is not part of an English word: "normal이래요" holds "normal".
+        m = re.search(r"(?<![\w'])(?:" + p + r")(?![\w'])", HANGUL.sub(" ", text), flags=re.I)
         if m:
             return m.group(0)
     return None
@@ -62,14 +63,15 @@ def is_question(text: str) -> bool:
     t = clean(text).lower()
     if not t:
         return False
-    if re.fullmatch(r"(?:yes|no|yeah|nope|not sure|maybe|네|아니요|아뇨|예)\W*\?*", t):
-        return False
     if t.endswith("?"):
         return True
     if re.match(r"(?:what|why|how|who|where|when|which|is|are|does|do|can|could|should|would|will|may)\b", t) \
             and not re.match(r"(?:is|are|does|do|can|will)\s+(?:not\b|n't)", t):
         return not re.match(r"(?:when|how)\b.*\b(?:ago|days?|weeks?|months?|years?)\b", t)
-    return bool(re.search(r"(?:뭐|무엇|왜|어떻게|어떤|무슨).*(?:나요|까요|가요|예요|에요|죠|니)\s*$", t))
+    if re.search(r"(?:뭐|무엇|왜|어떻게|어떤|무슨).*(?:나요|까요|가요|예요|에요|죠|니)\s*$", t):
+        return True
+    # "설명해 주세요", "뭔지 알려 주세요", "추천해 주세요": requests, not answers
+    return bool(re.search(r"(?:뭔지|무엇인지|뭐가|설명해|알려|추천해|가르쳐)\s?(?:주세요|줘|주실|줄래)", t))
 
 
 # ------------------------------------------------------------------ numbers
@@ -89,6 +91,9 @@ _KO_TENS = {"열": 10, "스물": 20, "스무": 20, "서른": 30, "마흔": 40, "
             "아흔": 90}
 _KO_UNITS = {"하나": 1, "한": 1, "둘": 2, "두": 2, "셋": 3, "세": 3, "넷": 4, "네": 4, "다섯": 5, "여섯": 6,
              "일곱": 7, "여덟": 8, "아홉": 9}
+# Days counted in native Korean words: 이틀 (2 days), 보름 (15 days), ...
+KO_DAY_WORDS = {"하루": 1, "이틀": 2, "사흘": 3, "나흘": 4, "닷새": 5, "엿새": 6, "이레": 7, "일주일": 7, "여드레": 8,
+                "아흐레": 9, "열흘": 10, "보름": 15, "한 달": 30, "한달": 30, "두 달": 60, "두달": 60, "석 달": 90}
 _SINO = {"일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "칠": 7, "팔": 8, "구": 9}
 
 
@@ -116,7 +121,8 @@ def _korean_numbers(text: str) -> str:
     def native(m: re.Match) -> str:
         return str(_KO_TENS.get(m.group(1), 0) + _KO_UNITS.get(m.group(2) or "", 0))
 
-    text = re.sub(r"(" + tens + r")(" + units + r")?(?=\s*(?:살|세|일|주|달|개월|년))", native, text)
+    text = re.sub(r"(?<![가-힣])(" + tens + r")(" + units + r"|셋|넷|둘|하나)?(?=\s*(?:살|세|일|주|달|개월|년|이|입니다|요)|[^가-힣]|$)",
+                  native, text)
     text = re.sub(r"(?<![가-힣])(" + units + r")(?=\s*(?:살|달|주일|주 ?전))",
                   lambda m: str(_KO_UNITS[m.group(1)]), text)
 
@@ -124,7 +130,9 @@ def _korean_numbers(text: str) -> str:
         t, u = m.group(1), m.group(2)
         return str((_SINO.get(t, 1) if t else 0) * 10 + (_SINO.get(u, 0) if u else 0))
 
-    return re.sub(r"(?<![가-힣])([이삼사오육칠팔구]?)십([일이삼사오육칠팔구]?)(?=\s*세)", sino, text)
+    text = re.sub(r"(?<![가-힣])([이삼사오육칠팔구]?)십([일이삼사오육칠팔구]?)(?=\s*(?:세|살|이|입니다|요)|[^가-힣]|$)", sino, text)
+    return re.sub(r"(?<![가-힣])([이삼사오육칠팔구])십(" + units + r"|셋|넷|둘|하나)(?![가-힣])",
+                  lambda m: str(_SINO[m.group(1)] * 10 + _KO_UNITS[m.group(2)]), text)
 
 
 # ------------------------------------------------------------------ dates
@@ -237,7 +245,7 @@ def time_ago(text: str, today: date) -> Optional[Tuple[float, float, str]]:
         if m:
             return float(lo), float(hi), m.group(0)
     ko_fixed = [
-        (r"오늘|방금|아까", 0, 0), (r"그저께|그제", 2, 2), (r"어제|어젯밤", 1, 1),
+        (r"(?<![가-힣])(?:오늘(?!날)|방금|아까(?![워운울]))", 0, 0), (r"그저께|그제", 2, 2), (r"어제|어젯밤", 1, 1),
         (r"매일|지금도|아직도|계속 (?:먹|복용|맞)|현재 (?:복용|먹)", 0, 0),
         (r"이번 ?주", 0, today.weekday()), (r"지난 ?주|저번 ?주", 7, 13),
         (r"이번 ?달", 0, today.day - 1), (r"지난 ?달|저번 ?달", 30, 59),
@@ -246,11 +254,20 @@ def time_ago(text: str, today: date) -> Optional[Tuple[float, float, str]]:
         m = re.search(pattern, low)
         if m:
             return float(lo), float(hi), m.group(0)
-    m = re.search(r"\b(?:more than|over|at least)\s+(\d+)\s+years?\b", low) or \
-        re.search(r"(\d+)\s*년\s*(?:이상|넘게|넘었|보다 ?(?:더|오래))", low)
+    m = re.search(r"\b(?:more than|over|at least)\s+(\d+)\s+(week|month|year)s?\b", low) or \
+        re.search(r"(\d+)\s*(주|달|개월|년)\s*(?:이상|넘게|넘었|넘었어요|지났|보다 ?(?:더|오래))", low)
     if m:
-        days = int(m[1]) * 365 + 1
+        unit = _KO_UNIT.get(m[2], m[2])
+        days = int(m[1]) * _UNIT_DAYS[unit] + 1
         return float(days), float(days + 3650), m.group(0)
+    m = re.search(r"(\d+)\s*년\s*반\s*(?:전|정도|쯤)", low)
+    if m:
+        days = (int(m[1]) + 0.5) * 365
+        return days - 60, days + 60, m.group(0)
+    for word, n in KO_DAY_WORDS.items():
+        m = re.search(r"(?<![가-힣])" + word + r"\s*(?:전|정도\s?전|쯤\s?전|됐|되었|지났|째)", low)
+        if m:
+            return float(n), float(n), m.group(0)
     m = re.search(r"\blast year\b|작년|지난 ?해", low)
     if m:
         lo, hi = date(today.year - 1, 12, 31), date(today.year - 1, 1, 1)
@@ -269,8 +286,25 @@ def time_ago(text: str, today: date) -> Optional[Tuple[float, float, str]]:
         days = float(m[1]) * _UNIT_DAYS[unit]
         slack = _UNIT_SLACK[unit]
         return max(days - slack, 0.0), days + slack, m.group(0).strip()
+    m = re.search(r"\b(?:(last|this|on)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", low) or \
+        re.search(r"(지난\s?주\s?)?(월|화|수|목|금|토|일)요일", low)
+    if m:
+        names = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+        wd = names.index(m[2]) if m[2] in names else "월화수목금토일".index(m[2])
+        back = (today.weekday() - wd) % 7 or 7
+        if m[1] and m[1].strip().startswith(("last", "지난")) and back < 7:
+            back += 7 if (m[1] and m[1].startswith("지난")) else 0
+        return float(back), float(back), m.group(0).strip()
     for lo, hi, words in find_dates(clean(text), today):
         if lo > today:
             raise FutureDate(words)
         return float((today - min(hi, today)).days), float((today - lo).days), words
+    m = re.search(r"\b(?:in|since|during|last)\s+(" + _MONTH_RE + r")\b", low) or re.search(r"(?<!\d)(\d{1,2})\s*월(?:에|달|쯤)", low)
+    if m:
+        month = int(m[1]) if m[1].isdigit() else _MONTHS[m[1].rstrip(".")]
+        if 1 <= month <= 12:
+            year = today.year if month <= today.month else today.year - 1
+            lo_d = date(year, month, 1)
+            hi_d = date(year, month, calendar.monthrange(year, month)[1])
+            return float((today - min(hi_d, today)).days), float((today - lo_d).days), m.group(0).strip()
     return None
