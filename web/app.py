@@ -589,6 +589,8 @@ def warn_operator() -> List[str]:
 
 
 def main() -> None:
+    import addons.log_privacy  # noqa: F401  (no request text in this server's log either)
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     port = int(os.environ.get("TRIALBOT_WEB_PORT", "8000"))
     config.ensure_private_dir(config.data_dir())
