@@ -103,7 +103,8 @@ def test_export_to_a_file(bot_env, tmp_path, fmt):
         assert {"criterion": "age", "question": "How old is your mother?", "answer": "she is 67", "read_as": "value: 67",
                 "verdict": "pass", "reason": "Age 67: ..."} in rows[0]["answers"]
     else:
-        rows = list(csv.DictReader(path.open()))
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, for spreadsheet programs
+        rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
         assert rows[0]["reference"] == ref and rows[0]["age.verdict"] == "pass" and rows[0]["age.answer"] == "she is 67"
     assert bot_env.audit_trail()[-1].action == "handoffs_exported"
 
@@ -154,3 +155,35 @@ def test_domain_is_in_step_with_the_trial_file():
 
     text = (ROOT / "domain.yml").read_text(encoding="utf-8")
     assert sync(text, load_trial()) == text, "run `python -m bot sync-domain`"
+
+
+def test_csv_cells_cannot_start_a_formula():
+    assert staff.safe_cell("=1+1") == "'=1+1" and staff.safe_cell("+82 10-1234-5678") == "'+82 10-1234-5678"
+    assert staff.safe_cell("-5") == "'-5" and staff.safe_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert staff.safe_cell("\tx") == "'\tx" and staff.safe_cell("\rx") == "'\rx"
+    assert staff.safe_cell("Kim Minji") == "Kim Minji" and staff.safe_cell(None) == "" and staff.safe_cell(3) == "3"
+
+
+def test_search_decrypts_names_and_phones(bot_env):
+    ref = make_handoff(bot_env)
+    other = make_handoff(bot_env, sender="other-sender", name="Park Jisoo")
+    assert [h.reference for h in bot_env.find_handoffs("minji")] == [ref]
+    assert {h.reference for h in bot_env.find_handoffs("010 1234 5678")} == {ref, other}  # the same phone
+    assert {h.reference for h in bot_env.find_handoffs("+821012345678")} == {ref, other}
+    assert [h.reference for h in bot_env.find_handoffs("jisoo")] == [other]
+    assert bot_env.find_handoffs("no-such-person") == []
+
+
+def test_reference_codes_use_the_site_prefix(bot_env):
+    assert make_handoff(bot_env).startswith("SNU-")
+
+
+def test_callback_handoffs_have_no_outcome(bot_env):
+    bot_env.set_respondent("cb-sender", "NCT03558607", "self", None)
+    ref = bot_env.create_handoff("cb-sender", "NCT03558607", "consent v1", "Lee", "+821011112222", None, "any time",
+                                 "Korean", kind="callback")
+    h = bot_env.handoff(ref)
+    assert h.kind == "callback" and h.screening.outcome is None
+    assert "callback request" in staff.list_text(bot_env) and "callback request" in staff.show_text(bot_env, ref)
+    with pytest.raises(ValueError):
+        bot_env.create_handoff("cb2", "NCT03558607", "c", "n", None, None, "", "", kind="other")
