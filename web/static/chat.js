@@ -195,6 +195,9 @@
     }, idleMs);
   }
 
+  var skip = document.querySelector("a.skip");
+  if (skip) skip.addEventListener("click", function (e) { e.preventDefault(); input.focus(); });
+
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     var text = input.value.trim();
