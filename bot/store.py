@@ -488,6 +488,7 @@ class Store:
                 s.delete(r)
             for ref in refs:
                 s.add(AuditEntry(actor="patient", action="data_deleted", reference=ref))
+            s.execute(sa.delete(ChatSession).where(ChatSession.id_hash == _id_hash(sender_id)))
         self._delete_events([sender_id])
 
     def _delete_events(self, sender_ids: List[str]) -> None:
@@ -507,6 +508,7 @@ class Store:
                 Screening.id.notin_([r.id for r in gone]) if gone else sa.true())).scalars())
             for r in gone:
                 s.delete(r)
+            s.execute(sa.delete(ChatSession).where(ChatSession.last_seen_at < cutoff))
         removed_events = 0
         if self._has_events_table():
             with self.engine.begin() as conn:

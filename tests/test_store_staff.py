@@ -187,3 +187,28 @@ def test_callback_handoffs_have_no_outcome(bot_env):
     assert "callback request" in staff.list_text(bot_env) and "callback request" in staff.show_text(bot_env, ref)
     with pytest.raises(ValueError):
         bot_env.create_handoff("cb2", "NCT03558607", "c", "n", None, None, "", "", kind="other")
+
+
+def test_chat_sessions_are_issued_checked_ended_and_purged(bot_env):
+    from bot.store import ChatSession
+
+    sid = bot_env.issue_chat_session()
+    assert bot_env.chat_session_live(sid, 60) and not bot_env.chat_session_live("made-up-id-" + "x" * 20, 60)
+    with bot_env.session() as s:
+        assert sid not in str([r.id_hash for r in s.execute(sa.select(ChatSession)).scalars()])
+        for r in s.execute(sa.select(ChatSession)).scalars():
+            r.last_seen_at -= timedelta(seconds=120)
+    assert not bot_env.chat_session_live(sid, 60)  # idle too long: ended for good
+    assert not bot_env.chat_session_live(sid, 10_000)
+    other = bot_env.issue_chat_session()
+    bot_env.end_chat_session(other)
+    assert not bot_env.chat_session_live(other, 10_000)
+    gone = bot_env.issue_chat_session()
+    bot_env.delete_person(gone)
+    assert not bot_env.chat_session_live(gone, 10_000)  # "delete my data" also forgets the session
+    with bot_env.session() as s:
+        for r in s.execute(sa.select(ChatSession)).scalars():
+            r.last_seen_at = utcnow() - timedelta(days=200)
+    staff.purge(bot_env, 90)
+    with bot_env.session() as s:
+        assert s.execute(sa.select(sa.func.count()).select_from(ChatSession)).scalar() == 0
