@@ -242,6 +242,7 @@ def axe_script() -> Path:
     """axe-core from the npm registry, installed once into a cache folder (nothing committed)."""
     script = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
     if not script.exists():
+        assert shutil.which("npm"), "the accessibility scan needs npm to fetch axe-core (Debian: apt-get install npm)"
         AXE_DIR.mkdir(parents=True, exist_ok=True)
         done = subprocess.run(["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR),
                                "axe-core@4"], capture_output=True, text=True, timeout=300)
