@@ -29,6 +29,7 @@
     if (!next || !ALL[next] || next === lang) return;
     lang = next;
     document.documentElement.lang = next;
+    document.title = t("page_title") + " – " + document.title.split(" – ").slice(-1)[0];
     Array.prototype.forEach.call(document.querySelectorAll("[data-i18n]"), function (el) {
       el.textContent = t(el.getAttribute("data-i18n"));
     });
