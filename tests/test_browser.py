@@ -437,3 +437,30 @@ def test_staff_pages_by_keyboard_on_a_phone_without_serious_findings(site, brows
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     page.screenshot(path=str(SHOTS / "staff-handoff-phone.png"), full_page=True)
     context.close()
+
+
+def test_patient_chat_by_keyboard_only_on_a_phone(site, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(site.web)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the skip link
+    expect(page.locator("#message")).to_be_focused()
+    before = page.locator(".msg.bot").count()
+    page.keyboard.type("hello")
+    page.keyboard.press("Enter")
+    _settled(page, before)
+    expect(page.locator("#message")).to_be_focused()
+    for _ in range(2):
+        if not page.locator(".choices button").count():
+            break
+        before = page.locator(".msg.bot").count()
+        page.keyboard.press("Shift+Tab")  # back from the input to the last suggested answer
+        expect(page.locator(".choices button").last).to_be_focused()
+        page.keyboard.press("Enter")
+        _settled(page, before)
+        expect(page.locator("#message")).to_be_focused()
+        expect(page.locator("#log > *").last).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    context.close()
