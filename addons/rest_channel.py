@@ -10,7 +10,9 @@ for any input:
 - importing it installs addons/log_privacy.py in the Rasa server.
 
 Named in credentials.yml as `addons.rest_channel.PrivateRestInput:` in place
-of `rest:`. The URL stays /webhooks/rest/webhook."""
+of `rest:` (or of `addons.channel.RestChannel:`, whose text rules it applies
+after its own checks when that module exists). The URL stays
+/webhooks/rest/webhook."""
 from __future__ import annotations
 
 import json
@@ -27,6 +29,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 import addons.log_privacy  # noqa: F401  (installs the log filter in the Rasa server)
+
+try:  # the project's own text rules (a typed leading "/" is words, never an intent; long messages)
+    from addons.channel import safe_text as project_safe_text
+except ImportError:  # pragma: no cover - older layouts
+    project_safe_text = None
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +67,10 @@ def clean_message(message: str) -> Optional[str]:
     """The message ready for the bot, or None if it cannot be read safely."""
     if _SURROGATE.search(message) or "\ufffd" in message or _BAD_CONTROL.search(message):
         return None
-    message = unicodedata.normalize("NFC", message)[:MAX_MESSAGE]
-    return message
+    message = unicodedata.normalize("NFC", message)
+    if project_safe_text is not None:
+        return project_safe_text(message)
+    return message[:MAX_MESSAGE]
 
 
 class PrivateRestInput(RestInput):

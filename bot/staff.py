@@ -9,12 +9,37 @@ import io
 import os
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from bot import config
 
 from bot.store import HANDOFF_STATUSES, Handoff, Store, dumps, handoff_as_json
-from bot.trial import load_trial
+
+
+def load_trial(trial_id: Optional[str] = None):
+    """The trial, from the eligibility model (bot.eligibility.model) or, in
+    older layouts, bot.trial."""
+    try:
+        from bot.eligibility.model import load_trial as load
+    except ImportError:
+        from bot.trial import load_trial as load
+    return load(trial_id) if trial_id else load()
+
+
+def trial_labels(trial) -> Dict[str, str]:
+    """Question id -> its short English label, for staff pages and exports."""
+    if hasattr(trial, "texts"):  # bot.eligibility.model
+        return {qid: trial.text("en", qid, "label", qid) for qid in trial.questions}
+    return {q.id: q.label for q in list(trial.profile) + list(trial.criteria)}
+
+
+def trial_text(trial, language: str, key: str, default: str = "") -> str:
+    """A trial-level text (title, summary) in a language, where the trial has it."""
+    texts = getattr(trial, "texts", None)
+    if texts:
+        value = (texts.get(language) or {}).get(key)
+        return str(value) if value else default
+    return str(getattr(trial, key, "") or default) if language == "en" else default
 
 
 def actor() -> str:
@@ -58,6 +83,7 @@ def show_text(store: Store, reference: str) -> str:
     h = _get(store, reference)
     store.audit(actor(), "handoff_viewed", h.reference)
     trial = load_trial(h.screening.trial_id)
+    labels = trial_labels(trial)
     out = [
         f"Handoff {h.reference}  status: {h.status}  outcome: {outcome_text(h)}  "
         f"language: {h.screening.language or '-'}",
@@ -81,7 +107,7 @@ def show_text(store: Store, reference: str) -> str:
         a = by_id.get(qid)
         if a is None:
             continue
-        label = trial.question(qid).label
+        label = labels.get(qid, qid)
         out.append(f"  {label} [{qid}]: {(a.verdict or 'profile').upper()}")
         if a.question != "(not asked)":
             out.append(f"    asked: {a.question}")

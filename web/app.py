@@ -11,6 +11,7 @@ optionally with a TOTP code."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import os
@@ -27,7 +28,6 @@ from aiohttp import web
 from bot import config, staff
 from bot.auth import LoginLimiter, PendingSecondFactor, Sessions, TotpGuard, verify_password
 from bot.store import HANDOFF_STATUSES, OUTCOMES, Store, handoff_as_json
-from bot.trial import load_trial
 from web import i18n
 
 HERE = Path(__file__).resolve().parent
@@ -99,8 +99,29 @@ def _del_cookie(response: web.StreamResponse, name: str, path: str) -> None:
                         samesite="Strict", path=path, secure=_secure() or None)
 
 
-def rasa_url() -> str:
-    return os.environ.get("TRIALBOT_RASA_URL") or f"http://127.0.0.1:{os.environ.get('TRIALBOT_RASA_PORT', '5005')}"
+def rasa_urls() -> List[str]:
+    """The Rasa servers: TRIALBOT_RASA_URLS (comma-separated) when scaled out,
+    else TRIALBOT_RASA_URL, else localhost on TRIALBOT_RASA_PORT."""
+    many = [u.strip().rstrip("/") for u in os.environ.get("TRIALBOT_RASA_URLS", "").split(",") if u.strip()]
+    return many or [os.environ.get("TRIALBOT_RASA_URL")
+                    or f"http://127.0.0.1:{os.environ.get('TRIALBOT_RASA_PORT', '5005')}"]
+
+
+def rasa_url(sender: Optional[str] = None) -> str:
+    """The Rasa server for a conversation: a stable hash of the sender id picks
+    one of several, so each conversation stays on one server while it is up.
+    Any server can serve any conversation (they share the tracker store, and
+    Redis's lock store keeps one conversation's messages in order)."""
+    return rasa_url_order(sender)[0]
+
+
+def rasa_url_order(sender: Optional[str] = None) -> List[str]:
+    """The servers to try for a conversation: its own first, then the rest."""
+    urls = rasa_urls()
+    if len(urls) == 1 or not sender:
+        return urls
+    first = int.from_bytes(hashlib.sha256(sender.encode("utf-8")).digest()[:8], "big") % len(urls)
+    return urls[first:] + urls[:first]
 
 
 async def _db(request: web.Request, fn, *args, **kwargs):
@@ -114,16 +135,23 @@ class RasaUnreachable(Exception):
     pass
 
 
-async def _rasa(request: web.Request, method: str, path: str, timeout: float, **kwargs):
-    """One call to the Rasa server; any failure is 'cannot be reached'."""
-    try:
-        async with request.app["http"].request(method, f"{rasa_url()}{path}",
-                                               timeout=aiohttp.ClientTimeout(total=timeout), **kwargs) as r:
-            if r.status != 200:
-                raise RasaUnreachable(f"status {r.status}")
-            return await r.json()
-    except (aiohttp.ClientError, OSError, TimeoutError, asyncio.TimeoutError) as exc:
-        raise RasaUnreachable(exc.__class__.__name__) from None
+async def _rasa(request: web.Request, method: str, path: str, timeout: float, sender: Optional[str] = None,
+                **kwargs):
+    """One call to the conversation's Rasa server; any failure is 'cannot be
+    reached'. A server that refuses the connection (down) never got the
+    message, so the next one is tried."""
+    for url in rasa_url_order(sender):
+        try:
+            async with request.app["http"].request(method, f"{url}{path}",
+                                                   timeout=aiohttp.ClientTimeout(total=timeout), **kwargs) as r:
+                if r.status != 200:
+                    raise RasaUnreachable(f"status {r.status}")
+                return await r.json()
+        except aiohttp.ClientConnectorError as exc:
+            error = exc
+        except (aiohttp.ClientError, OSError, TimeoutError, asyncio.TimeoutError) as exc:  # 3.10: two kinds
+            raise RasaUnreachable(str(exc)) from None
+    raise RasaUnreachable(str(error))
 
 
 UNREACHABLE = {"error": "unreachable"}
@@ -163,10 +191,13 @@ def _language(messages: List[dict]) -> Optional[str]:
 
 
 async def patient_page(request: web.Request) -> web.Response:
-    trial, site = load_trial(), config.site()
+    trial, site = staff.load_trial(), config.site()
     minutes = max(1, int(config.chat_idle_seconds() // 60))
     both = {lang: i18n.strings(lang, study=trial.id, minutes=minutes) for lang in LANGUAGES}
-    return render("patient.html", trial=trial, site=site, t=both["en"], idle_minutes=minutes,
+    for lang, strings in both.items():  # the trial's own summary where it has one in that language
+        strings["summary"] = staff.trial_text(trial, lang, "summary", strings["summary"])
+    return render("patient.html", trial=trial, title=staff.trial_text(trial, "en", "title", trial.id), site=site,
+                  t=both["en"], idle_minutes=minutes,
                   strings_json=json.dumps(both, ensure_ascii=False))
 
 
@@ -185,7 +216,8 @@ async def chat(request: web.Request) -> web.Response:
     if fresh:
         sender = await _db(request, request.app["store"].issue_chat_session)
     try:
-        replies = await _rasa(request, "POST", "/webhooks/rest/webhook", 60, json={"sender": sender, "message": message})
+        replies = await _rasa(request, "POST", "/webhooks/rest/webhook", 60, sender,
+                              json={"sender": sender, "message": message})
     except RasaUnreachable:
         response = web.json_response(UNREACHABLE, status=503)
     else:
@@ -281,7 +313,7 @@ async def history(request: web.Request) -> web.Response:
             _del_cookie(response, CHAT_COOKIE, "/")
         return response
     try:
-        tracker = await _rasa(request, "GET", f"/conversations/{sender}/tracker", 30,
+        tracker = await _rasa(request, "GET", f"/conversations/{sender}/tracker", 30, sender,
                               params={"token": os.environ.get("TRIALBOT_API_TOKEN", "")})
     except RasaUnreachable:
         return web.json_response(UNREACHABLE, status=503)
@@ -481,8 +513,7 @@ async def staff_handoff(request: web.Request) -> web.Response:
     if h is None:
         raise web.HTTPNotFound(text="No such handoff.")
     await _db(request, store.audit, f"web:{username}", "handoff_viewed", h.reference)
-    trial = load_trial(h.screening.trial_id)
-    labels = {q.id: q.label for q in trial.profile + trial.criteria}
+    labels = staff.trial_labels(staff.load_trial(h.screening.trial_id))
     transcript = await _db(request, store.transcript, h.screening.sender_id)
     trail = await _db(request, store.audit_trail, h.reference)
     users = await _db(request, store.staff_users)
