@@ -136,6 +136,13 @@ def cmd_handoffs(args: argparse.Namespace) -> int:
         print(staff.show_text(store, args.reference))
     elif args.action == "export":
         print(f"exported to {staff.export(store, args.format, Path(args.output) if args.output else None)}")
+    elif args.action == "assign":
+        h = store.assign(args.reference, None if args.username == "nobody" else args.username, staff.actor())
+        print(f"{h.reference}: assigned to {h.assigned_to or 'nobody'}")
+    elif args.action == "follow-up":
+        when = None if args.date == "none" else date.fromisoformat(args.date)
+        h = store.set_follow_up(args.reference, when, staff.actor())
+        print(f"{h.reference}: follow up on {h.follow_up_on.isoformat() if h.follow_up_on else 'no date'}")
     else:
         print(staff.set_status(store, args.reference, args.new_status, args.note or ""))
     return 0
@@ -224,6 +231,12 @@ def build_parser() -> argparse.ArgumentParser:
     he = hsub.add_parser("export", help="write every handoff to a CSV or JSON file")
     he.add_argument("--format", choices=["csv", "json"], default="csv")
     he.add_argument("--output", help="file to write (default: var/exports/handoffs-<time>.<format>)")
+    has = hsub.add_parser("assign", help="give a handoff to a coordinator (a staff account), or to nobody")
+    has.add_argument("reference")
+    has.add_argument("username", help="a staff account, or 'nobody'")
+    hfu = hsub.add_parser("follow-up", help="set the date to follow a handoff up (YYYY-MM-DD, or 'none')")
+    hfu.add_argument("reference")
+    hfu.add_argument("date")
     hst = hsub.add_parser("status", help="change a handoff's status (audited)")
     hst.add_argument("reference")
     hst.add_argument("new_status", metavar="NEW_STATUS",

@@ -212,3 +212,22 @@ def test_chat_sessions_are_issued_checked_ended_and_purged(bot_env):
     staff.purge(bot_env, 90)
     with bot_env.session() as s:
         assert s.execute(sa.select(sa.func.count()).select_from(ChatSession)).scalar() == 0
+
+
+def test_assign_and_follow_up_from_the_shell(bot_env):
+    from bot.auth import hash_password
+
+    ref = make_handoff(bot_env)
+    bot_env.add_staff_user("coordinator.lee", hash_password("x" * 12, check=False))
+    env = dict(os.environ, TRIALBOT_STAFF_USER="coordinator.kim")
+    done = run_cli("handoffs", "assign", ref, "coordinator.lee", env=env)
+    assert done.returncode == 0 and "coordinator.lee" in done.stdout
+    assert run_cli("handoffs", "assign", ref, "mallory", env=env).returncode == 2
+    done = run_cli("handoffs", "follow-up", ref, "2026-12-01", env=env)
+    assert done.returncode == 0 and "2026-12-01" in done.stdout
+    assert run_cli("handoffs", "follow-up", ref, "soon", env=env).returncode == 2
+    h = bot_env.handoff(ref)
+    assert h.assigned_to == "coordinator.lee" and h.follow_up_on.isoformat() == "2026-12-01"
+    shown = run_cli("handoffs", "show", ref, env=env).stdout
+    assert "Assigned to: coordinator.lee" in shown and "follow up on: 2026-12-01" in shown
+    assert [a.action for a in bot_env.audit_trail(ref)][-3:] == ["assigned", "follow_up_set", "handoff_viewed"]
