@@ -241,3 +241,37 @@ def test_no_name_phone_email_answer_or_unreadable_text_in_any_log(site):
     assert "not set" not in page and "configure" not in page
     for secret in (NAME, PHONE, "2222-3333", EMAIL, ANSWER, "polycythemia", SECRET_MARK, "\\ud800", "Traceback"):
         assert secret not in text, f"{secret!r} written to a log"
+
+
+LOGGING_PROBE = r'''
+import logging, sys
+from rasa.utils.log_utils import configure_structlog
+configure_structlog(logging.INFO)          # as `rasa run` does, before any channel is loaded
+import addons.log_privacy                   # what addons/rest_channel.py (credentials.yml) and web/app.py import
+import structlog
+
+def turn(text):
+    raise ValueError(f"could not read {text!r}")
+
+secret = "Kim Minji 010-9876-5432 \ud800"
+try:
+    turn(secret)
+except Exception:
+    structlog.get_logger().exception("rest.message.received.failure", text=secret, user_text=secret)
+    logging.getLogger("sanic.error").exception("Exception occurred while handling uri")
+logging.getLogger("rasa.core.processor").warning("plain line with a lone surrogate \udfff")
+structlog.get_logger().info("rasa.core.processor.message", message=secret, slots={"contact_name": secret})
+print("done", file=sys.stderr)
+'''
+
+
+def test_log_privacy_filter_keeps_text_out_of_rasa_and_sanic_logs(tmp_path):
+    """Rasa's JSON logging (not a terminal), with the filter installed the way the servers install it."""
+    done = subprocess.run([sys.executable, "-c", LOGGING_PROBE], cwd=ROOT, capture_output=True, timeout=300,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    out = done.stdout.decode("utf-8", "replace") + done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 0 and "done" in out, out[-3000:]
+    assert "rest.message.received.failure" in out and "ValueError (message hidden)" in out
+    assert "Exception occurred while handling uri" in out and "plain line with a lone surrogate" in out
+    for secret in ("Kim", "Minji", "9876", "could not read", "\\ud800", "locals"):
+        assert secret not in out, (secret, out[-3000:])
