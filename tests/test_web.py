@@ -153,14 +153,16 @@ def test_replay_masks_contact_details_but_not_answers():
         {"event": "bot", "text": "Thanks Choi Yuna, we will call +82 10-2222-3333 or write to yuna@example.com."},
         {"event": "user", "text": "call me at 02 123 4567 please, or YUNA@EXAMPLE.COM"},
         {"event": "bot", "text": "", "data": {"custom": {"lang": "ko"}}},
+        {"event": "slot", "name": "contact", "value": {"name": "Jang Hyun", "phone": "+821044445555"}},
+        {"event": "user", "text": "Jang Hyun here again"},
     ]
     shown, lang = replay(events, {}, [])
     text = json.dumps(shown, ensure_ascii=False)
-    for secret in ("Choi", "Yuna", "2222", "3333", "example.com", "123 4567"):
+    for secret in ("Choi", "Yuna", "2222", "3333", "example.com", "123 4567", "Jang Hyun"):
         assert secret not in text, secret
     assert shown[1]["text"] == "I'm 58, creatinine 1.0 mg/dL, ALT 35 and AST 30 on 2026-03-04"
     assert shown[3]["masked"] and lang == "ko"
-    assert len(shown) == 7  # the language message is not shown
+    assert len(shown) == 8  # the language message is not shown
 
 
 # ---------------------------------------------------------------- staff sign-in

@@ -269,10 +269,19 @@ def replay(events: List[dict], slots: Dict[str, object], known: List[str]) -> Tu
     """The conversation as the page shows it again after a reload: contact
     details masked, a message typed in answer to a contact question hidden
     whole, and the conversation's language."""
-    known = list(known) + [str(slots.get(k)) for k in CONTACT_SLOTS if slots.get(k)]
+    known = list(known)
+
+    def remember(name: object, value: object) -> None:
+        if name in CONTACT_SLOTS and value:
+            known.append(str(value))
+        elif name == "contact" and isinstance(value, dict):  # {"name", "phone", "email", "time", "language"}
+            known.extend(str(value[k]) for k in ("name", "phone", "email") if value.get(k))
+
+    for name, value in slots.items():
+        remember(name, value)
     for e in events:
-        if e.get("event") == "slot" and e.get("name") in CONTACT_SLOTS and e.get("value"):
-            known.append(str(e["value"]))
+        if e.get("event") == "slot":
+            remember(e.get("name"), e.get("value"))
     shown, offered, asking, lang = [], {}, None, None
     for e in events:
         kind = e.get("event")
