@@ -83,7 +83,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     from bot import config, crypto
     from bot.store import Store
 
-    config.data_dir().mkdir(parents=True, exist_ok=True)
+    config.ensure_private_dir(config.data_dir())
+    config.ensure_private_dir(config.data_dir() / "logs")
     if not os.environ.get("TRIALBOT_ENCRYPTION_KEY"):
         if crypto.create_key_file(config.key_file()):
             print(f"created a new encryption key in {config.key_file()} (keep it safe: without it the stored "
@@ -91,7 +92,38 @@ def cmd_init(args: argparse.Namespace) -> int:
     store = Store()
     store.migrate()
     print(f"database ready: {store.engine.url.render_as_string(hide_password=True)}")
+    _warn_site()
     return 0
+
+
+def _warn_site() -> int:
+    """Warnings for the operator about the site file (never shown to patients)."""
+    from bot import config
+
+    warnings = config.site_warnings()
+    for w in warnings:
+        print(f"warning: {config.site_file()}: {w}", file=sys.stderr)
+    return len(warnings)
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    """Loads the site file, prints what is set and warns about what is not.
+    Exit status 0 (1 with --strict when something is unset)."""
+    from bot import config
+
+    site = config.site()
+    print(f"site file: {config.site_file()}")
+    for label, value in (("institution", f"{site.institution} ({site.institution_short})"),
+                         ("study", site.study_id), ("contact role", site.contact_role), ("team", site.team_name),
+                         ("study_phone", site.phone or "(not set)"), ("study_email", site.email or "(not set)"),
+                         ("public_phone", site.public_phone or "(not set)"), ("address", site.address or "(not set)"),
+                         ("hours", site.hours or "(not set)"),
+                         ("crisis_lines", ", ".join(f"{c.number} {c.name}" for c in site.crisis_lines) or "(none)"),
+                         ("time_zone", site.time_zone), ("reference_prefix", site.reference_prefix),
+                         ("retention_days", site.retention_days), ("chat_idle_minutes", site.chat_idle_minutes)):
+        print(f"  {label}: {value}")
+    unset = _warn_site()
+    return 1 if unset and args.strict else 0
 
 
 def _store():
@@ -112,6 +144,13 @@ def cmd_handoffs(args: argparse.Namespace) -> int:
         print(staff.show_text(store, args.reference))
     elif args.action == "export":
         print(f"exported to {staff.export(store, args.format, Path(args.output) if args.output else None)}")
+    elif args.action == "assign":
+        h = store.assign(args.reference, None if args.username == "nobody" else args.username, staff.actor())
+        print(f"{h.reference}: assigned to {h.assigned_to or 'nobody'}")
+    elif args.action == "follow-up":
+        when = None if args.date == "none" else date.fromisoformat(args.date)
+        h = store.set_follow_up(args.reference, when, staff.actor())
+        print(f"{h.reference}: follow up on {h.follow_up_on.isoformat() if h.follow_up_on else 'no date'}")
     else:
         print(staff.set_status(store, args.reference, args.new_status, args.note or ""))
     return 0
@@ -125,7 +164,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 
 def cmd_staff_user(args: argparse.Namespace) -> int:
-    from bot.auth import hash_password
+    from bot.auth import WeakPassword, hash_password
 
     store = _store()
     if args.action == "list":
@@ -135,16 +174,47 @@ def cmd_staff_user(args: argparse.Namespace) -> int:
         store.remove_staff_user(args.username)
         print(f"removed staff account {args.username}")
         return 0
+    if args.action == "totp":
+        return _staff_totp(store, args)
+    if args.action == "password" and store.staff_password_hash(args.username) is None:
+        raise LookupError(f"no staff account named '{args.username}'")
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         import getpass
 
-        password = getpass.getpass("Password (10 characters or more): ")
+        password = getpass.getpass("Password (10 characters or more, not a common one; a few unrelated words "
+                                   "work well): ")
         if getpass.getpass("Again: ") != password:
             raise UsageError("the two passwords differ")
-    store.add_staff_user(args.username, hash_password(password))
-    print(f"added staff account {args.username}")
+    try:
+        hashed = hash_password(password, args.username)
+    except WeakPassword as exc:
+        raise UsageError(f"password refused: {exc}") from None
+    if args.action == "password":
+        store.set_staff_password(args.username, hashed)
+        print(f"changed the password of {args.username}")
+    else:
+        store.add_staff_user(args.username, hashed)
+        print(f"added staff account {args.username}")
+    return 0
+
+
+def _staff_totp(store, args: argparse.Namespace) -> int:
+    from bot.auth import new_totp_secret, totp_uri
+
+    if store.staff_password_hash(args.username) is None:
+        raise LookupError(f"no staff account named '{args.username}'")
+    if args.disable:
+        store.set_staff_totp(args.username, None)
+        print(f"second factor turned off for {args.username}")
+        return 0
+    secret = new_totp_secret()
+    store.set_staff_totp(args.username, secret)
+    print(f"second factor turned on for {args.username}. Add it to an authenticator app now; this is the only "
+          "time it is shown (run the command again to replace it).")
+    print(f"secret: {secret}")
+    print(f"provisioning URI: {totp_uri(secret, args.username)}")
     return 0
 
 
@@ -168,6 +238,12 @@ def build_parser() -> argparse.ArgumentParser:
     he = hsub.add_parser("export", help="write every handoff to a CSV or JSON file")
     he.add_argument("--format", choices=["csv", "json"], default="csv")
     he.add_argument("--output", help="file to write (default: var/exports/handoffs-<time>.<format>)")
+    has = hsub.add_parser("assign", help="give a handoff to a coordinator (a staff account), or to nobody")
+    has.add_argument("reference")
+    has.add_argument("username", help="a staff account, or 'nobody'")
+    hfu = hsub.add_parser("follow-up", help="set the date to follow a handoff up (YYYY-MM-DD, or 'none')")
+    hfu.add_argument("reference")
+    hfu.add_argument("date")
     hst = hsub.add_parser("status", help="change a handoff's status (audited)")
     hst.add_argument("reference")
     hst.add_argument("new_status", metavar="NEW_STATUS",
@@ -182,10 +258,19 @@ def build_parser() -> argparse.ArgumentParser:
     sa = susub.add_parser("add", help="add an account (asks for the password)")
     sa.add_argument("username")
     sa.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    sp = susub.add_parser("password", help="change an account's password")
+    sp.add_argument("username")
+    sp.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    st = susub.add_parser("totp", help="turn on a TOTP second factor (prints the secret once) or --disable it")
+    st.add_argument("username")
+    st.add_argument("--disable", action="store_true", help="turn the second factor off")
     sr = susub.add_parser("remove", help="remove an account")
     sr.add_argument("username")
     susub.add_parser("list", help="list accounts")
     su.set_defaults(func=cmd_staff_user)
+    cc = sub.add_parser("check-config", help="show the site settings and warn about contact details not set")
+    cc.add_argument("--strict", action="store_true", help="exit with status 1 when something is not set")
+    cc.set_defaults(func=cmd_check_config)
     sub.add_parser("sync-domain", help="rewrite domain/generated.yml and data/rules.yml from the phrase table and trial"
                    ).set_defaults(func=cmd_sync_domain)
     return parser

@@ -7,15 +7,17 @@ its `events` table; this module reads it for transcripts and deletes from it
 when a person's data is deleted or purged."""
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import secrets
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, declarative_base, relationship, sessionmaker
@@ -25,6 +27,8 @@ from bot import config, crypto
 Base = declarative_base()
 
 HANDOFF_STATUSES = ("new", "contacted", "scheduled", "enrolled", "not_eligible", "withdrawn")
+HANDOFF_KINDS = ("screening", "callback")
+OUTCOMES = ("likely_eligible", "needs_review", "likely_ineligible")
 OPEN_STATUSES = ("new", "contacted", "scheduled")
 _REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
 
@@ -50,6 +54,17 @@ class Screening(Base):
     answers = relationship("AnswerRow", back_populates="screening", cascade="all, delete-orphan",
                            order_by="AnswerRow.answered_at")
     handoff = relationship("Handoff", back_populates="screening", cascade="all, delete-orphan", uselist=False)
+
+    @property
+    def flags(self) -> dict:
+        """What the study team should know beyond the answers, e.g.
+        {"emergencies": [...], "unread": [...]}; {} when nothing was flagged."""
+        text = crypto.decrypt(self.flags_enc) if self.flags_enc else None
+        try:
+            value = json.loads(text) if text else {}
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
 
 
 class AnswerRow(Base):
@@ -129,6 +144,21 @@ class AuditEntry(Base):
     detail = sa.Column(sa.Text, nullable=False, default="")
 
 
+class ChatSession(Base):
+    """A patient chat session the web server issued. Only the SHA-256 of the
+    id is kept: the id is the key to the conversation."""
+    __tablename__ = "chat_sessions"
+    id_hash = sa.Column(sa.String(64), primary_key=True)
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    last_seen_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    ended_at = sa.Column(sa.DateTime)
+    ended_why = sa.Column(sa.String(16))
+
+
+def _id_hash(sender_id: str) -> str:
+    return hashlib.sha256(sender_id.encode("utf-8")).hexdigest()
+
+
 class StaffUser(Base):
     __tablename__ = "staff_users"
     id = sa.Column(sa.Integer, primary_key=True)
@@ -161,8 +191,8 @@ class TranscriptLine:
 class Store:
     def __init__(self, url: Optional[str] = None):
         self.url = url or config.database_url()
-        if self.url.startswith("sqlite:///"):
-            Path(self.url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        if self.url.startswith("sqlite:///") and self.url != "sqlite:///:memory:":
+            _private_sqlite_file(Path(self.url[len("sqlite:///"):]))
         self.engine = sa.create_engine(self.url, future=True, pool_pre_ping=True)
         if self.engine.dialect.name == "sqlite":
             # SQLite enforces foreign keys (and so cascades) only when asked.
@@ -291,7 +321,12 @@ class Store:
     # ------------------------------------------------------------ handoffs
 
     def create_handoff(self, sender_id: str, trial_id: str, consent_text: str, name: str, phone: Optional[str],
-                       email: Optional[str], preferred_time: str, preferred_language: str) -> str:
+                       email: Optional[str], preferred_time: str, preferred_language: str,
+                       kind: str = "screening") -> str:
+        """`kind` "callback": the person asked to be called back without a
+        screening result (the staff pages show it as a callback request)."""
+        if kind not in HANDOFF_KINDS:
+            raise ValueError(f"unknown handoff kind '{kind}'")
         with self.session() as s:
             screening = self._current_or_new(s, sender_id, trial_id)
             if screening.handoff is not None:
@@ -300,14 +335,14 @@ class Store:
             s.add(Handoff(screening=screening, reference=ref, consent_at=utcnow(), consent_text=consent_text,
                           name_enc=crypto.encrypt(name), phone_enc=crypto.encrypt(phone),
                           email_enc=crypto.encrypt(email), preferred_time_enc=crypto.encrypt(preferred_time),
-                          preferred_language=preferred_language[:64]))
+                          preferred_language=(preferred_language or "")[:64], kind=kind))
             s.add(AuditEntry(actor="patient", action="handoff_created", reference=ref))
             return ref
 
     @staticmethod
     def _new_reference(s: Session) -> str:
         while True:
-            ref = "SNU-" + "".join(secrets.choice(_REF_ALPHABET) for _ in range(6))
+            ref = config.site().reference_prefix + "-" + "".join(secrets.choice(_REF_ALPHABET) for _ in range(6))
             if not s.execute(sa.select(Handoff.id).where(Handoff.reference == ref)).first():
                 return ref
 
@@ -343,6 +378,92 @@ class Store:
             s.add(AuditEntry(actor=actor, action="status_changed", reference=h.reference,
                              detail=f"{old} -> {status}" + (f"; note: {note}" if note else "")))
             return h
+
+    def find_handoffs(self, text: str = "", status: Optional[str] = None, outcome: Optional[str] = None,
+                      language: Optional[str] = None, kind: Optional[str] = None, created_from: Optional[date] = None,
+                      created_to: Optional[date] = None, sort: str = "newest", tz=None) -> List[Handoff]:
+        """Handoffs matching every given filter. `text` matches the reference,
+        the name (any part, any case) or the phone (by its digits, with or
+        without the leading 0 / +82). Names and phones are encrypted, so the
+        search decrypts and filters here. Dates are calendar days in `tz`
+        (the hospital's zone). `sort`: newest, oldest, or waiting (the
+        longest-waiting new handoffs first, then the other open ones, by age)."""
+        rows = self.handoffs(status)
+        needle = (text or "").strip().lower()
+        digits = "".join(ch for ch in needle if ch.isdigit())
+
+        def local_day(dt: datetime) -> date:
+            if tz is None:
+                return dt.date()
+            from datetime import timezone
+            return dt.replace(tzinfo=timezone.utc).astimezone(tz).date()
+
+        def matches(h: Handoff) -> bool:
+            if outcome:
+                got = "callback" if h.kind == "callback" else (h.screening.outcome or "")
+                if got != outcome:
+                    return False
+            if kind and h.kind != kind:
+                return False
+            if language and (h.screening.language or "") != language:
+                return False
+            if created_from and local_day(h.created_at) < created_from:
+                return False
+            if created_to and local_day(h.created_at) > created_to:
+                return False
+            if not needle:
+                return True
+            if needle.upper() in h.reference or needle in (h.name or "").lower() or needle in (h.email or "").lower():
+                return True
+            if len(digits) >= 3:
+                phone = "".join(ch for ch in (h.phone or "") if ch.isdigit())
+                national = "0" + phone[2:] if phone.startswith("82") else phone
+                return digits in phone or digits in national
+            return False
+
+        found = [h for h in rows if matches(h)]
+        if sort == "oldest":
+            found.sort(key=lambda h: (h.created_at, h.id))
+        elif sort == "waiting":
+            rank = {"new": 0, "contacted": 1, "scheduled": 1}
+            found.sort(key=lambda h: (rank.get(h.status, 2), h.created_at, h.id))
+        return found
+
+    def _handoff_row(self, s: Session, reference: str) -> Handoff:
+        h = s.execute(sa.select(Handoff).where(Handoff.reference == reference.strip().upper())).scalar_one_or_none()
+        if h is None:
+            raise LookupError(f"no handoff with reference '{reference}'")
+        return h
+
+    def assign(self, reference: str, username: Optional[str], actor: str) -> Handoff:
+        """Gives the handoff to a coordinator (a staff account), or to nobody."""
+        username = (username or "").strip() or None
+        with self.session() as s:
+            if username and not s.execute(sa.select(StaffUser.id).where(StaffUser.username == username)).first():
+                raise ValueError(f"no staff account named '{username}'")
+            h = self._handoff_row(s, reference)
+            old = h.assigned_to
+            if old != username:
+                h.assigned_to = username
+                s.add(AuditEntry(actor=actor, action="assigned", reference=h.reference,
+                                 detail=f"{old or 'nobody'} -> {username or 'nobody'}"))
+            return h
+
+    def set_follow_up(self, reference: str, when: Optional[date], actor: str) -> Handoff:
+        with self.session() as s:
+            h = self._handoff_row(s, reference)
+            old = h.follow_up_on
+            if old != when:
+                h.follow_up_on = when
+                s.add(AuditEntry(actor=actor, action="follow_up_set", reference=h.reference,
+                                 detail=f"{old.isoformat() if old else 'none'} -> {when.isoformat() if when else 'none'}"))
+            return h
+
+    def handoff_for_sender(self, sender_id: str) -> Optional[Handoff]:
+        """The newest handoff made in this conversation, if any."""
+        with self.session() as s:
+            return s.execute(sa.select(Handoff).join(Screening).where(Screening.sender_id == sender_id)
+                             .order_by(Handoff.created_at.desc(), Handoff.id.desc()).limit(1)).scalar_one_or_none()
 
     def audit(self, actor: str, action: str, reference: Optional[str] = None, detail: str = "") -> None:
         with self.session() as s:
@@ -391,6 +512,7 @@ class Store:
                 s.delete(r)
             for ref in refs:
                 s.add(AuditEntry(actor="patient", action="data_deleted", reference=ref))
+            s.execute(sa.delete(ChatSession).where(ChatSession.id_hash == _id_hash(sender_id)))
         self._delete_events([sender_id])
 
     def _delete_events(self, sender_ids: List[str]) -> None:
@@ -410,6 +532,7 @@ class Store:
                 Screening.id.notin_([r.id for r in gone]) if gone else sa.true())).scalars())
             for r in gone:
                 s.delete(r)
+            s.execute(sa.delete(ChatSession).where(ChatSession.last_seen_at < cutoff))
         removed_events = 0
         if self._has_events_table():
             with self.engine.begin() as conn:
@@ -425,6 +548,41 @@ class Store:
                                            f"{removed_events} conversation events")
         return {"screenings": len(gone), "events": removed_events}
 
+    # ------------------------------------------------------------ patient chat sessions
+
+    def issue_chat_session(self) -> str:
+        """A new random conversation id, remembered (as a hash) so that only
+        ids this server issued are ever accepted back."""
+        sender_id = secrets.token_urlsafe(24)
+        with self.session() as s:
+            s.add(ChatSession(id_hash=_id_hash(sender_id)))
+        return sender_id
+
+    def chat_session_live(self, sender_id: Optional[str], idle_seconds: float, touch: bool = True) -> bool:
+        """True if the server issued this id and it has neither ended nor been
+        idle longer than `idle_seconds`; a session found idle is ended here."""
+        if not sender_id or len(sender_id) > 128:
+            return False
+        now = utcnow()
+        with self.session() as s:
+            row = s.get(ChatSession, _id_hash(sender_id))
+            if row is None or row.ended_at is not None:
+                return False
+            if (now - row.last_seen_at).total_seconds() > idle_seconds:
+                row.ended_at, row.ended_why = now, "idle"
+                return False
+            if touch:
+                row.last_seen_at = now
+            return True
+
+    def end_chat_session(self, sender_id: Optional[str], why: str = "ended") -> None:
+        if not sender_id:
+            return
+        with self.session() as s:
+            row = s.get(ChatSession, _id_hash(sender_id))
+            if row is not None and row.ended_at is None:
+                row.ended_at, row.ended_why = utcnow(), why
+
     # ------------------------------------------------------------ staff accounts
 
     def add_staff_user(self, username: str, password_hash: str) -> None:
@@ -437,6 +595,29 @@ class Store:
     def staff_password_hash(self, username: str) -> Optional[str]:
         with self.session() as s:
             return s.execute(sa.select(StaffUser.password_hash).where(StaffUser.username == username)).scalar()
+
+    def set_staff_password(self, username: str, password_hash: str) -> None:
+        with self.session() as s:
+            user = s.execute(sa.select(StaffUser).where(StaffUser.username == username)).scalar_one_or_none()
+            if user is None:
+                raise LookupError(f"no staff account named '{username}'")
+            user.password_hash = password_hash
+            s.add(AuditEntry(actor="cli", action="staff_password_changed", detail=username))
+
+    def set_staff_totp(self, username: str, secret: Optional[str]) -> None:
+        """Turns the second factor on (a base32 secret, stored encrypted) or off (None)."""
+        with self.session() as s:
+            user = s.execute(sa.select(StaffUser).where(StaffUser.username == username)).scalar_one_or_none()
+            if user is None:
+                raise LookupError(f"no staff account named '{username}'")
+            user.totp_secret_enc = crypto.encrypt(secret) if secret else None
+            s.add(AuditEntry(actor="cli", action="staff_totp_enabled" if secret else "staff_totp_disabled",
+                             detail=username))
+
+    def staff_totp_secret(self, username: str) -> Optional[str]:
+        with self.session() as s:
+            enc = s.execute(sa.select(StaffUser.totp_secret_enc).where(StaffUser.username == username)).scalar()
+        return crypto.decrypt(enc) if enc else None
 
     def staff_logged_in(self, username: str) -> None:
         with self.session() as s:
@@ -496,6 +677,18 @@ def store_for(url: str) -> Store:
     return Store(url)
 
 
+def _private_sqlite_file(path: Path) -> None:
+    """The SQLite file holds everything: readable by its owner only."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    try:
+        os.chmod(path, 0o600)
+    except PermissionError:
+        pass
+
+
 def default_store() -> Store:
     """The store the running bot uses: one engine per database URL."""
     return store_for(config.database_url())
@@ -508,8 +701,11 @@ def answers_as_json(h: Handoff) -> List[dict]:
 
 def handoff_as_json(h: Handoff) -> dict:
     return {
-        "reference": h.reference, "status": h.status, "created_at": h.created_at.isoformat(),
-        "outcome": h.screening.outcome, "respondent": h.screening.respondent, "relation": h.screening.relation,
+        "reference": h.reference, "kind": h.kind or "screening", "status": h.status,
+        "created_at": h.created_at.isoformat(), "assigned_to": h.assigned_to,
+        "follow_up_on": h.follow_up_on.isoformat() if h.follow_up_on else None,
+        "outcome": h.screening.outcome, "language": h.screening.language,
+        "respondent": h.screening.respondent, "relation": h.screening.relation,
         "name": h.name, "phone": h.phone, "email": h.email, "preferred_time": h.preferred_time,
         "preferred_language": h.preferred_language, "consent_at": h.consent_at.isoformat(),
         "notes": h.notes, "answers": answers_as_json(h),

@@ -103,7 +103,8 @@ def test_export_to_a_file(bot_env, tmp_path, fmt):
         assert {"criterion": "age", "question": "How old is your mother?", "answer": "she is 67", "read_as": "value: 67",
                 "verdict": "pass", "reason": "Age 67: ..."} in rows[0]["answers"]
     else:
-        rows = list(csv.DictReader(path.open()))
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, for spreadsheet programs
+        rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
         assert rows[0]["reference"] == ref and rows[0]["age.verdict"] == "pass" and rows[0]["age.answer"] == "she is 67"
     assert bot_env.audit_trail()[-1].action == "handoffs_exported"
 
@@ -146,3 +147,14 @@ def test_staff_commands_from_the_shell(bot_env, tmp_path):
     bad = run_cli("handoffs", "status", ref, "bogus", env=env)
     assert bad.returncode == 2 and "unknown status" in bad.stderr and "Traceback" not in bad.stderr
     assert "purged" in run_cli("purge", "--older-than", "30", env=env).stdout
+    done = run_cli("handoffs", "assign", ref, "coordinator.lee", env=env)
+    assert done.returncode == 0 and "coordinator.lee" in done.stdout
+    assert run_cli("handoffs", "assign", ref, "mallory", env=env).returncode == 2
+    done = run_cli("handoffs", "follow-up", ref, "2026-12-01", env=env)
+    assert done.returncode == 0 and "2026-12-01" in done.stdout
+    assert run_cli("handoffs", "follow-up", ref, "soon", env=env).returncode == 2
+    h = bot_env.handoff(ref)
+    assert h.assigned_to == "coordinator.lee" and h.follow_up_on.isoformat() == "2026-12-01"
+    shown = run_cli("handoffs", "show", ref, env=env).stdout
+    assert "Assigned to: coordinator.lee" in shown and "follow up on: 2026-12-01" in shown
+    assert [a.action for a in bot_env.audit_trail(ref)][-3:] == ["assigned", "follow_up_set", "handoff_viewed"]

@@ -11,7 +11,7 @@ from typing import List, Optional, Tuple
 MAX_ANSWER_CHARS = 1000
 HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 # A leading word joiner marks text the chat channel received starting with
-# "/": typed, never a button payload (addons/channel.py).
+# "/": typed, never a button payload (addons/rest_channel.py).
 TYPED_SLASH = "\u2060"
 
 

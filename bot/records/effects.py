@@ -42,5 +42,5 @@ def apply(store: Store, sender_id: str, trial_id: str, effects: List[Any]) -> Di
             c = d["contact"]
             out["reference"] = store.create_handoff(
                 sender_id, trial_id, d.get("consent_text", ""), c.get("name") or "", c.get("phone"), c.get("email"),
-                c.get("time") or "", c.get("language") or "")
+                c.get("time") or "", c.get("language") or "", kind=d.get("kind", "screening"))
     return out
