@@ -22,13 +22,21 @@ class WeakPassword(ValueError):
     """A password the policy refuses; the message says why and what to do."""
 
 
+def _site_words():
+    """The site's own names, which make weak passwords."""
+    from bot import config
+
+    site = config.site()
+    return [w.lower() for w in (site.institution_short, site.study_id) if w]
+
+
 def check_password(password: str, username: str = "") -> None:
     """Refuses short, common and trivial passwords (zxcvbn score below 3)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise WeakPassword(f"a staff password needs at least {MIN_PASSWORD_LENGTH} characters")
     from zxcvbn import zxcvbn
 
-    result = zxcvbn(password[:100], user_inputs=[username, "trialbot", "snuh", "nct03558607", "ruxolitinib"])
+    result = zxcvbn(password[:100], user_inputs=[username, "trialbot", *_site_words()])
     if result["score"] < MIN_PASSWORD_SCORE:
         feedback = result.get("feedback") or {}
         why = (feedback.get("warning") or "").rstrip(".")
@@ -128,7 +136,7 @@ def new_totp_secret() -> str:
     return pyotp.random_base32()
 
 
-def totp_uri(secret: str, username: str, issuer: str = "NCT03558607 study team") -> str:
+def totp_uri(secret: str, username: str, issuer: str = "Study team") -> str:
     import pyotp
 
     return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=issuer)

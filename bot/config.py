@@ -74,7 +74,7 @@ class Site:
     # Facts from the listing
     institution: str = "Seoul National University Hospital"
     institution_short: str = "SNUH"
-    study_id: str = "NCT03558607"
+    study_id: str = ""  # the trial this site screens for: a folder in trials/
     contact_role: str = "Primary Contact"
     # Configured by the site
     public_phone: str = ""  # the hospital's general number
@@ -177,7 +177,7 @@ def _load_site(path: str, mtime: float) -> Site:
                 retention_days=whole("retention_days", 90),
                 institution=_text(raw, "institution") or "Seoul National University Hospital",
                 institution_short=_text(raw, "institution_short") or "SNUH",
-                study_id=_text(raw, "study_id") or "NCT03558607",
+                study_id=_text(raw, "study_id"),
                 contact_role=_text(raw, "contact_role") or "Primary Contact",
                 public_phone=_text(raw, "public_phone"), time_zone=tz, reference_prefix=prefix.upper(),
                 crisis_lines=crisis, chat_idle_minutes=whole("chat_idle_minutes", 30))

@@ -147,6 +147,71 @@ def test_staff_commands_from_the_shell(bot_env, tmp_path):
     bad = run_cli("handoffs", "status", ref, "bogus", env=env)
     assert bad.returncode == 2 and "unknown status" in bad.stderr and "Traceback" not in bad.stderr
     assert "purged" in run_cli("purge", "--older-than", "30", env=env).stdout
+
+
+def test_csv_cells_cannot_start_a_formula():
+    assert staff.safe_cell("=1+1") == "'=1+1" and staff.safe_cell("+82 10-1234-5678") == "'+82 10-1234-5678"
+    assert staff.safe_cell("-5") == "'-5" and staff.safe_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert staff.safe_cell("\tx") == "'\tx" and staff.safe_cell("\rx") == "'\rx"
+    assert staff.safe_cell("Kim Minji") == "Kim Minji" and staff.safe_cell(None) == "" and staff.safe_cell(3) == "3"
+
+
+def test_search_decrypts_names_and_phones(bot_env):
+    ref = make_handoff(bot_env)
+    other = make_handoff(bot_env, sender="other-sender", name="Park Jisoo")
+    assert [h.reference for h in bot_env.find_handoffs("minji")] == [ref]
+    assert {h.reference for h in bot_env.find_handoffs("010 1234 5678")} == {ref, other}  # the same phone
+    assert {h.reference for h in bot_env.find_handoffs("+821012345678")} == {ref, other}
+    assert [h.reference for h in bot_env.find_handoffs("jisoo")] == [other]
+    assert bot_env.find_handoffs("no-such-person") == []
+
+
+def test_reference_codes_use_the_site_prefix(bot_env):
+    assert make_handoff(bot_env).startswith("SNU-")
+
+
+def test_callback_handoffs_have_no_outcome(bot_env):
+    bot_env.set_respondent("cb-sender", "NCT03558607", "self", None)
+    ref = bot_env.create_handoff("cb-sender", "NCT03558607", "consent v1", "Lee", "+821011112222", None, "any time",
+                                 "Korean", kind="callback")
+    h = bot_env.handoff(ref)
+    assert h.kind == "callback" and h.screening.outcome is None
+    assert "callback request" in staff.list_text(bot_env) and "callback request" in staff.show_text(bot_env, ref)
+    with pytest.raises(ValueError):
+        bot_env.create_handoff("cb2", "NCT03558607", "c", "n", None, None, "", "", kind="other")
+
+
+def test_chat_sessions_are_issued_checked_ended_and_purged(bot_env):
+    from bot.store import ChatSession
+
+    sid = bot_env.issue_chat_session()
+    assert bot_env.chat_session_live(sid, 60) and not bot_env.chat_session_live("made-up-id-" + "x" * 20, 60)
+    with bot_env.session() as s:
+        assert sid not in str([r.id_hash for r in s.execute(sa.select(ChatSession)).scalars()])
+        for r in s.execute(sa.select(ChatSession)).scalars():
+            r.last_seen_at -= timedelta(seconds=120)
+    assert not bot_env.chat_session_live(sid, 60)  # idle too long: ended for good
+    assert not bot_env.chat_session_live(sid, 10_000)
+    other = bot_env.issue_chat_session()
+    bot_env.end_chat_session(other)
+    assert not bot_env.chat_session_live(other, 10_000)
+    gone = bot_env.issue_chat_session()
+    bot_env.delete_person(gone)
+    assert not bot_env.chat_session_live(gone, 10_000)  # "delete my data" also forgets the session
+    with bot_env.session() as s:
+        for r in s.execute(sa.select(ChatSession)).scalars():
+            r.last_seen_at = utcnow() - timedelta(days=200)
+    staff.purge(bot_env, 90)
+    with bot_env.session() as s:
+        assert s.execute(sa.select(sa.func.count()).select_from(ChatSession)).scalar() == 0
+
+
+def test_assign_and_follow_up_from_the_shell(bot_env):
+    from bot.auth import hash_password
+
+    ref = make_handoff(bot_env)
+    bot_env.add_staff_user("coordinator.lee", hash_password("x" * 12, check=False))
+    env = dict(os.environ, TRIALBOT_STAFF_USER="coordinator.kim")
     done = run_cli("handoffs", "assign", ref, "coordinator.lee", env=env)
     assert done.returncode == 0 and "coordinator.lee" in done.stdout
     assert run_cli("handoffs", "assign", ref, "mallory", env=env).returncode == 2

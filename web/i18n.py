@@ -10,10 +10,7 @@ STRINGS: Dict[str, Dict[str, str]] = {
         "page_title": "Pre-screening for study {study}",
         "skip": "Skip to the chat",
         "about_title": "About this study",
-        "summary": "This study looks at whether ruxolitinib, a medicine that blocks the JAK2 signal common in "
-                   "myeloproliferative neoplasms, works better when it is given together with intensive chemotherapy "
-                   "to people whose acute myeloid leukemia (AML) developed from an earlier myeloproliferative "
-                   "neoplasm (MPN). It is for adults who are well enough for in-hospital chemotherapy.",
+        "summary": "",  # the trial's own summary (trials/<id>/texts.en.yml)
         "note": "This assistant only checks whether the study might fit. It is not a diagnosis and not enrollment; "
                 "the study team makes every decision. In an emergency call 119 or go to the nearest emergency room.",
         "chat_title": "Pre-screening chat",
@@ -46,9 +43,7 @@ STRINGS: Dict[str, Dict[str, str]] = {
         "page_title": "{study} 임상시험 사전 확인",
         "skip": "채팅으로 바로 가기",
         "about_title": "이 임상시험에 대해",
-        "summary": "이 임상시험은 골수증식종양(MPN)에서 흔한 JAK2 신호를 막는 약인 룩소리티닙을 집중 항암치료와 함께 쓰면, "
-                   "이전에 골수증식종양이 있었다가 급성 골수성 백혈병(AML)으로 진행한 분들에게 더 효과가 있는지 알아보는 "
-                   "연구예요. 입원해서 항암치료를 받을 수 있을 만큼 건강한 성인을 대상으로 해요.",
+        "summary": "",  # the trial's own summary (trials/<id>/texts.ko.yml)
         "note": "이 도우미는 임상시험에 맞을 수 있는지만 확인해요. 진단이나 등록이 아니며, 모든 결정은 연구팀이 해요. "
                 "응급 상황이면 119에 전화하거나 가까운 응급실로 가세요.",
         "chat_title": "사전 확인 채팅",

@@ -31,8 +31,8 @@ CONSENT, SUMMARY, HANDOFF, CALLBACK, CALLBACK_CONSENT, CONFIRM, WHICH = (
 CONTACT_STEPS = ("contact_name", "contact_details", "contact_time", "contact_language")
 STATE_KEYS = ("language", "stage", "requested_slot", "answers", "readings", "misses", "pending", "advised",
               "offered", "screening_outcome", "contact", "handoff_reference", "handoff_kind", "resume", "data_deleted")
-_ENGLISH_ABBREVIATIONS = {"aml", "mpn", "ecog", "alt", "ast", "sgpt", "sgot", "mds", "cml", "cmml", "jakafi", "jakavi",
-                          "hydrea", "jak2", "ok", "okay", "no", "yes", "mg", "dl", "umol", "pv", "et", "mf"}
+# English words a Korean writer uses without switching language.
+_COMMON_IN_KOREAN = {"ok", "okay", "no", "yes", "mg", "dl", "umol", "ecog", "alt", "ast"}
 
 
 @dataclass
@@ -63,6 +63,9 @@ def new_state() -> Dict[str, Any]:
 class Conversation:
     def __init__(self, trial: Trial, site: Any, today: date):
         self.trial, self.site, self.today = trial, site, today
+        # The trial's own English words (medicine and disease names) never switch a Korean conversation.
+        self.terms = {w.lower() for part in trial.vocabulary.values() for ids in part.values()
+                      for w in ids.get("en", ()) for w in w.split()}
 
     def turn(self, state: Dict[str, Any], raw: str, suggestion: Optional[str] = None,
              confidence: float = 0.0) -> Reply:
@@ -170,7 +173,8 @@ class _Turn:
         if current == "en" and is_korean(self.text):
             to = "ko"
         elif current == "ko" and not is_korean(self.text):
-            words = [w for w in re.findall(r"[a-z]{3,}", self.text.lower()) if w not in _ENGLISH_ABBREVIATIONS]
+            known = _COMMON_IN_KOREAN | self.conv.terms
+            words = [w for w in re.findall(r"[a-z]{3,}", self.text.lower()) if w not in known]
             if len(words) >= 2:
                 to = "en"
         if to:
@@ -270,6 +274,7 @@ class _Turn:
             fix = who.correction(self.text) if qid != "respondent" else None
             if fix:  # about who the patient is: never an answer to this question
                 if not self.fixes_who(fix):
+                    self.say("reask_plain")
                     self.ask(qid)
                 return True
             result = read(self.trial, qid, self.text, self.today)
@@ -526,7 +531,7 @@ class _Turn:
         return True
 
     def find_question(self, text: str) -> Optional[str]:
-        """The question a message names ('my age', '나이', 'the Jakafi answer')."""
+        """The question a message names ('my age', '나이', 'the heart question')."""
         low = clean(text).lower()
         best, best_len = None, 0
         for qid in self.session().answered():
@@ -611,11 +616,14 @@ class _Turn:
         if key:
             if key != self.lang:
                 self.switch_language(key)
+            else:
+                self.say("reask_plain")
             self.reask_open()
             return True
         if self.clicked("stopped"):
             return self.on_stopped_button(self.clicked("stopped"))
-        if self.payload:
+        if self.payload:  # a button of an earlier question: nothing to do now
+            self.say("reask_plain")
             self.reask_open()
             return True
         m = phrases.meaning(self.text, self.suggestion, self.confidence)

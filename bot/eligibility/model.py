@@ -96,6 +96,7 @@ class Trial:
     terms: Tuple[str, ...]
     questions: Mapping[str, Question]
     texts: Mapping[str, Mapping[str, Any]]  # language -> texts
+    vocabulary: Mapping[str, Any] = field(default_factory=dict)  # label -> id -> language -> words
 
     def question(self, qid: str) -> Question:
         return self.questions[qid]
@@ -218,14 +219,17 @@ def load_folder(folder: Path) -> Trial:
     vocabulary = _read_yaml(folder / "vocabulary.yml") or {}
     trial = Trial(id=str(raw["id"]), folder=folder, end_date=raw["end_date"], updated=raw["updated"],
                   ask_order=tuple(raw["ask_order"]), terms=tuple(raw.get("terms") or ()), questions=questions,
-                  texts=texts)
+                  texts=texts, vocabulary=vocabulary)
     nlp.register(trial.vocab, vocabulary)
     return trial
 
 
 def active_trial_id() -> str:
-    """The one place that says which trial this deployment screens for."""
-    return os.environ.get("TRIALBOT_TRIAL") or "NCT03558607"
+    """The one place that says which trial this deployment screens for:
+    TRIALBOT_TRIAL, else the site configuration's study_id."""
+    from bot import config
+
+    return os.environ.get("TRIALBOT_TRIAL") or config.site().study_id
 
 
 @lru_cache(maxsize=8)

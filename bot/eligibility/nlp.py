@@ -118,7 +118,7 @@ def _english(text: str, vocab_key: str, cues: Tuple) -> List[Mention]:
         spans = [Span(doc, s, e, label=CUE, kb_id=doc.vocab.strings[m]) for m, s, e in matcher(doc)]
         doc.ents = filter_spans(list(doc.ents) + spans)
     doc = nlp.get_pipe("medspacy_context")(doc)
-    # "Jakafi? no", "MPN no": a bare no right after a term denies it.
+    # "<medicine>? no", "MPN no": a bare no right after a term denies it.
     trailing_no = [bool(_TRAILING_NO.match(text[e.end_char:])) for e in doc.ents]
     return [Mention(e.label_, e.kb_id_ if e.label_ == CUE else e.ent_id_, e.text,
                     negated=_modified(e, "NEGATED_EXISTENCE") or no_after,

@@ -210,7 +210,7 @@ def read_yes_no(text: str, ctx: Context) -> Result:
         if p.get("drug") and re.search(r"\b(?:only|just)\b|만\s|만$|만\b|뿐", low) and any(
                 m.label == "DRUG" and m.affirmed for m in found):
             names = ", ".join(m.text for m in found if m.label == "DRUG")
-            return Reading("no", names, text)  # "only hydroxyurea": another medicine, not this one
+            return Reading("no", names, text)  # "only <another medicine>": not this one
         return NoAnswer("no yes, no or not-sure word about this question")
     if "unsure" in signals:
         return Reading("unsure", signals["unsure"], text)

@@ -9,7 +9,7 @@ from typing import Any, Dict, Optional, Union
 
 @dataclass(frozen=True)
 class Reading:
-    value: str  # a category: yes / no / unsure / value / none / post_mpn_aml / female / proxy ...
+    value: str  # a category: yes / no / unsure / value / none / confirmed / female / proxy ...
     evidence: str  # the words that carried it: "never", "63", "1.2 mg/dL", "can't work"
     text: str = ""  # what the person typed
     number: Optional[float] = None  # what a number rule compares: age, mg/dL, days ago, ECOG level

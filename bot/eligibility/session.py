@@ -232,7 +232,7 @@ def reason(session: Session, qid: str, language: str) -> str:
 
 
 def reading_words(session: Session, qid: str, language: str) -> str:
-    """How the summary shows what was understood: '63 years', 'never took ruxolitinib'."""
+    """How the summary shows what was understood: '63 years', 'no doctor said so'."""
     r = session.reading(qid)
     if r is None:
         return ""

@@ -59,7 +59,7 @@ def has_ko(patterns, text: str) -> Optional[str]:
 
 
 def is_question(text: str) -> bool:
-    """A question back ('is jakafi dangerous?', '왜 물어보세요?') is never an answer."""
+    """A question back ('is it dangerous?', '왜 물어보세요?') is never an answer."""
     t = clean(text).lower()
     if not t:
         return False
