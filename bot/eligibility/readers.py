@@ -220,7 +220,7 @@ def read_yes_no(text: str, ctx: Context) -> Result:
         return NoAnswer("both yes and no")
     value, evidence = next(iter(signals.items()))
     if pol.value and pol.value != value and pol.value != "unsure" and not pol.conflict and not affirmed_condition:
-        # "No, Jakafi": a bare yes or no against the topic named: ask again.
+        # "No, <the medicine>": a bare yes or no against the topic named: ask again.
         if pol.evidence.strip().lower() in ("no", "yes", "아니요", "네"):
             return NoAnswer("both yes and no")
     return Reading(value, evidence, text, hedged=pol.hedged or (pol.value == "unsure"))
