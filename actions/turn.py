@@ -15,7 +15,7 @@ from bot import config
 from bot.conversation.turn import STATE_KEYS, Conversation
 from bot.eligibility.model import load_trial
 from bot.records.effects import apply
-from bot.store import default_store
+from bot.records.store import default_store
 
 TRIAL = load_trial()
 # Warm the readers now, not on a patient's first answer.
@@ -40,15 +40,15 @@ class ActionTurn(Action):
         for m in reply.messages:
             text = m.text.replace("{reference}", done.get("reference") or reply.state.get("handoff_reference") or "")
             dispatcher.utter_message(text=text, buttons=[{"title": t, "payload": p} for t, p in m.buttons])
-        return _slot_events(state, reply.state, TRIAL)
+        return _slot_events(state, reply.state, TRIAL, set(domain.get("slots") or {}))
 
 
-def _slot_events(before: Dict[str, Any], after: Dict[str, Any], trial) -> List[EventType]:
+def _slot_events(before: Dict[str, Any], after: Dict[str, Any], trial, slots: set) -> List[EventType]:
     """The changed state, plus one slot per question holding what was typed
-    (a contract: tools read answers by criterion id)."""
+    (a contract: tools read answers by criterion id) where the domain has it."""
     events = [SlotSet(k, after.get(k)) for k in STATE_KEYS if after.get(k) != before.get(k)]
     old, new = before.get("answers") or {}, after.get("answers") or {}
     for qid in trial.questions:
-        if old.get(qid) != new.get(qid):
+        if qid in slots and old.get(qid) != new.get(qid):
             events.append(SlotSet(qid, new.get(qid)))
     return events

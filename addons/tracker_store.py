@@ -17,7 +17,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot import config
-from bot.tracker_crypto import decode_event, encode_event
+from bot.records.tracker_crypto import decode_event, encode_event
 
 logger = logging.getLogger(__name__)
 

@@ -80,8 +80,9 @@ def cmd_sync_domain(args: argparse.Namespace) -> int:
 def cmd_init(args: argparse.Namespace) -> int:
     """Data folder, encryption key and database schema: everything the bot
     needs before it runs. Safe to run again."""
-    from bot import config, crypto
-    from bot.store import Store
+    from bot import config
+    from bot.records import crypto
+    from bot.records.store import Store
 
     config.ensure_private_dir(config.data_dir())
     config.ensure_private_dir(config.data_dir() / "logs")
@@ -127,7 +128,7 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
 
 def _store():
-    from bot.store import Store
+    from bot.records.store import Store
 
     store = Store()
     store.migrate()
@@ -135,7 +136,7 @@ def _store():
 
 
 def cmd_handoffs(args: argparse.Namespace) -> int:
-    from bot import staff
+    from bot.staff import review as staff
 
     store = _store()
     if args.action == "list":
@@ -157,14 +158,14 @@ def cmd_handoffs(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    from bot import staff
+    from bot.staff import review as staff
 
     print(staff.purge(_store(), args.older_than))
     return 0
 
 
 def cmd_staff_user(args: argparse.Namespace) -> int:
-    from bot.auth import WeakPassword, hash_password
+    from bot.staff.auth import WeakPassword, hash_password
 
     store = _store()
     if args.action == "list":
@@ -201,7 +202,7 @@ def cmd_staff_user(args: argparse.Namespace) -> int:
 
 
 def _staff_totp(store, args: argparse.Namespace) -> int:
-    from bot.auth import new_totp_secret, totp_uri
+    from bot.staff.auth import new_totp_secret, totp_uri
 
     if store.staff_password_hash(args.username) is None:
         raise LookupError(f"no staff account named '{args.username}'")

@@ -42,7 +42,7 @@ def bot_env(db_url, tmp_path, monkeypatch):
     monkeypatch.setenv("TRIALBOT_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("TRIALBOT_ENCRYPTION_KEY", Fernet.generate_key().decode())
     monkeypatch.setenv("TRIALBOT_DATABASE_URL", db_url)
-    from bot.store import Store
+    from bot.records.store import Store
 
     store = Store(db_url)
     store.migrate()

@@ -387,8 +387,8 @@ def test_patient_page_has_no_serious_accessibility_findings(site, browser):
 def _callback_handoff(site):
     import json as _json
 
-    from bot import crypto
-    from bot.store import Screening
+    from bot.records import crypto
+    from bot.records.store import Screening
 
     sender = "browser-callback-" + os.urandom(4).hex()
     ref = site.store.create_handoff(sender, "NCT03558607", "consent v1", "Han Seojun", "+821077778888",

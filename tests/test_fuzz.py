@@ -35,7 +35,7 @@ def test_generated_conversations_end_without_loops_errors_or_lost_answers(bot_en
 
         def stored():
             with store.session() as s:
-                from bot.store import Screening
+                from bot.records.store import Screening
                 import sqlalchemy as sa
                 row = s.execute(sa.select(Screening).where(Screening.sender_id == sender,
                                                            Screening.status != "abandoned")).scalars().first()

@@ -71,15 +71,19 @@ FOR_MOTHER = {"respondent": "I'm asking for my mother", "post_mpn_aml": "yes, he
               "creatinine": "1.1 mg/dL", "liver_enzymes": "normal"}
 FOR_FATHER = dict(FOR_MOTHER, respondent="I'm his daughter", male_barrier_contraception="yes",
                   age="he is 70")
+FOR_MOTHER_KO = {"respondent": "엄마 대신 물어봐요", "post_mpn_aml": "진성적혈구증가증이 급성골수성백혈병으로 진행했어요",
+                 "age": "67세", "prior_ruxolitinib": "아니요", "recent_chemo": "아니요", "other_trial": "아니요",
+                 "ecog": "혼자 씻고 먹을 수 있지만 일은 못 해요", "fit_for_induction": "아니요", "other_malignancy": "없어요",
+                 "cardiac_function": "없어요", "hepatic_renal_function": "없어요", "serious_conditions": "없어요",
+                 "childbearing_potential": "폐경됐어요", "creatinine": "1.1 mg/dL", "liver_enzymes": "정상이래요"}
+FOR_FATHER_KO = dict(FOR_MOTHER_KO, respondent="아버지 대신 물어봐요", age="70세", male_barrier_contraception="네")
 
 
-def _walk():
+def _walk(walks):
     """(question id, the answers that lead to it) for every question."""
+    from bot.eligibility.session import Session, read
     trial, seen, out = load_trial(), set(), []
-    for answers in (FOR_MOTHER, FOR_FATHER, dict(FOR_MOTHER, childbearing_potential="yes",
-                                                  pregnancy_breastfeeding="no", childbearing_contraception="yes",
-                                                  age="she is 40")):
-        from bot.eligibility.session import Session, read
+    for answers in walks:
         readings = {}
         while True:
             qid = Session(trial, readings, date.today()).next_question()
@@ -92,20 +96,32 @@ def _walk():
     return out
 
 
+WALKS = {"en": (FOR_MOTHER, FOR_FATHER, dict(FOR_MOTHER, childbearing_potential="yes", pregnancy_breastfeeding="no",
+                                             childbearing_contraception="yes", age="she is 40")),
+         "ko": (FOR_MOTHER_KO, FOR_FATHER_KO, dict(FOR_MOTHER_KO, childbearing_potential="네", pregnancy_breastfeeding="아니요",
+                                                   childbearing_contraception="네", age="40세"))}
+
+
 def _offtopic_cases():
-    messages, walk = offtopic_messages(), _walk()
-    if OFFTOPIC_ALL:
-        return [(q, a, m) for q, a in walk for m in messages]
-    return [(walk[i % len(walk)][0], walk[i % len(walk)][1], m) for i, m in enumerate(messages)]
+    """(language, question, answers leading to it, message): Korean messages in
+    a Korean conversation, the others in an English one."""
+    messages = offtopic_messages()
+    walks = {lang: _walk(w) for lang, w in WALKS.items()}
+    cases = []
+    for i, m in enumerate(messages):
+        lang = "ko" if re.search(r"[\uac00-\ud7a3]", m) else "en"
+        targets = walks[lang] if OFFTOPIC_ALL else [walks[lang][i % len(walks[lang])]]
+        cases += [(lang, q, a, m) for q, a in targets]
+    return cases
 
 
 def test_messages_that_answer_nothing_are_never_recorded_never_urgent_always_the_question_again(bot):
     chats = {}
     failures = []
-    for qid, answers, message in _offtopic_cases():
-        chat = chats.get(qid)
+    for lang, qid, answers, message in _offtopic_cases():
+        chat = chats.get((lang, qid))
         if chat is None:
-            chat = chats[qid] = LiveChat(bot).start()
+            chat = chats[(lang, qid)] = LiveChat(bot).start(*(("안녕하세요", "네") if lang == "ko" else ("hi", "yes")))
             for _ in range(30):
                 slot = chat.slot
                 if slot == qid:
@@ -118,7 +134,7 @@ def test_messages_that_answer_nothing_are_never_recorded_never_urgent_always_the
         said = chat.text()
         if slots["requested_slot"] != qid or slots["answers"] != chat.answers:
             failures.append((qid, message, "recorded or moved on", said[:200]))
-            chats.pop(qid)
+            chats.pop((lang, qid))
         elif "119" in said:
             failures.append((qid, message, "urgent advice", said[:200]))
         elif chat.messages[-1].get("text") != chat.question:
@@ -196,3 +212,33 @@ def test_a_korean_conversation_is_korean(bot):
     for text in chat.all_bot_messages:
         assert re.search(r"[\uac00-\ud7a3]", text), text
     assert chat.slots["language"] == "ko"
+
+
+def test_generated_conversations_through_the_live_servers(bot):
+    """A sample of the fuzzer's conversations (`make fuzz` runs 300)."""
+    from tests.fuzz import run
+    from tests.test_server import rows_for
+
+    n = int(os.environ.get("TRIALBOT_FUZZ_LIVE_N", "12"))
+
+    def make(i):
+        chat = LiveChat(bot)
+
+        def say(text):
+            replies = chat.say(text)
+            return ([(m.get("text", ""), [(b["title"], b["payload"]) for b in m.get("buttons", [])]) for m in replies],
+                    chat.slots)
+
+        def stored():
+            with bot.store.session() as s:
+                import sqlalchemy as sa
+                from bot.records.store import Screening
+                row = s.execute(sa.select(Screening).where(Screening.sender_id == chat.sender,
+                                                           Screening.status != "abandoned")).scalars().first()
+                return {a.criterion_id: a.raw_text for a in row.answers if a.raw_text} if row else {}
+
+        return say, stored
+
+    results = run(make, n, seed=7)
+    problems = [(i, p) for i, o in results for p in o.problems]
+    assert not problems, problems[:5]

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bot import staff
-from bot.store import Screening, utcnow
-from bot.tracker_crypto import encode_event
+from bot.staff import review as staff
+from bot.records.store import Screening, utcnow
+from bot.records.tracker_crypto import encode_event
 
 ROOT = Path(__file__).resolve().parents[1]
 SENDER = "a3f1c9e0d2b84c55"
@@ -182,7 +182,7 @@ def test_callback_handoffs_have_no_outcome(bot_env):
 
 
 def test_chat_sessions_are_issued_checked_ended_and_purged(bot_env):
-    from bot.store import ChatSession
+    from bot.records.store import ChatSession
 
     sid = bot_env.issue_chat_session()
     assert bot_env.chat_session_live(sid, 60) and not bot_env.chat_session_live("made-up-id-" + "x" * 20, 60)
@@ -207,7 +207,7 @@ def test_chat_sessions_are_issued_checked_ended_and_purged(bot_env):
 
 
 def test_assign_and_follow_up_from_the_shell(bot_env):
-    from bot.auth import hash_password
+    from bot.staff.auth import hash_password
 
     ref = make_handoff(bot_env)
     bot_env.add_staff_user("coordinator.lee", hash_password("x" * 12, check=False))

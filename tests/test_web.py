@@ -16,9 +16,9 @@ import pytest
 import sqlalchemy as sa
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot import crypto
-from bot.auth import hash_password
-from bot.store import ChatSession, Handoff, Screening
+from bot.records import crypto
+from bot.staff.auth import hash_password
+from bot.records.store import ChatSession, Handoff, Screening
 from tests.servers import free_port
 from web.app import create_app, earliest_date, replay
 

@@ -25,9 +25,10 @@ import aiohttp
 import jinja2
 from aiohttp import web
 
-from bot import config, staff
-from bot.auth import LoginLimiter, PendingSecondFactor, Sessions, TotpGuard, verify_password
-from bot.store import HANDOFF_STATUSES, OUTCOMES, Store, handoff_as_json
+from bot import config
+from bot.staff import review as staff
+from bot.staff.auth import LoginLimiter, PendingSecondFactor, Sessions, TotpGuard, verify_password
+from bot.records.store import HANDOFF_STATUSES, OUTCOMES, Store, handoff_as_json
 from web import i18n
 
 HERE = Path(__file__).resolve().parent

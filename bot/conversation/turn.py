@@ -23,7 +23,7 @@ from bot.eligibility.model import Outcome, Trial, Verdict
 from bot.eligibility.reading import NoAnswer, Reading
 from bot.eligibility.readers import polarity
 from bot.eligibility.session import Session, read, read_button, reading_words, reason
-from bot.eligibility.text import TYPED_SLASH, clean, is_korean, language_of
+from bot.eligibility.text import TYPED_SLASH, clean, is_korean, is_question, language_of
 
 # The conversation's own steps, besides the trial's questions (requested_slot).
 CONSENT, SUMMARY, HANDOFF, CALLBACK, CALLBACK_CONSENT, CONFIRM, WHICH = (
@@ -170,7 +170,7 @@ class _Turn:
         if self.state["stage"] is None or not self.text:
             return
         current, to = self.lang, None
-        if current == "en" and is_korean(self.text):
+        if current == "en" and re.search(r"[\uac00-\ud7a3]", self.text):  # syllables, not a lone "ㅋㅋ"
             to = "ko"
         elif current == "ko" and not is_korean(self.text):
             known = _COMMON_IN_KOREAN | self.conv.terms
@@ -647,6 +647,10 @@ class _Turn:
     def act(self, m: phrases.Meaning) -> bool:
         intent, tx, consented = m.intent, self.texts(), bool(self.state["answers"]) or self.state["stage"] not in (
             "consent", "declined")
+        if m.kind == "command" and intent not in ("human_handoff", "switch_language") and is_question(self.text):
+            self.say("commands_help")  # "can I stop at any time?": yes, and how
+            self.reask_open(plain=True)
+            return True
         if intent == "delete_data":
             if not consented and not self.state["answers"]:
                 self.say("deleted")

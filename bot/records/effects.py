@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from bot.store import Store
+from bot.records.store import Store
 
 
 def apply(store: Store, sender_id: str, trial_id: str, effects: List[Any]) -> Dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot import crypto
+from bot.records import crypto
 
 
 def encode_event(event: dict) -> str:

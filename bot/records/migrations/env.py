@@ -2,7 +2,7 @@
 from alembic import context
 
 from bot.config import database_url
-from bot.store import Base
+from bot.records.store import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -14,7 +14,7 @@ from typing import Dict, List, Optional
 from bot import config
 
 from bot.eligibility.model import load_trial
-from bot.store import HANDOFF_STATUSES, Handoff, Store, dumps, handoff_as_json
+from bot.records.store import HANDOFF_STATUSES, Handoff, Store, dumps, handoff_as_json
 
 
 def trial_labels(trial) -> Dict[str, str]:

@@ -22,7 +22,8 @@ from typing import Dict, Iterator, List, Optional, Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, declarative_base, relationship, sessionmaker
 
-from bot import config, crypto
+from bot import config
+from bot.records import crypto
 
 Base = declarative_base()
 
@@ -484,7 +485,7 @@ class Store:
     def transcript(self, sender_id: str) -> List[TranscriptLine]:
         if not self._has_events_table():
             return []
-        from bot.tracker_crypto import decode_event
+        from bot.records.tracker_crypto import decode_event
 
         lines = []
         with self.engine.connect() as conn:
