@@ -1,5 +1,5 @@
 # Obvious targets; every one sets up what it needs first (scripts/setup.sh).
-.PHONY: setup run test unit validate train stories crossval shell bench clean
+.PHONY: setup run test unit validate train stories crossval shell bench fuzz personas offtopic clean
 
 VENV := .venv/bin
 export RASA_TELEMETRY_ENABLED := false
@@ -13,8 +13,10 @@ setup:
 run:
 	bash scripts/run.sh
 
-## The whole suite: pytest (core, actions, records on SQLite and PostgreSQL,
-## real servers), then `rasa data validate` and the conversation stories.
+## The whole suite (what CI runs): pytest (readers, conversation, records on
+## SQLite and PostgreSQL, the live servers, the browser), `rasa data validate`
+## and the end-to-end stories. Live samples of the personas, the off-topic
+## table and the fuzzer; the targets below run them all.
 test: setup
 	bash scripts/test.sh
 
@@ -22,16 +24,29 @@ unit: setup
 	$(VENV)/python -m pytest -q -m "not rasa"
 
 validate: setup
-	$(VENV)/rasa data validate --fail-on-warnings
+	$(VENV)/rasa data validate --domain domain --fail-on-warnings
 
 train: setup
 
 stories: setup
-	$(VENV)/rasa test core --model models/trialbot.tar.gz --stories tests/test_stories.yml \
-	  --fail-on-prediction-errors --out results
+	$(VENV)/rasa test core --model models/trialbot.tar.gz --stories tests/test_stories.yml --e2e \
+	  --fail-on-prediction-errors --out results/stories
 
+## Every persona through the live servers and the evaluator.
+personas: setup
+	TRIALBOT_PERSONA_SAMPLE=0 $(VENV)/python -m pytest -q tests/test_live.py -k persona
+
+## Every off-topic message at every question, through the live servers.
+offtopic: setup
+	TRIALBOT_OFFTOPIC_ALL=1 $(VENV)/python -m pytest -q tests/test_live.py -k answer_nothing
+
+## 300 generated conversations through the live servers (CI runs 12 live, 300 in-process).
+fuzz: setup
+	TRIALBOT_FUZZ_LIVE_N=300 $(VENV)/python -m pytest -q tests/test_live.py -k generated_conversations
+
+## Intent cross-validation, English and Korean separately.
 crossval: setup
-	$(VENV)/rasa test nlu --nlu data/nlu.yml --config config.yml --cross-validation --folds 3 --out results/crossval
+	$(VENV)/python scripts/crossval.py
 
 shell: setup
 	bash scripts/shell.sh

@@ -124,7 +124,8 @@ def row(folder: Path):
     if meta["status"] == "ok" and report_file:
         report = json.loads(report_file.read_text())
         macro = report["macro avg"]
-        meta.update(f1=macro["f1-score"], accuracy=report["accuracy"], examples=int(macro["support"]),
+        accuracy = report.get("accuracy", report.get("micro avg", {}).get("f1-score"))  # sklearn names it either way
+        meta.update(f1=macro["f1-score"], accuracy=accuracy, examples=int(macro["support"]),
                     intents=sum(1 for k, v in report.items() if isinstance(v, dict) and "support" in v
                                 and k not in ("macro avg", "weighted avg", "micro avg")))
     return meta

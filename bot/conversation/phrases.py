@@ -31,7 +31,8 @@ class Phrase:
 def table() -> Tuple[Phrase, ...]:
     raw = yaml.safe_load(_PATH.read_text(encoding="utf-8"))
     return tuple(Phrase(intent, e["kind"], bool(e.get("confirm")), bool(e.get("classifier")),
-                        tuple(re.compile(r"(?<![\w'])(?:" + p + r")(?![\w'])") for p in e.get("en", ())),
+                        # English on whole words, where Hangul does not count as a letter ("ecog가")
+                        tuple(re.compile(r"(?<![A-Za-z0-9'])(?:" + p + r")(?![A-Za-z0-9'])") for p in e.get("en", ())),
                         tuple(re.compile(p) for p in e.get("ko", ())))
                  for intent, e in raw.items())
 

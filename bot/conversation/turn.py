@@ -539,7 +539,8 @@ class _Turn:
                 words = [self.trial.text(lang, qid, "label", "")] + list(self.trial.text(lang, qid, "aliases", []) or [])
                 for w in words:
                     w = w.lower()
-                    if w and len(w) > best_len and (w in low if is_korean(w) else re.search(r"\b" + re.escape(w) + r"\b", low)):
+                    if w and len(w) > best_len and (w in low if is_korean(w) else
+                                                    re.search(r"(?<![A-Za-z0-9])" + re.escape(w) + r"(?![A-Za-z0-9])", low)):
                         best, best_len = qid, len(w)
         return best
 
@@ -718,8 +719,6 @@ class _Turn:
                 self.add(" ".join(found))
             elif qid in self.trial.questions and tx.q(qid, "help"):
                 self.add(tx.q(qid, "help"))
-            elif self.text.rstrip().endswith("?"):
-                self.say("not_for_chat")
             else:
                 words = [self.trial.texts[self.lang]["terms"][k]["words"][0] for k in self.trial.terms]
                 self.say("explain_which", terms=", ".join(words))
@@ -736,7 +735,7 @@ class _Turn:
             for key, term in self.trial.texts[lang]["terms"].items():
                 for w in term["words"]:
                     w = w.lower()
-                    if (w in low if is_korean(w) else re.search(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", low)):
+                    if (w in low if is_korean(w) else re.search(r"(?<![A-Za-z0-9-])" + re.escape(w) + r"(?![A-Za-z0-9-])", low)):
                         text_here = self.trial.texts[self.lang]["terms"][key]["text"]
                         if text_here not in out:
                             out.append(text_here)
