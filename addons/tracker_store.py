@@ -16,8 +16,12 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from addons import action_validation
 from bot import config
 from bot.tracker_crypto import decode_event, encode_event
+
+# Loaded by every Rasa server (endpoints.yml), so its speed-up goes here too.
+action_validation.apply()
 
 logger = logging.getLogger(__name__)
 

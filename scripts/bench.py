@@ -587,8 +587,8 @@ def print_table(res: dict) -> None:
         print(f"\npy-spy, {role} ({prof['samples']} samples), self time:")
         for name, pct in prof["self"][:8]:
             print(f"  {pct:5.1f}%  {name}")
-        print(f"  ... on the stack (inclusive):")
-        for name, pct in prof["inclusive"][:25]:
+        print("  ... on the stack (inclusive; frames on every stack left out):")
+        for name, pct in [x for x in prof["inclusive"] if x[1] < 95][:18]:
             print(f"  {pct:5.1f}%  {name}")
     print("\ngoals:")
     for key, text, ok in GOALS:

@@ -6,10 +6,12 @@ its own id, and the Rasa server is not exposed to the internet. Staff pages
 need a login (accounts from `python -m bot staff-user add`)."""
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import os
 import secrets
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import aiohttp
 import jinja2
@@ -46,8 +48,29 @@ async def security_headers(request: web.Request, handler):
     return response
 
 
-def rasa_url() -> str:
-    return os.environ.get("TRIALBOT_RASA_URL") or f"http://127.0.0.1:{os.environ.get('TRIALBOT_RASA_PORT', '5005')}"
+def rasa_urls() -> List[str]:
+    """The Rasa servers: TRIALBOT_RASA_URLS (comma-separated) when scaled out,
+    else TRIALBOT_RASA_URL, else localhost on TRIALBOT_RASA_PORT."""
+    many = [u.strip().rstrip("/") for u in os.environ.get("TRIALBOT_RASA_URLS", "").split(",") if u.strip()]
+    return many or [os.environ.get("TRIALBOT_RASA_URL")
+                    or f"http://127.0.0.1:{os.environ.get('TRIALBOT_RASA_PORT', '5005')}"]
+
+
+def rasa_url(sender: Optional[str] = None) -> str:
+    """The Rasa server for a conversation: a stable hash of the sender id picks
+    one of several, so each conversation stays on one server while it is up.
+    Any server can serve any conversation (they share the tracker store, and
+    Redis's lock store keeps one conversation's messages in order)."""
+    return rasa_url_order(sender)[0]
+
+
+def rasa_url_order(sender: Optional[str] = None) -> List[str]:
+    """The servers to try for a conversation: its own first, then the rest."""
+    urls = rasa_urls()
+    if len(urls) == 1 or not sender:
+        return urls
+    first = int.from_bytes(hashlib.sha256(sender.encode("utf-8")).digest()[:8], "big") % len(urls)
+    return urls[first:] + urls[:first]
 
 
 # ---------------------------------------------------------------- patient chat
@@ -56,16 +79,23 @@ class RasaUnreachable(Exception):
     pass
 
 
-async def _rasa(request: web.Request, method: str, path: str, timeout: float, **kwargs):
-    """One call to the Rasa server; any failure is 'cannot be reached'."""
-    try:
-        async with request.app["http"].request(method, f"{rasa_url()}{path}",
-                                               timeout=aiohttp.ClientTimeout(total=timeout), **kwargs) as r:
-            if r.status != 200:
-                raise RasaUnreachable(f"status {r.status}")
-            return await r.json()
-    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
-        raise RasaUnreachable(str(exc)) from None
+async def _rasa(request: web.Request, method: str, path: str, timeout: float, sender: Optional[str] = None,
+                **kwargs):
+    """One call to the conversation's Rasa server; any failure is 'cannot be
+    reached'. A server that refuses the connection (down) never got the
+    message, so the next one is tried."""
+    for url in rasa_url_order(sender):
+        try:
+            async with request.app["http"].request(method, f"{url}{path}",
+                                                   timeout=aiohttp.ClientTimeout(total=timeout), **kwargs) as r:
+                if r.status != 200:
+                    raise RasaUnreachable(f"status {r.status}")
+                return await r.json()
+        except aiohttp.ClientConnectorError as exc:
+            error = exc
+        except (aiohttp.ClientError, OSError, TimeoutError, asyncio.TimeoutError) as exc:  # 3.10: two kinds
+            raise RasaUnreachable(str(exc)) from None
+    raise RasaUnreachable(str(error))
 
 
 UNREACHABLE = {"error": "the assistant cannot be reached"}
@@ -95,7 +125,7 @@ async def chat(request: web.Request) -> web.Response:
         return web.json_response({"error": "empty message"}, status=400)
     sender = _sender(request) or secrets.token_urlsafe(24)
     try:
-        replies = await _rasa(request, "POST", "/webhooks/rest/webhook", 60,
+        replies = await _rasa(request, "POST", "/webhooks/rest/webhook", 60, sender,
                               json={"sender": sender, "message": message[:MAX_MESSAGE]})
     except RasaUnreachable:
         return web.json_response(UNREACHABLE, status=503)
@@ -109,7 +139,7 @@ async def history(request: web.Request) -> web.Response:
     if sender is None:
         return web.json_response({"messages": []})
     try:
-        tracker = await _rasa(request, "GET", f"/conversations/{sender}/tracker", 30,
+        tracker = await _rasa(request, "GET", f"/conversations/{sender}/tracker", 30, sender,
                               params={"token": os.environ.get("TRIALBOT_API_TOKEN", "")})
     except RasaUnreachable:
         return web.json_response(UNREACHABLE, status=503)
