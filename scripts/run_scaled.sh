@@ -85,39 +85,53 @@ redis.Redis(host=os.environ["TRIALBOT_REDIS_HOST"], port=int(os.environ["TRIALBO
   || { echo "error: Redis does not answer at $TRIALBOT_REDIS_HOST:$TRIALBOT_REDIS_PORT: see $logs/run_scaled.log; start Redis or set TRIALBOT_REDIS_HOST/_PORT, then try again" >&2; exit 1; }
 echo "==> lock store: Redis $TRIALBOT_REDIS_HOST:$TRIALBOT_REDIS_PORT db $TRIALBOT_REDIS_DB (prefix $TRIALBOT_REDIS_PREFIX)"
 
-pids=()
+pids=() names=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT INT TERM
 urls=()
 for i in $(seq 0 $((replicas - 1))); do
   n=$((i + 1)) ap=${action_ports[$i]} rp=${rasa_ports[$i]}
   # The action server has no authentication of its own: localhost only, and the token.
   SANIC_HOST=127.0.0.1 .venv/bin/python -m addons.action_server --port "$ap" >"$logs/actions-$n.log" 2>&1 &
-  pids+=($!)
+  pids+=($!) names+=("actions-$n")
   TRIALBOT_ACTION_URL="http://127.0.0.1:$ap/webhook" .venv/bin/rasa run --interface 127.0.0.1 --port "$rp" \
     --model models/trialbot.tar.gz --endpoints endpoints.scaled.yml --credentials credentials.yml \
     --enable-api --auth-token "$TRIALBOT_API_TOKEN" >"$logs/rasa-$n.log" 2>&1 &
-  pids+=($!)
+  pids+=($!) names+=("rasa-$n")
   urls+=("http://127.0.0.1:$rp")
   echo "==> pair $n: Rasa on 127.0.0.1:$rp -> action server on 127.0.0.1:$ap (logs: $logs/rasa-$n.log, actions-$n.log)"
 done
 TRIALBOT_RASA_URLS=$(IFS=,; echo "${urls[*]}")
 export TRIALBOT_RASA_URLS TRIALBOT_WEB_PORT=${TRIALBOT_WEB_PORT:-8000}
 .venv/bin/python -m web >"$logs/web.log" 2>&1 &
-pids+=($!)
+pids+=($!) names+=(web)
+
+stopped() {  # true when a server has stopped; sets $gone (its name) and $why
+  local i
+  for i in "${!pids[@]}"; do
+    if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+      gone=${names[$i]}
+      if wait "${pids[$i]}"; then why="exit status 0"; else why="exit status $?"; fi
+      return 0
+    fi
+  done
+  return 1
+}
 
 echo -n "==> starting $replicas Rasa servers (about a minute)"
 start=$(date +%s)
 for url in "${urls[@]}"; do
   until curl -sf "$url/status?token=$TRIALBOT_API_TOKEN" >/dev/null 2>&1; do
-    for p in "${pids[@]}"; do
-      kill -0 "$p" 2>/dev/null || { echo; echo "error: a server stopped while starting: see $logs/ (rasa-*.log, actions-*.log, web.log)" >&2; exit 1; }
-    done
-    [ -t 1 ] && echo -n "."
+    if stopped; then
+      echo; echo "error: $gone stopped while starting ($why): see $logs/$gone.log; fix the cause (a port in use? make setup?), then start again" >&2
+      tail -n 5 "$logs/$gone.log" | sed 's/^/    /' >&2
+      exit 1
+    fi
+    if [ -t 1 ]; then echo -n "."; fi
     sleep 2
   done
 done
 echo
 echo "==> ready in $(($(date +%s) - start)) s: patient chat http://localhost:$TRIALBOT_WEB_PORT/ over $TRIALBOT_RASA_URLS"
-wait -n "${pids[@]}" || true
-echo "error: a server stopped: see $logs/ (rasa-*.log, actions-*.log, web.log)" >&2
+until stopped; do sleep 2; done
+echo "error: $gone stopped ($why): see $logs/$gone.log; the other servers are stopped too" >&2
 exit 1

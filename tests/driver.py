@@ -143,22 +143,27 @@ class RasaRest:
 
 class WebChat(RasaRest):
     """Messages to the web server's /api/chat as the chat page sends them; the
-    web server issues the sender id (its session cookie). Use one
-    ClientSession (cookie jar) per visitor."""
+    web server issues the sender id (its session cookie), which is sent back
+    with every later message, as a browser does (kept here, not in the
+    session's cookie jar, which refuses cookies from IP addresses)."""
 
     COOKIE = "tb_session"
 
     def __init__(self, session: aiohttp.ClientSession, web_url: str, token: str, tracker_url: str):
-        super().__init__(session, web_url, token, sender="", tracker_url=tracker_url)
+        super().__init__(session, web_url, token, sender="-", tracker_url=tracker_url)
+        self.sender = ""
 
     async def say(self, text: str) -> List[dict]:
-        async with self.session.post(f"{self.url}/api/chat", json={"message": text},
+        cookies = {self.COOKIE: self.sender} if self.sender else None
+        async with self.session.post(f"{self.url}/api/chat", json={"message": text}, cookies=cookies,
                                      timeout=aiohttp.ClientTimeout(total=120)) as r:
             r.raise_for_status()
             body = await r.json()
-        for cookie in self.session.cookie_jar:
-            if cookie.key == self.COOKIE:
-                self.sender = cookie.value
+            issued = r.cookies.get(self.COOKIE)
+        if issued is not None:
+            self.sender = issued.value
+        if not self.sender:
+            raise RuntimeError("the web server issued no session cookie")
         return body["messages"]
 
 

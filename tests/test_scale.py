@@ -135,11 +135,11 @@ def scaled(tmp_path_factory):
     saved = {k: os.environ.get(k) for k in ("TRIALBOT_ENCRYPTION_KEY", "TRIALBOT_DATABASE_URL")}
     os.environ.update(TRIALBOT_ENCRYPTION_KEY=env["TRIALBOT_ENCRYPTION_KEY"], TRIALBOT_DATABASE_URL=db_url)
     try:
-        deadline = time.time() + 300
+        deadline = time.time() + 600
         urls = [f"http://127.0.0.1:{p}" for p in rasa_ports]
         while True:
             assert proc.poll() is None, f"run_scaled.sh exited; see {tmp / 'run_scaled.log'} and {tmp / 'var/logs'}"
-            assert time.time() < deadline, f"not up after 300 s; see {tmp / 'var/logs'}"
+            assert time.time() < deadline, f"not up after 600 s; see {tmp / 'var/logs'}"
             try:
                 if (all(requests.get(f"{u}/status", params={"token": env["TRIALBOT_API_TOKEN"]}, timeout=2).ok
                         for u in urls)
