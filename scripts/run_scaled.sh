@@ -14,6 +14,7 @@
 #   TRIALBOT_RASA_PORTS     comma list, default 5005,5006,...  (or TRIALBOT_RASA_PORT as the first)
 #   TRIALBOT_ACTIONS_PORTS  comma list, default 5055,5056,...  (or TRIALBOT_ACTIONS_PORT as the first)
 #   TRIALBOT_WEB_PORT       8000
+#   TRIALBOT_ENDPOINTS      endpoints.scaled.yml (the Rasa servers' endpoints file)
 #   TRIALBOT_API_TOKEN, TRIALBOT_ACTIONS_TOKEN   created in the data folder when not set
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -94,7 +95,7 @@ for i in $(seq 0 $((replicas - 1))); do
   SANIC_HOST=127.0.0.1 .venv/bin/python -m addons.action_server --port "$ap" >"$logs/actions-$n.log" 2>&1 &
   pids+=($!) names+=("actions-$n")
   TRIALBOT_ACTION_URL="http://127.0.0.1:$ap/webhook" .venv/bin/rasa run --interface 127.0.0.1 --port "$rp" \
-    --model models/trialbot.tar.gz --endpoints endpoints.scaled.yml --credentials credentials.yml \
+    --model models/trialbot.tar.gz --endpoints "${TRIALBOT_ENDPOINTS:-endpoints.scaled.yml}" --credentials credentials.yml \
     --enable-api --auth-token "$TRIALBOT_API_TOKEN" >"$logs/rasa-$n.log" 2>&1 &
   pids+=($!) names+=("rasa-$n")
   urls+=("http://127.0.0.1:$rp")

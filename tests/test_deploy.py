@@ -113,9 +113,9 @@ def test_compose_writes_no_secret_inline(compose):
         assert set(secret) == {"file"} and secret["file"].startswith("./secrets/")
 
 
-def test_the_endpoints_the_containers_load_use_redis_locks_and_a_token():
+def test_the_endpoints_the_containers_load_use_atomic_redis_locks_and_a_token():
     endpoints = load(ROOT / "endpoints.scaled.yml")
-    assert endpoints["lock_store"]["type"] == "redis"
+    assert endpoints["lock_store"]["type"] == "addons.lock_store.AtomicRedisLockStore"
     assert endpoints["tracker_store"]["type"] == "addons.tracker_store.TrialTrackerStore"
     assert endpoints["action_endpoint"] == {"url": "${TRIALBOT_ACTION_URL}", "token": "${TRIALBOT_ACTIONS_TOKEN}"}
     raw = (ROOT / "endpoints.scaled.yml").read_text()
@@ -171,7 +171,7 @@ def test_helm_runs_rasa_with_the_trackers_in_postgresql_and_locks_in_redis(helm)
     assert merged["image"]["name"] == "trialbot" and merged["image"]["tag"]
     ep = merged["applicationSettings"]["endpoints"]
     assert ep["trackerStore"] == {"enabled": True, "type": "addons.tracker_store.TrialTrackerStore"}
-    assert ep["lockStore"]["enabled"] and ep["lockStore"]["type"] == "redis"
+    assert ep["lockStore"]["enabled"] and ep["lockStore"]["type"] == "addons.lock_store.AtomicRedisLockStore"
     assert merged["postgresql"]["install"] and merged["redis"]["install"]
     env = {e["name"]: e for e in merged["extraEnv"]}
     assert env["TRIALBOT_DATABASE_URL"]["value"].startswith("postgresql://$(DB_USER):$(DB_PASSWORD)@$(DB_HOST)")

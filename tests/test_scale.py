@@ -12,6 +12,7 @@ created when missing and emptied first) and TRIALBOT_TEST_REDIS_URL (default
 redis://127.0.0.1:6379/3; keys under a prefix of this run only).
 Run alone with `pytest -m scale`."""
 import asyncio
+import json
 import os
 import secrets
 import signal
@@ -31,6 +32,7 @@ from tests.servers import ROOT, free_port
 pytestmark = [pytest.mark.rasa, pytest.mark.scale]
 
 SCREENINGS = 30
+SHEET_IDS = set(json.loads((ROOT / "examples" / "answers.json").read_text())["answers"])
 
 
 def _postgres_url() -> str:
@@ -236,9 +238,14 @@ def test_concurrent_screenings_through_the_web_server_across_two_rasa_servers(sc
             assert len(screenings) == 1, f"{r.sender[:8]}: {len(screenings)} screenings"
             sc = screenings[0]
             assert sc.outcome == r.outcome
-            typed = {k: v for k, v in r.typed_answers.items() if not k.startswith("contact_")}
-            stored = {a.criterion_id: a.raw_text for a in sc.answers}
-            assert stored == typed, f"{r.sender[:8]}: stored answers differ from what was typed"
+            # criteria that were not asked (not applicable, deferred) are stored without a typed text
+            stored = {a.criterion_id: a.raw_text for a in sc.answers if a.raw_text is not None}
+            typed = r.typed_answers
+            assert set(stored) <= set(typed), f"{r.sender[:8]}: an answer stored that was never typed"
+            assert stored == {k: typed[k] for k in stored}, f"{r.sender[:8]}: a stored answer differs from what was typed"
+            # every typed answer to a criterion of the answers sheet is stored (conversation steps need not be)
+            assert set(typed) & SHEET_IDS <= set(stored), f"{r.sender[:8]}: a typed answer was not stored"
+            assert len(sc.answers) == len({a.criterion_id for a in sc.answers}), "an answer stored twice"
             handoffs = s.query(Handoff).filter(Handoff.screening_id == sc.id).all()
             if r.reference:
                 assert len(handoffs) == 1 and handoffs[0].reference == r.reference
