@@ -536,7 +536,7 @@ def training_time(train: bool, work: Path) -> Optional[float]:
         print("  timing rasa train ...", flush=True)
         domain = "domain" if (ROOT / "domain").is_dir() else "domain.yml"
         start = time.perf_counter()
-        subprocess.run([str(RASA), "train", "--domain", domain, "--config", "config.yml", "--data", "data",
+        subprocess.run([str(RASA), "train", "--force", "--domain", domain, "--config", "config.yml", "--data", "data",
                         "--out", str(work / "models"), "--fixed-model-name", "bench"], cwd=ROOT,
                        env=_quiet_env(PYTHONPATH=str(ROOT)), capture_output=True, check=True, timeout=3600)
         return time.perf_counter() - start
