@@ -48,7 +48,7 @@ trap 'kill $actions_pid $web_pid $rasa_pid 2>/dev/null || true' EXIT INT TERM
 printf '==> starting (about a minute)'
 started=$SECONDS
 until curl -sf "http://127.0.0.1:$TRIALBOT_RASA_PORT/status?token=$TRIALBOT_API_TOKEN" >/dev/null 2>&1; do
-  for p in rasa:$rasa_pid actions:$actions_pid web:$web_pid; do
+  for p in rasa:$rasa_pid actions:$actions_pid; do
     if ! kill -0 "${p#*:}" 2>/dev/null; then
       log=$data_dir/logs/${p%%:*}.log
       echo; echo "error: the ${p%%:*} server stopped while starting: see $log (last lines below); fix the cause (a port in use? run make setup?), then start again" >&2
@@ -56,6 +56,11 @@ until curl -sf "http://127.0.0.1:$TRIALBOT_RASA_PORT/status?token=$TRIALBOT_API_
       exit 1
     fi
   done
+  # The bot runs without its web pages, as before; say so once.
+  if [ -z "${web_warned:-}" ] && ! kill -0 "$web_pid" 2>/dev/null; then
+    web_warned=1
+    echo; echo "warning: the web server stopped (port $TRIALBOT_WEB_PORT in use?): see $data_dir/logs/web.log; the Rasa server goes on without the web pages" >&2
+  fi
   if [ -t 1 ]; then printf '.'; fi
   sleep 1
 done
