@@ -522,10 +522,18 @@ def main() -> int:
     result["rasa_rss_mb"] = b["rss_mb"].get("rasa")
     print_table(result)
     out = RESULTS / f"{stamp}.json"
-    previous = sorted(p for p in RESULTS.glob("*.json") if p.name < out.name)
+    previous = []  # earlier runs, the same load first (users, via the web server or not)
+    for p in sorted(RESULTS.glob("*.json")):
+        try:
+            d = json.loads(p.read_text())
+        except (OSError, ValueError):
+            continue
+        if p.name < out.name:
+            previous.append(((d.get("users"), d.get("via_web")) == (args.users, args.via_web), p.name, d))
     out.write_text(json.dumps(result, indent=2, default=str))
     if previous:
-        compare(json.loads(previous[-1].read_text()), result, previous[-1].name)
+        _, name, d = max(previous, key=lambda x: (x[0], x[1]))
+        compare(d, result, name)
     print(f"\nresults: {out.relative_to(ROOT)}")
     shutil.rmtree(work, ignore_errors=True) if not args.profile else print(f"profiles: {work}")
     return 0
