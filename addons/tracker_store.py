@@ -18,7 +18,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from addons import speedups
 from bot import config
-from bot.tracker_crypto import decode_event, encode_event
+from bot.records.tracker_crypto import decode_event, encode_event
 
 # Loaded by every Rasa server (endpoints.yml), so Rasa's speed-ups are applied here.
 speedups.apply()

@@ -1,4 +1,4 @@
-"""Pre-screening core for NCT03558607: the trial as data, answer
+"""Pre-screening core: the trial as data (trials/<id>/), answer
 understanding, the eligibility rules, records and staff tools. Imports no Rasa."""
 import os
 

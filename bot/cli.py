@@ -9,25 +9,17 @@ from datetime import date
 from pathlib import Path
 from typing import List, Optional
 
-from bot.screening import evaluate
-from bot.trial import DEFAULT_TRIAL, load_trial
+from bot.eligibility.model import active_trial_id, load_trial
+from bot.eligibility.session import Session, reason
 
 
 class UsageError(Exception):
     """A problem with what the user gave: one line on stderr, exit status 2."""
 
 
-def _read_answers(path: str, known: List[str]) -> dict:
-    try:
-        raw = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc.__class__.__name__}")
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")
+def _answers(data: object, where: str, known: List[str]) -> dict:
     if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
-        raise UsageError(f'{path} must hold an object {{"answers": {{"<criterion id>": "<answer>", ...}}}}')
+        raise UsageError(f'{where} must hold an object {{"answers": {{"<criterion id>": "<answer>", ...}}}}')
     answers = {}
     for key, value in data["answers"].items():
         if key not in known:
@@ -38,44 +30,62 @@ def _read_answers(path: str, known: List[str]) -> dict:
     return answers
 
 
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc.__class__.__name__}")
+
+
+def _json(text: str, where: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{where} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")
+
+
+def evaluation(trial, answers: dict, today: date, language: str) -> dict:
+    """The evaluator's output for one sheet: every criterion's verdict and
+    reason, and the answers no reader could read (the chat would ask again)."""
+    session = Session.from_texts(trial, answers, today)
+    return {"outcome": session.outcome.value,
+            "verdicts": {k: {"verdict": j.verdict.value, "reason": reason(session, k, language)}
+                         for k, j in session.verdicts.items()},
+            "unread": {k: v.why for k, v in session.unread.items()}}
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     trial = load_trial(args.trial)
-    answers = _read_answers(args.file, list(trial.question_ids))
+    known = list(trial.asked_ids)
     today = date.fromisoformat(args.today) if args.today else date.today()
-    print(json.dumps(evaluate(trial, answers, today).as_dict(), indent=2, ensure_ascii=False))
+    if args.batch:
+        for n, line in enumerate(_read(args.file).splitlines(), 1):
+            if line.strip():
+                answers = _answers(_json(line, f"{args.file} line {n}"), f"{args.file} line {n}", known)
+                print(json.dumps(evaluation(trial, answers, today, args.language), ensure_ascii=False))
+        return 0
+    answers = _answers(_json(_read(args.file), args.file), args.file, known)
+    print(json.dumps(evaluation(trial, answers, today, args.language), indent=2, ensure_ascii=False))
     return 0
 
 
 def cmd_sync_domain(args: argparse.Namespace) -> int:
-    from bot.config import ROOT
-    from bot.rasa_domain import sync_file
+    from bot.conversation.rasa_domain import write
 
-    changed = sync_file(ROOT / "domain.yml", load_trial(args.trial))
-    print("domain.yml updated from the trial file" if changed else "domain.yml is up to date")
-    return 0
-
-
-def cmd_spacy_model(args: argparse.Namespace) -> int:
-    """Rasa's SpacyNLP loads a pipeline from a folder; a blank English one is
-    built here because no pretrained model can be downloaded."""
-    import spacy
-
-    path = Path(args.path)
-    if (path / "config.cfg").exists():
-        print(f"{path} already holds a spaCy pipeline")
-        return 0
-    spacy.blank("en").to_disk(path)
-    print(f"blank English spaCy pipeline written to {path}")
+    changed = write(load_trial(args.trial))
+    print("domain/generated.yml and data/rules.yml updated" if changed else "the generated files are up to date")
     return 0
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Data folder, encryption key and database schema: everything the bot
     needs before it runs. Safe to run again."""
-    from bot import config, crypto
-    from bot.store import Store
+    from bot import config
+    from bot.records import crypto
+    from bot.records.store import Store
 
-    config.data_dir().mkdir(parents=True, exist_ok=True)
+    config.ensure_private_dir(config.data_dir())
+    config.ensure_private_dir(config.data_dir() / "logs")
     if not os.environ.get("TRIALBOT_ENCRYPTION_KEY"):
         if crypto.create_key_file(config.key_file()):
             print(f"created a new encryption key in {config.key_file()} (keep it safe: without it the stored "
@@ -83,11 +93,42 @@ def cmd_init(args: argparse.Namespace) -> int:
     store = Store()
     store.migrate()
     print(f"database ready: {store.engine.url.render_as_string(hide_password=True)}")
+    _warn_site()
     return 0
 
 
+def _warn_site() -> int:
+    """Warnings for the operator about the site file (never shown to patients)."""
+    from bot import config
+
+    warnings = config.site_warnings()
+    for w in warnings:
+        print(f"warning: {config.site_file()}: {w}", file=sys.stderr)
+    return len(warnings)
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    """Loads the site file, prints what is set and warns about what is not.
+    Exit status 0 (1 with --strict when something is unset)."""
+    from bot import config
+
+    site = config.site()
+    print(f"site file: {config.site_file()}")
+    for label, value in (("institution", f"{site.institution} ({site.institution_short})"),
+                         ("study", site.study_id), ("contact role", site.contact_role), ("team", site.team_name),
+                         ("study_phone", site.phone or "(not set)"), ("study_email", site.email or "(not set)"),
+                         ("public_phone", site.public_phone or "(not set)"), ("address", site.address or "(not set)"),
+                         ("hours", site.hours or "(not set)"),
+                         ("crisis_lines", ", ".join(f"{c.number} {c.name}" for c in site.crisis_lines) or "(none)"),
+                         ("time_zone", site.time_zone), ("reference_prefix", site.reference_prefix),
+                         ("retention_days", site.retention_days), ("chat_idle_minutes", site.chat_idle_minutes)):
+        print(f"  {label}: {value}")
+    unset = _warn_site()
+    return 1 if unset and args.strict else 0
+
+
 def _store():
-    from bot.store import Store
+    from bot.records.store import Store
 
     store = Store()
     store.migrate()
@@ -95,7 +136,7 @@ def _store():
 
 
 def cmd_handoffs(args: argparse.Namespace) -> int:
-    from bot import staff
+    from bot.staff import review as staff
 
     store = _store()
     if args.action == "list":
@@ -104,20 +145,27 @@ def cmd_handoffs(args: argparse.Namespace) -> int:
         print(staff.show_text(store, args.reference))
     elif args.action == "export":
         print(f"exported to {staff.export(store, args.format, Path(args.output) if args.output else None)}")
+    elif args.action == "assign":
+        h = store.assign(args.reference, None if args.username == "nobody" else args.username, staff.actor())
+        print(f"{h.reference}: assigned to {h.assigned_to or 'nobody'}")
+    elif args.action == "follow-up":
+        when = None if args.date == "none" else date.fromisoformat(args.date)
+        h = store.set_follow_up(args.reference, when, staff.actor())
+        print(f"{h.reference}: follow up on {h.follow_up_on.isoformat() if h.follow_up_on else 'no date'}")
     else:
         print(staff.set_status(store, args.reference, args.new_status, args.note or ""))
     return 0
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    from bot import staff
+    from bot.staff import review as staff
 
     print(staff.purge(_store(), args.older_than))
     return 0
 
 
 def cmd_staff_user(args: argparse.Namespace) -> int:
-    from bot.auth import hash_password
+    from bot.staff.auth import WeakPassword, hash_password
 
     store = _store()
     if args.action == "list":
@@ -127,30 +175,60 @@ def cmd_staff_user(args: argparse.Namespace) -> int:
         store.remove_staff_user(args.username)
         print(f"removed staff account {args.username}")
         return 0
+    if args.action == "totp":
+        return _staff_totp(store, args)
+    if args.action == "password" and store.staff_password_hash(args.username) is None:
+        raise LookupError(f"no staff account named '{args.username}'")
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         import getpass
 
-        password = getpass.getpass("Password (10 characters or more): ")
+        password = getpass.getpass("Password (10 characters or more, not a common one; a few unrelated words "
+                                   "work well): ")
         if getpass.getpass("Again: ") != password:
             raise UsageError("the two passwords differ")
-    store.add_staff_user(args.username, hash_password(password))
-    print(f"added staff account {args.username}")
+    try:
+        hashed = hash_password(password, args.username)
+    except WeakPassword as exc:
+        raise UsageError(f"password refused: {exc}") from None
+    if args.action == "password":
+        store.set_staff_password(args.username, hashed)
+        print(f"changed the password of {args.username}")
+    else:
+        store.add_staff_user(args.username, hashed)
+        print(f"added staff account {args.username}")
+    return 0
+
+
+def _staff_totp(store, args: argparse.Namespace) -> int:
+    from bot.staff.auth import new_totp_secret, totp_uri
+
+    if store.staff_password_hash(args.username) is None:
+        raise LookupError(f"no staff account named '{args.username}'")
+    if args.disable:
+        store.set_staff_totp(args.username, None)
+        print(f"second factor turned off for {args.username}")
+        return 0
+    secret = new_totp_secret()
+    store.set_staff_totp(args.username, secret)
+    print(f"second factor turned on for {args.username}. Add it to an authenticator app now; this is the only "
+          "time it is shown (run the command again to replace it).")
+    print(f"secret: {secret}")
+    print(f"provisioning URI: {totp_uri(secret, args.username)}")
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    parser.add_argument("--trial", default=DEFAULT_TRIAL, help="trial id (a file in bot/trials/)")
+    parser.add_argument("--trial", default=active_trial_id(), help="trial id (a folder in trials/)")
     sub = parser.add_subparsers(dest="command", required=True)
     ev = sub.add_parser("evaluate", help="evaluate answers from a JSON file and print the verdicts")
     ev.add_argument("file", help='JSON file: {"answers": {"<criterion id or profile slot>": "<text>"}}')
     ev.add_argument("--today", help="evaluate as of this date (YYYY-MM-DD); default: today")
+    ev.add_argument("--batch", action="store_true", help="FILE is JSON Lines: one answer sheet per line, one result per line")
+    ev.add_argument("--language", choices=["en", "ko"], default="en", help="language of the reasons")
     ev.set_defaults(func=cmd_evaluate)
-    sm = sub.add_parser("spacy-model", help="write the blank spaCy pipeline Rasa's SpacyNLP loads")
-    sm.add_argument("path", nargs="?", default="spacy_model")
-    sm.set_defaults(func=cmd_spacy_model)
     sub.add_parser("init", help="create the data folder, encryption key and database schema").set_defaults(func=cmd_init)
     ho = sub.add_parser("handoffs", help="staff: the people handed off to the study team")
     hsub = ho.add_subparsers(dest="action", required=True)
@@ -161,6 +239,12 @@ def build_parser() -> argparse.ArgumentParser:
     he = hsub.add_parser("export", help="write every handoff to a CSV or JSON file")
     he.add_argument("--format", choices=["csv", "json"], default="csv")
     he.add_argument("--output", help="file to write (default: var/exports/handoffs-<time>.<format>)")
+    has = hsub.add_parser("assign", help="give a handoff to a coordinator (a staff account), or to nobody")
+    has.add_argument("reference")
+    has.add_argument("username", help="a staff account, or 'nobody'")
+    hfu = hsub.add_parser("follow-up", help="set the date to follow a handoff up (YYYY-MM-DD, or 'none')")
+    hfu.add_argument("reference")
+    hfu.add_argument("date")
     hst = hsub.add_parser("status", help="change a handoff's status (audited)")
     hst.add_argument("reference")
     hst.add_argument("new_status", metavar="NEW_STATUS",
@@ -175,11 +259,20 @@ def build_parser() -> argparse.ArgumentParser:
     sa = susub.add_parser("add", help="add an account (asks for the password)")
     sa.add_argument("username")
     sa.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    sp = susub.add_parser("password", help="change an account's password")
+    sp.add_argument("username")
+    sp.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    st = susub.add_parser("totp", help="turn on a TOTP second factor (prints the secret once) or --disable it")
+    st.add_argument("username")
+    st.add_argument("--disable", action="store_true", help="turn the second factor off")
     sr = susub.add_parser("remove", help="remove an account")
     sr.add_argument("username")
     susub.add_parser("list", help="list accounts")
     su.set_defaults(func=cmd_staff_user)
-    sub.add_parser("sync-domain", help="rewrite the generated parts of domain.yml from the trial file"
+    cc = sub.add_parser("check-config", help="show the site settings and warn about contact details not set")
+    cc.add_argument("--strict", action="store_true", help="exit with status 1 when something is not set")
+    cc.set_defaults(func=cmd_check_config)
+    sub.add_parser("sync-domain", help="rewrite domain/generated.yml and data/rules.yml from the phrase table and trial"
                    ).set_defaults(func=cmd_sync_domain)
     return parser
 

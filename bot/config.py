@@ -1,12 +1,18 @@
 """Settings from the environment and the site file. Defaults keep
-everything in a local `var/` folder with a SQLite database."""
+everything in a local `var/` folder with a SQLite database.
+
+`site()` gives the site's facts (from the listing) and the contact details
+the site must configure itself. An unset detail stays unset (an empty
+string): nothing is ever made up. `site_warnings()` lists what the operator
+still has to fill in; the web server and `python -m bot check-config` print
+it for the operator, the patient never sees it."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional, Tuple
 
 import yaml
 
@@ -16,6 +22,18 @@ NOT_CONFIGURED = "to be configured by the site"
 
 def data_dir() -> Path:
     return Path(os.environ.get("TRIALBOT_DATA_DIR") or ROOT / "var")
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Creates a folder readable by its owner only (0700) and tightens an
+    existing one: it holds the database, key, logs or exports."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.chmod(path, 0o700)
+    except PermissionError:  # not ours (e.g. /tmp): leave it
+        pass
+    return path
 
 
 def database_url() -> str:
@@ -30,14 +48,49 @@ def site_file() -> Path:
     return Path(os.environ.get("TRIALBOT_SITE_CONFIG") or ROOT / "config" / "site.yml")
 
 
+def behind_https_proxy() -> bool:
+    """TRIALBOT_BEHIND_HTTPS_PROXY=1: the web server sits behind a proxy that
+    terminates TLS and sets X-Forwarded-Proto / X-Forwarded-For. Cookies then
+    get `Secure`, responses get HSTS, and the client address is read from
+    X-Forwarded-For."""
+    return os.environ.get("TRIALBOT_BEHIND_HTTPS_PROXY", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class CrisisLine:
+    number: str
+    name: str
+    name_ko: str = ""
+
+
 @dataclass(frozen=True)
 class Site:
     team_name: str
-    phone: str
-    email: str
+    phone: str          # the study team's phone (study_phone); "" when the site has not set it
+    email: str          # the study team's email (study_email)
     address: str
     hours: str
     retention_days: int
+    # Facts from the listing
+    institution: str = "Seoul National University Hospital"
+    institution_short: str = "SNUH"
+    study_id: str = ""  # the trial this site screens for: a folder in trials/
+    contact_role: str = "Primary Contact"
+    # Configured by the site
+    public_phone: str = ""  # the hospital's general number
+    time_zone: str = "Asia/Seoul"
+    reference_prefix: str = "SNU"
+    crisis_lines: Tuple[CrisisLine, ...] = field(default_factory=tuple)
+    chat_idle_minutes: int = 30
+
+    # Names the bot side may prefer; the same values.
+    @property
+    def study_phone(self) -> str:
+        return self.phone
+
+    @property
+    def study_email(self) -> str:
+        return self.email
 
     @property
     def has_contact(self) -> bool:
@@ -55,22 +108,94 @@ class Site:
                          "available in this chat yet; please ask your hematologist at SNUH to put you in touch.")
         return "\n".join(lines)
 
+    def tz(self):
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(self.time_zone)
+
+    def warnings(self) -> List[str]:
+        """What the operator still has to configure (never shown to patients)."""
+        out = []
+        for key, value in (("study_phone", self.phone), ("study_email", self.email),
+                           ("public_phone", self.public_phone), ("address", self.address), ("hours", self.hours)):
+            if not value:
+                out.append(f"{key} is not set: the bot tells patients this detail is not available yet")
+        if not self.has_contact:
+            out.append("neither study_phone nor study_email is set: patients cannot reach the study team "
+                       "through the bot")
+        if not self.crisis_lines:
+            out.append("crisis_lines is empty: emergency advice has no crisis line numbers")
+        return out
+
+
+DEFAULT_CRISIS_LINES = (CrisisLine("109", "Suicide prevention line", "자살예방 상담전화"),
+                        CrisisLine("119", "Emergency (ambulance, fire)", "응급 신고(구급·화재)"))
+
+
+def _text(raw: dict, *keys: str) -> str:
+    for key in keys:
+        value = raw.get(key)
+        if value is not None and str(value).strip() and str(value).strip() != NOT_CONFIGURED:
+            return str(value).strip()
+    return ""
+
 
 @lru_cache(maxsize=4)
 def _load_site(path: str, mtime: float) -> Site:
     raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: expected a mapping of settings")
 
-    def text(key: str) -> str:
-        value = raw.get(key)
-        return str(value).strip() if value and str(value).strip() != NOT_CONFIGURED else ""
+    def whole(key: str, default: int) -> int:
+        value = raw.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{path}: {key} must be a whole number of at least 1")
+        return value
 
-    days = raw.get("retention_days", 90)
-    if not isinstance(days, int) or days < 1:
-        raise ValueError(f"{path}: retention_days must be a whole number of days")
-    return Site(team_name=text("team_name") or "The study team", phone=text("phone"), email=text("email"),
-                address=text("address"), hours=text("hours"), retention_days=days)
+    tz = _text(raw, "time_zone") or "Asia/Seoul"
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(tz)
+    except Exception:
+        raise ValueError(f"{path}: time_zone '{tz}' is not a known time zone (e.g. Asia/Seoul)") from None
+    prefix = _text(raw, "reference_prefix") or "SNU"
+    if not (prefix.isascii() and prefix.isalnum() and 1 <= len(prefix) <= 8):
+        raise ValueError(f"{path}: reference_prefix must be 1-8 letters or digits")
+    lines = raw.get("crisis_lines")
+    if lines is None:
+        crisis = DEFAULT_CRISIS_LINES
+    else:
+        if not isinstance(lines, list):
+            raise ValueError(f"{path}: crisis_lines must be a list of {{number, name}}")
+        crisis = tuple(CrisisLine(str(x.get("number", "")).strip(), str(x.get("name", "")).strip(),
+                                  str(x.get("name_ko", "")).strip())
+                       for x in lines if isinstance(x, dict) and str(x.get("number", "")).strip())
+    return Site(team_name=_text(raw, "team_name") or "The study team",
+                phone=_text(raw, "study_phone", "phone"), email=_text(raw, "study_email", "email"),
+                address=_text(raw, "address"), hours=_text(raw, "hours"),
+                retention_days=whole("retention_days", 90),
+                institution=_text(raw, "institution") or "Seoul National University Hospital",
+                institution_short=_text(raw, "institution_short") or "SNUH",
+                study_id=_text(raw, "study_id"),
+                contact_role=_text(raw, "contact_role") or "Primary Contact",
+                public_phone=_text(raw, "public_phone"), time_zone=tz, reference_prefix=prefix.upper(),
+                crisis_lines=crisis, chat_idle_minutes=whole("chat_idle_minutes", 30))
 
 
 def site(path: Optional[Path] = None) -> Site:
     p = Path(path or site_file())
     return _load_site(str(p), p.stat().st_mtime)
+
+
+def site_warnings(path: Optional[Path] = None) -> List[str]:
+    return site(path).warnings()
+
+
+def chat_idle_seconds() -> float:
+    """How long a patient's chat stays open without use (TRIALBOT_CHAT_IDLE_MINUTES
+    overrides the site file's chat_idle_minutes)."""
+    value = os.environ.get("TRIALBOT_CHAT_IDLE_MINUTES")
+    if value:
+        return float(value) * 60
+    return site().chat_idle_minutes * 60

@@ -4,12 +4,24 @@
 # --no-setup skips the set-up (the tests use it to restart servers quickly).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Everything this creates (database, logs, endpoints copy, exports, token) is for its owner only.
+umask 077
 [ "${1:-}" = "--no-setup" ] || bash scripts/setup.sh
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 export PYTHONWARNINGS=${PYTHONWARNINGS:-ignore}
 export TRIALBOT_RASA_PORT=${TRIALBOT_RASA_PORT:-5005} TRIALBOT_ACTIONS_PORT=${TRIALBOT_ACTIONS_PORT:-5055}
 data_dir=${TRIALBOT_DATA_DIR:-$PWD/var}
-mkdir -p "$data_dir/logs"
+mkdir -p "$data_dir/logs" "$data_dir/exports"
+chmod 700 "$data_dir" "$data_dir/logs" "$data_dir/exports"
+# Keep the last 5 runs' logs: web.log -> web.log.1 -> ... -> web.log.5 (then dropped).
+rotate_log() {
+  local f=$1 i
+  [ -s "$f" ] || return 0
+  for i in 4 3 2 1; do [ -f "$f.$i" ] && mv -f "$f.$i" "$f.$((i + 1))"; done
+  mv -f "$f" "$f.1"
+}
+for log in actions web rasa; do rotate_log "$data_dir/logs/$log.log"; done
+chmod 600 "$data_dir"/logs/* 2>/dev/null || true
 
 if [ -z "${TRIALBOT_API_TOKEN:-}" ]; then
   token_file="$data_dir/api_token"

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Everything the bot needs on a fresh machine, doing only what changed:
-# a Python 3.10 venv in .venv, the pinned dependencies, the blank spaCy
-# pipeline, the data folder, encryption key and database schema, and a
+# a Python 3.10 venv in .venv, the pinned dependencies, the data folder, encryption key and database schema, and a
 # trained model when the training data changed.
 # One line per step on the terminal; everything the tools print (warnings
 # included) goes to var/logs/setup.log.
@@ -82,9 +81,6 @@ else
   echo "==> dependencies: up to date"
 fi
 
-run "writing the blank spaCy pipeline" "run '.venv/bin/python -m bot spacy-model spacy_model' to see the error" \
-  .venv/bin/python -m bot spacy-model spacy_model
-echo "==> spaCy pipeline: spacy_model/"
 
 # The data folder, key and schema; what `bot init` says (a new key, the
 # database) is worth showing, its warnings are not.
@@ -94,7 +90,7 @@ init_out=$(.venv/bin/python -m bot init 2>>"$log") || {
 }
 echo "$init_out" >>"$log"
 echo "$init_out" | sed 's/^/==> /'
-run "syncing domain.yml with the trial file" "run '.venv/bin/python -m bot sync-domain' to see the error" \
+run "writing the generated domain and rules (python -m bot sync-domain)" "run '.venv/bin/python -m bot sync-domain' to see the error" \
   .venv/bin/python -m bot sync-domain
 
 # Train only when the domain, config, training data or trial files changed

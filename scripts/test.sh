@@ -18,7 +18,7 @@ if [ -z "${TRIALBOT_TEST_POSTGRES_URL:-}" ] && command -v pg_isready >/dev/null 
 fi
 
 .venv/bin/python -m pytest -q -p no:cacheprovider
-.venv/bin/rasa data validate --fail-on-warnings --quiet
-.venv/bin/rasa test core --model models/trialbot.tar.gz --stories tests/test_stories.yml \
+.venv/bin/rasa data validate --domain domain --fail-on-warnings --quiet
+.venv/bin/rasa test core --model models/trialbot.tar.gz --stories tests/test_stories.yml --e2e \
   --fail-on-prediction-errors --out results/stories --quiet
 echo "conversation stories: all passed (results/stories)"

@@ -13,7 +13,8 @@ REQUIRE_POSTGRES = os.environ.get("TRIALBOT_REQUIRE_POSTGRES") == "1"
 def _reset_postgres(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as conn:
-        for table in ("audit_log", "answers", "handoffs", "screenings", "staff_users", "alembic_version", "events"):
+        for table in ("audit_log", "answers", "handoffs", "screenings", "staff_users", "chat_sessions", "alembic_version",
+                      "events"):
             conn.execute(sa.text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
     engine.dispose()
 
@@ -41,7 +42,7 @@ def bot_env(db_url, tmp_path, monkeypatch):
     monkeypatch.setenv("TRIALBOT_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("TRIALBOT_ENCRYPTION_KEY", Fernet.generate_key().decode())
     monkeypatch.setenv("TRIALBOT_DATABASE_URL", db_url)
-    from bot.store import Store
+    from bot.records.store import Store
 
     store = Store(db_url)
     store.migrate()

@@ -94,7 +94,7 @@ def running_bot(tmp: Path, db_url: str, web: bool = False, before_start=None):
     This test process gets the same key and URL, to read the records."""
     from cryptography.fernet import Fernet
 
-    from bot.store import Store
+    from bot.records.store import Store
 
     env = dict(os.environ, TRIALBOT_DATA_DIR=str(tmp / "var"), TRIALBOT_DATABASE_URL=db_url,
                TRIALBOT_ENCRYPTION_KEY=Fernet.generate_key().decode(),

@@ -172,6 +172,13 @@ def test_server_down_shows_retry_and_delivers_after_restart(site, page):
     page.press("#message", "Enter")
     expect(page.locator("#problem")).to_be_visible()
     expect(page.locator("#message")).to_have_value("for myself")
+    # Send while the first message waits for Retry is not silently ignored: the page says why.
+    page.fill("#message", "something else")
+    page.press("#message", "Enter")
+    expect(page.locator("#problem-text")).to_contain_text("has not been sent yet")
+    expect(page.locator("#retry")).to_be_focused()
+    expect(page.locator("#message")).to_have_value("something else")
+    page.fill("#message", "for myself")
     site.start()
     page.click("#retry")
     expect(last_bot(page)).to_contain_text("diagnosed")
@@ -224,3 +231,236 @@ def test_failed_logins_are_limited(site):
     codes = [s.post(site.web + "/staff/login", data={"username": "nobody", "password": "x" * 12},
                     allow_redirects=False, timeout=10).status_code for _ in range(6)]
     assert codes[:5] == [401] * 5 and codes[5] == 429
+
+
+# ---------------------------------------------------------------- page behaviour that does not depend on wording
+
+AXE_DIR = Path(os.environ.get("TRIALBOT_AXE_DIR") or ROOT / ".cache" / "axe")
+
+
+def axe_script() -> Path:
+    """axe-core from the npm registry, installed once into a cache folder (nothing committed)."""
+    script = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.exists():
+        assert shutil.which("npm"), "the accessibility scan needs npm to fetch axe-core (Debian: apt-get install npm)"
+        AXE_DIR.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR),
+                               "axe-core@4"], capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0 and script.exists(), done.stderr[-2000:]
+    return script
+
+
+def serious_axe_findings(page):
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(axe_script()))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                       nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+def answer_anything(page):
+    """One step of the conversation, whatever it asks: the first button, or a typed answer."""
+    before = page.locator(".msg.bot").count()
+    buttons = page.locator(".choices button")
+    if buttons.count():
+        buttons.first.click()
+    else:
+        page.fill("#message", "yes")
+        page.press("#message", "Enter")
+    _settled(page, before)
+
+
+def begin(page, site):
+    page.goto(site.web)
+    before = page.locator(".msg.bot").count()
+    page.click("#start")
+    _settled(page, before)
+
+
+def sender_of(page):
+    return next(c["value"] for c in page.context.cookies() if c["name"] == "tb_session")
+
+
+def test_on_a_phone_the_newest_message_stays_in_view(site, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    begin(page, site)
+    for _ in range(4):
+        answer_anything(page)
+        newest = page.locator("#log > *").last
+        expect(newest).to_be_in_viewport()
+        expect(page.locator(".msg.bot").last).to_be_in_viewport(ratio=0.1)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.screenshot(path=str(SHOTS / "patient-phone-newest.png"))
+    context.close()
+
+
+def test_focus_stays_in_the_chat_and_typing_is_announced(site, page):
+    page.goto(site.web)
+    status = page.locator("#typing").locator("xpath=..")
+    assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
+    page.evaluate("""() => { window.__typing = [];
+        new MutationObserver(() => window.__typing.push(document.getElementById('typing').textContent))
+          .observe(document.getElementById('typing'), {childList: true, characterData: true, subtree: true}); }""")
+    before = page.locator(".msg.bot").count()
+    page.click("#start")
+    _settled(page, before)
+    assert any(t.strip() for t in page.evaluate("window.__typing")), "the typing indicator never had text"
+    expect(page.locator("#message")).to_be_focused()
+    for _ in range(2):
+        if not page.locator(".choices button").count():
+            break
+        before = page.locator(".msg.bot").count()
+        page.locator(".choices button").first.click()
+        _settled(page, before)
+        expect(page.locator("#message")).to_be_focused()
+
+
+def test_the_skip_link_lands_on_the_chat_input(site, page):
+    page.goto(site.web)
+    page.keyboard.press("Tab")
+    expect(page.locator("a.skip")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#message")).to_be_focused()
+
+
+def test_a_reload_hides_contact_details_and_end_clears_the_chat(site, page):
+    begin(page, site)
+    type_answer(page, "please call me on 010-2323-4545 or write to minseo.k@example.org")
+    expect(page.locator(".msg.user").last).to_contain_text("010-2323-4545")  # shown as typed, before a reload
+    page.reload()
+    expect(page.locator(".msg.user").first).to_be_visible()
+    log = page.inner_text("#log")
+    assert "2323" not in log and "4545" not in log and "example.org" not in log
+    assert "hidden for privacy" in page.inner_text(".msg.user >> nth=-1")  # said to screen readers
+    sender = sender_of(page)
+    page.click("#end-chat")
+    expect(page.locator(".msg")).to_have_count(0)
+    expect(page.locator("#notice")).to_contain_text("ended")
+    expect(page.locator("#start")).to_be_focused()
+    assert not any(c["name"] == "tb_session" and c["value"] for c in page.context.cookies())
+    page.reload()
+    expect(page.locator("#start")).to_be_visible()
+    assert page.locator(".msg").count() == 0
+    with site.store.engine.connect() as conn:  # the records stay for the study team
+        import sqlalchemy as sa
+        assert conn.execute(sa.text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}).scalar() > 0
+
+
+def test_the_page_follows_the_conversation_language(site, page):
+    begin(page, site)
+    sender = sender_of(page)
+    # What the bot sends to switch language: a message with {"custom": {"lang": "ko"}}.
+    r = requests.post(f"{site.url}/conversations/{sender}/tracker/events",
+                      params={"token": site.env["TRIALBOT_API_TOKEN"]},
+                      json={"event": "bot", "text": None, "data": {"custom": {"lang": "ko"}}}, timeout=30)
+    assert r.status_code == 200, r.text
+    count = page.locator(".msg").count()
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("lang", "ko")
+    expect(page.locator("#send")).to_have_text("보내기")
+    expect(page.locator("#end-chat")).to_have_text("채팅 끝내고 지우기")
+    expect(page.locator("label[for=message]")).to_have_text("답변")
+    expect(page.locator("#about-title")).to_have_text("이 임상시험에 대해")
+    assert page.locator(".msg").count() == count  # the language message itself is not shown
+    assert page.get_attribute("#log", "aria-label") == "사전 확인 도우미와의 대화"
+    page.screenshot(path=str(SHOTS / "patient-korean.png"), full_page=True)
+
+
+def test_patient_page_has_no_serious_accessibility_findings(site, browser):
+    for viewport in ({"width": 1280, "height": 900}, {"width": 360, "height": 780}):
+        context = browser.new_context(viewport=viewport, bypass_csp=True)  # to inject axe; the CSP is tested elsewhere
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(site.web)
+        assert serious_axe_findings(page) == []
+        begin(page, site)
+        answer_anything(page)
+        assert serious_axe_findings(page) == [], viewport
+        context.close()
+
+
+def _callback_handoff(site):
+    import json as _json
+
+    from bot.records import crypto
+    from bot.records.store import Screening
+
+    sender = "browser-callback-" + os.urandom(4).hex()
+    ref = site.store.create_handoff(sender, "NCT03558607", "consent v1", "Han Seojun", "+821077778888",
+                                    "seojun@example.com", "afternoons", "Korean", kind="callback")
+    with site.store.session() as s:
+        sc = s.query(Screening).filter(Screening.sender_id == sender).one()
+        sc.language = "ko"
+        sc.flags_enc = crypto.encrypt(_json.dumps({"emergencies": ["chest pain"], "unread": []}))
+    return ref
+
+
+def test_staff_pages_by_keyboard_on_a_phone_without_serious_findings(site, browser):
+    ref = _callback_handoff(site)
+    context = browser.new_context(viewport={"width": 360, "height": 780}, bypass_csp=True)  # to inject axe
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(site.web + "/staff/login")
+    assert serious_axe_findings(page) == []
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Tab")
+    expect(page.locator("#username")).to_be_focused()
+    page.keyboard.type(STAFF_USER)
+    page.keyboard.press("Tab")
+    page.keyboard.type(STAFF_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Handoffs")
+    assert serious_axe_findings(page) == []
+    page.fill("#q", ref)
+    page.keyboard.press("Enter")
+    link = page.locator(f"a[href='/staff/handoffs/{ref}']")
+    expect(link).to_have_count(1)
+    link.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text(f"Handoff {ref}")
+    expect(page.locator("#kind")).to_have_text("Callback request")
+    expect(page.locator("#language")).to_have_text("한국어")
+    expect(page.locator("#flags")).to_contain_text("chest pain")
+    expect(page.locator("a[href='tel:+821077778888']")).to_be_visible()
+    expect(page.locator("a[href='mailto:seojun@example.com']")).to_be_visible()
+    assert serious_axe_findings(page) == []
+    page.select_option("#assigned-to", STAFF_USER)
+    page.locator("#assigned-to").focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the Assign button, by keyboard
+    expect(page.locator("#history")).to_contain_text("assigned")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.screenshot(path=str(SHOTS / "staff-handoff-phone.png"), full_page=True)
+    context.close()
+
+
+def test_patient_chat_by_keyboard_only_on_a_phone(site, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(site.web)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the skip link
+    expect(page.locator("#message")).to_be_focused()
+    before = page.locator(".msg.bot").count()
+    page.keyboard.type("hello")
+    page.keyboard.press("Enter")
+    _settled(page, before)
+    expect(page.locator("#message")).to_be_focused()
+    for _ in range(2):
+        if not page.locator(".choices button").count():
+            break
+        before = page.locator(".msg.bot").count()
+        page.keyboard.press("Shift+Tab")  # back from the input to the last suggested answer
+        expect(page.locator(".choices button").last).to_be_focused()
+        page.keyboard.press("Enter")
+        _settled(page, before)
+        expect(page.locator("#message")).to_be_focused()
+        expect(page.locator("#log > *").last).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    context.close()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.trial import load_trial
+from bot.eligibility.model import load_trial
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,3 +49,42 @@ def test_evaluate_bad_input_is_one_line_exit_2(tmp_path, content, words):
 def test_evaluate_unreadable_file():
     done = run("evaluate", "no/such/file.json")
     assert done.returncode == 2 and "cannot read" in done.stderr and "Traceback" not in done.stderr
+
+
+def run_env(*args, env, stdin=None):
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, env=env, input=stdin)
+
+
+def test_check_config_warns_the_operator_about_unset_contact_details(tmp_path):
+    import os
+
+    site = tmp_path / "site.yml"
+    site.write_text("team_name: Test team\nstudy_phone: ''\nstudy_email: team@example.org\n", encoding="utf-8")
+    env = dict(os.environ, TRIALBOT_SITE_CONFIG=str(site))
+    done = run_env("check-config", env=env)
+    assert done.returncode == 0
+    assert "study_phone: (not set)" in done.stdout and "study_email: team@example.org" in done.stdout
+    assert "warning:" in done.stderr and "study_phone is not set" in done.stderr
+    assert "study_email is not set" not in done.stderr
+    assert "109" in done.stdout and "119" in done.stdout and "Asia/Seoul" in done.stdout
+    assert run_env("check-config", "--strict", env=env).returncode == 1
+
+
+def test_site_accessor_keeps_unset_details_unset(tmp_path):
+    from bot import config
+
+    site = tmp_path / "site.yml"
+    site.write_text("phone: ''\nemail: to be configured by the site\n", encoding="utf-8")
+    s = config.site(site)
+    assert (s.phone, s.email, s.study_phone, s.public_phone, s.address) == ("", "", "", "", "")
+    assert s.institution == "Seoul National University Hospital" and s.institution_short == "SNUH"
+    assert s.study_id == "" and s.contact_role == "Primary Contact"  # the trial is named by config/site.yml
+    assert [c.number for c in s.crisis_lines] == ["109", "119"] and s.time_zone == "Asia/Seoul"
+    assert s.reference_prefix == "SNU" and s.retention_days == 90 and not s.has_contact
+    assert "not available in this chat yet" in s.contact_lines()
+    shipped = config.site(ROOT / "config" / "site.yml")
+    assert not shipped.phone and not shipped.public_phone and not shipped.address  # nothing made up
+    site.write_text("time_zone: Mars/Olympus\n", encoding="utf-8")
+    with pytest.raises(ValueError):
+        config.site(site)

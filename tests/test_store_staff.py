@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bot import staff
-from bot.store import Screening, utcnow
-from bot.tracker_crypto import encode_event
+from bot.staff import review as staff
+from bot.records.store import Screening, utcnow
+from bot.records.tracker_crypto import encode_event
 
 ROOT = Path(__file__).resolve().parents[1]
 SENDER = "a3f1c9e0d2b84c55"
@@ -103,7 +103,8 @@ def test_export_to_a_file(bot_env, tmp_path, fmt):
         assert {"criterion": "age", "question": "How old is your mother?", "answer": "she is 67", "read_as": "value: 67",
                 "verdict": "pass", "reason": "Age 67: ..."} in rows[0]["answers"]
     else:
-        rows = list(csv.DictReader(path.open()))
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, for spreadsheet programs
+        rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
         assert rows[0]["reference"] == ref and rows[0]["age.verdict"] == "pass" and rows[0]["age.answer"] == "she is 67"
     assert bot_env.audit_trail()[-1].action == "handoffs_exported"
 
@@ -148,9 +149,77 @@ def test_staff_commands_from_the_shell(bot_env, tmp_path):
     assert "purged" in run_cli("purge", "--older-than", "30", env=env).stdout
 
 
-def test_domain_is_in_step_with_the_trial_file():
-    from bot.rasa_domain import sync
-    from bot.trial import load_trial
+def test_csv_cells_cannot_start_a_formula():
+    assert staff.safe_cell("=1+1") == "'=1+1" and staff.safe_cell("+82 10-1234-5678") == "'+82 10-1234-5678"
+    assert staff.safe_cell("-5") == "'-5" and staff.safe_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert staff.safe_cell("\tx") == "'\tx" and staff.safe_cell("\rx") == "'\rx"
+    assert staff.safe_cell("Kim Minji") == "Kim Minji" and staff.safe_cell(None) == "" and staff.safe_cell(3) == "3"
 
-    text = (ROOT / "domain.yml").read_text(encoding="utf-8")
-    assert sync(text, load_trial()) == text, "run `python -m bot sync-domain`"
+
+def test_search_decrypts_names_and_phones(bot_env):
+    ref = make_handoff(bot_env)
+    other = make_handoff(bot_env, sender="other-sender", name="Park Jisoo")
+    assert [h.reference for h in bot_env.find_handoffs("minji")] == [ref]
+    assert {h.reference for h in bot_env.find_handoffs("010 1234 5678")} == {ref, other}  # the same phone
+    assert {h.reference for h in bot_env.find_handoffs("+821012345678")} == {ref, other}
+    assert [h.reference for h in bot_env.find_handoffs("jisoo")] == [other]
+    assert bot_env.find_handoffs("no-such-person") == []
+
+
+def test_reference_codes_use_the_site_prefix(bot_env):
+    assert make_handoff(bot_env).startswith("SNU-")
+
+
+def test_callback_handoffs_have_no_outcome(bot_env):
+    bot_env.set_respondent("cb-sender", "NCT03558607", "self", None)
+    ref = bot_env.create_handoff("cb-sender", "NCT03558607", "consent v1", "Lee", "+821011112222", None, "any time",
+                                 "Korean", kind="callback")
+    h = bot_env.handoff(ref)
+    assert h.kind == "callback" and h.screening.outcome is None
+    assert "callback request" in staff.list_text(bot_env) and "callback request" in staff.show_text(bot_env, ref)
+    with pytest.raises(ValueError):
+        bot_env.create_handoff("cb2", "NCT03558607", "c", "n", None, None, "", "", kind="other")
+
+
+def test_chat_sessions_are_issued_checked_ended_and_purged(bot_env):
+    from bot.records.store import ChatSession
+
+    sid = bot_env.issue_chat_session()
+    assert bot_env.chat_session_live(sid, 60) and not bot_env.chat_session_live("made-up-id-" + "x" * 20, 60)
+    with bot_env.session() as s:
+        assert sid not in str([r.id_hash for r in s.execute(sa.select(ChatSession)).scalars()])
+        for r in s.execute(sa.select(ChatSession)).scalars():
+            r.last_seen_at -= timedelta(seconds=120)
+    assert not bot_env.chat_session_live(sid, 60)  # idle too long: ended for good
+    assert not bot_env.chat_session_live(sid, 10_000)
+    other = bot_env.issue_chat_session()
+    bot_env.end_chat_session(other)
+    assert not bot_env.chat_session_live(other, 10_000)
+    gone = bot_env.issue_chat_session()
+    bot_env.delete_person(gone)
+    assert not bot_env.chat_session_live(gone, 10_000)  # "delete my data" also forgets the session
+    with bot_env.session() as s:
+        for r in s.execute(sa.select(ChatSession)).scalars():
+            r.last_seen_at = utcnow() - timedelta(days=200)
+    staff.purge(bot_env, 90)
+    with bot_env.session() as s:
+        assert s.execute(sa.select(sa.func.count()).select_from(ChatSession)).scalar() == 0
+
+
+def test_assign_and_follow_up_from_the_shell(bot_env):
+    from bot.staff.auth import hash_password
+
+    ref = make_handoff(bot_env)
+    bot_env.add_staff_user("coordinator.lee", hash_password("x" * 12, check=False))
+    env = dict(os.environ, TRIALBOT_STAFF_USER="coordinator.kim")
+    done = run_cli("handoffs", "assign", ref, "coordinator.lee", env=env)
+    assert done.returncode == 0 and "coordinator.lee" in done.stdout
+    assert run_cli("handoffs", "assign", ref, "mallory", env=env).returncode == 2
+    done = run_cli("handoffs", "follow-up", ref, "2026-12-01", env=env)
+    assert done.returncode == 0 and "2026-12-01" in done.stdout
+    assert run_cli("handoffs", "follow-up", ref, "soon", env=env).returncode == 2
+    h = bot_env.handoff(ref)
+    assert h.assigned_to == "coordinator.lee" and h.follow_up_on.isoformat() == "2026-12-01"
+    shown = run_cli("handoffs", "show", ref, env=env).stdout
+    assert "Assigned to: coordinator.lee" in shown and "follow up on: 2026-12-01" in shown
+    assert [a.action for a in bot_env.audit_trail(ref)][-3:] == ["assigned", "follow_up_set", "handoff_viewed"]

@@ -1,0 +1,54 @@
+"""The one action: every message is a turn of bot.conversation. This adapter
+only translates: slots -> the conversation's state, the turn's messages ->
+the dispatcher, its records -> the store, the new state -> slots."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot import config
+from bot.conversation.turn import STATE_KEYS, Conversation
+from bot.eligibility.model import load_trial
+from bot.records.effects import apply
+from bot.records.store import default_store
+
+TRIAL = load_trial()
+# Warm the readers now, not on a patient's first answer.
+Conversation(TRIAL, config.site(), date.today()).turn({}, "hello")
+
+
+class ActionTurn(Action):
+    def name(self) -> Text:
+        return "action_turn"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        state = {k: tracker.get_slot(k) for k in STATE_KEYS}
+        message = tracker.latest_message or {}
+        intent = message.get("intent") or {}
+        reply = Conversation(TRIAL, config.site(), date.today()).turn(
+            state, message.get("text") or "", intent.get("name"), float(intent.get("confidence") or 0.0))
+        done = apply(default_store(), tracker.sender_id, TRIAL.id, reply.effects)
+        if "reference" in done:
+            reply.state["handoff_reference"] = done["reference"]
+        if any(e.kind == "language" for e in reply.effects):
+            dispatcher.utter_message(json_message={"lang": reply.state["language"]})
+        for m in reply.messages:
+            text = m.text.replace("{reference}", done.get("reference") or reply.state.get("handoff_reference") or "")
+            dispatcher.utter_message(text=text, buttons=[{"title": t, "payload": p} for t, p in m.buttons])
+        return _slot_events(state, reply.state, TRIAL, set(domain.get("slots") or {}))
+
+
+def _slot_events(before: Dict[str, Any], after: Dict[str, Any], trial, slots: set) -> List[EventType]:
+    """The changed state, plus one slot per question holding what was typed
+    (a contract: tools read answers by criterion id) where the domain has it."""
+    events = [SlotSet(k, after.get(k)) for k in STATE_KEYS if after.get(k) != before.get(k)]
+    old, new = before.get("answers") or {}, after.get("answers") or {}
+    for qid in trial.questions:
+        if qid in slots and old.get(qid) != new.get(qid):
+            events.append(SlotSet(qid, new.get(qid)))
+    return events

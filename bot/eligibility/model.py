@@ -1,0 +1,248 @@
+"""A trial, loaded from its folder (`trials/<id>/`): trial.yml (questions,
+readers, rules), vocabulary.yml (the words for its medicines and diseases)
+and texts.<language>.yml (what is shown). A malformed file is rejected with
+a message naming the file, the question and the field."""
+from __future__ import annotations
+
+import enum
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Mapping, Optional, Tuple
+
+import yaml
+
+from bot.eligibility import nlp
+from bot.eligibility.readers import READERS
+
+ROOT = Path(__file__).resolve().parents[2]
+TRIALS_DIR = Path(os.environ.get("TRIALBOT_TRIALS_DIR") or ROOT / "trials")
+LANGUAGES = ("en", "ko")
+PROFILE_IDS = ("respondent", "sex", "childbearing_potential")
+
+
+class Verdict(str, enum.Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"
+    DEFERRED = "deferred"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class Outcome(str, enum.Enum):
+    LIKELY_ELIGIBLE = "likely_eligible"
+    NEEDS_REVIEW = "needs_review"
+    LIKELY_INELIGIBLE = "likely_ineligible"
+
+
+class TrialFileError(ValueError):
+    """A trial folder that does not follow the schema."""
+
+
+@dataclass(frozen=True)
+class NumberRule:
+    comparison: str  # at_least | at_most | more_than | between
+    limit: float  # the bound (the lower one for between)
+    then: Verdict
+    otherwise: Verdict
+    upper: Optional[float] = None  # between: the upper bound, inclusive
+
+    def meets(self, number: float) -> bool:
+        if self.comparison == "at_least":
+            return number >= self.limit
+        if self.comparison == "at_most":
+            return number <= self.limit
+        if self.comparison == "between":
+            return self.limit <= number <= self.upper
+        return number > self.limit
+
+
+@dataclass(frozen=True)
+class Rule:
+    map: Mapping[str, Verdict] = field(default_factory=dict)
+    number: Optional[NumberRule] = None
+    always: Optional[Verdict] = None
+
+
+@dataclass(frozen=True)
+class Question:
+    """A criterion (kind inclusion/exclusion) or a profile question (kind profile)."""
+    id: str
+    kind: str
+    reader: Optional[str] = None  # None: never asked
+    params: Mapping[str, Any] = field(default_factory=dict)
+    cues: Mapping[str, Mapping[str, Tuple[str, ...]]] = field(default_factory=dict)
+    buttons: Mapping[str, str] = field(default_factory=dict)  # key -> canonical answer text
+    terms: Tuple[str, ...] = ()
+    listing: str = ""
+    rule: Rule = field(default_factory=Rule)
+    applies_when: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def is_criterion(self) -> bool:
+        return self.kind != "profile"
+
+    @property
+    def asked(self) -> bool:
+        return self.reader is not None
+
+
+@dataclass(frozen=True)
+class Trial:
+    id: str
+    folder: Path
+    end_date: date
+    updated: date
+    ask_order: Tuple[str, ...]
+    terms: Tuple[str, ...]
+    questions: Mapping[str, Question]
+    texts: Mapping[str, Mapping[str, Any]]  # language -> texts
+    vocabulary: Mapping[str, Any] = field(default_factory=dict)  # label -> id -> language -> words
+
+    def question(self, qid: str) -> Question:
+        return self.questions[qid]
+
+    @property
+    def criteria(self) -> Tuple[Question, ...]:
+        return tuple(q for q in self.questions.values() if q.is_criterion)
+
+    @property
+    def criterion_ids(self) -> Tuple[str, ...]:
+        return tuple(q.id for q in self.criteria)
+
+    @property
+    def asked_ids(self) -> Tuple[str, ...]:
+        return tuple(q for q in self.ask_order if self.questions[q].asked)
+
+    @property
+    def vocab(self) -> str:
+        """The key of this trial's vocabulary for the readers (bot.eligibility.nlp)."""
+        return self.id
+
+    def text(self, language: str, qid: str, key: str, default: Any = None) -> Any:
+        return self.texts[language]["questions"].get(qid, {}).get(key, default)
+
+
+def _fail(where: str, field_name: str, problem: str) -> TrialFileError:
+    return TrialFileError(f"{where}: field '{field_name}' {problem}")
+
+
+def _key(k: object) -> str:
+    """YAML 1.1 reads a bare yes/no key as a boolean; the file means the word."""
+    return {True: "yes", False: "no"}.get(k, str(k)) if isinstance(k, bool) else str(k)
+
+
+def _verdict(value: object, where: str, field_name: str) -> Verdict:
+    try:
+        return Verdict(value)
+    except ValueError:
+        raise _fail(where, field_name, f"must be one of {', '.join(v.value for v in Verdict)}, not {value!r}")
+
+
+def _rule(raw: object, where: str) -> Rule:
+    if not isinstance(raw, dict):
+        raise _fail(where, "rule", "must be a mapping")
+    if "always" in raw:
+        return Rule(always=_verdict(raw["always"], where, "rule.always"))
+    number = None
+    if "number" in raw:
+        n = raw["number"]
+        comparisons = [c for c in ("at_least", "at_most", "more_than", "between") if c in n]
+        bound = n[comparisons[0]] if len(comparisons) == 1 else None
+        ok = isinstance(bound, (int, float)) or (comparisons == ["between"] and isinstance(bound, list) and len(bound) == 2
+                                                  and all(isinstance(b, (int, float)) for b in bound))
+        if not ok:
+            raise _fail(where, "rule.number", "needs one of at_least/at_most/more_than with a number, or between: [low, high]")
+        low, high = (bound if isinstance(bound, list) else (bound, None))
+        number = NumberRule(comparisons[0], float(low), _verdict(n.get("then"), where, "rule.number.then"),
+                            _verdict(n.get("else"), where, "rule.number.else"), float(high) if high is not None else None)
+    mapping = {_key(k): _verdict(v, where, f"rule.map.{_key(k)}") for k, v in (raw.get("map") or {}).items()}
+    if not mapping and number is None:
+        raise _fail(where, "rule", "needs a map, a number rule or always")
+    return Rule(map=mapping, number=number)
+
+
+def _question(qid: str, raw: object, where: str) -> Question:
+    if not isinstance(raw, dict):
+        raise _fail(where, qid, "must be a mapping")
+    where = f"{where}: question '{qid}'"
+    kind = raw.get("kind")
+    if kind not in ("profile", "inclusion", "exclusion"):
+        raise _fail(where, "kind", "must be profile, inclusion or exclusion")
+    reader = raw.get("reader")
+    if reader is not None and reader not in READERS:
+        raise _fail(where, "reader", f"must be one of {', '.join(READERS)}")
+    rule = _rule(raw.get("rule"), where) if kind != "profile" else Rule()
+    if kind != "profile" and reader is None and rule.always is None:
+        raise _fail(where, "reader", "is needed unless the rule is 'always'")
+    if kind != "profile" and not raw.get("listing"):
+        raise _fail(where, "listing", "must quote the listing")
+    cues = {_key(k): {lang: tuple(words) for lang, words in (v or {}).items()}
+            for k, v in (raw.get("cues") or {}).items()}
+    return Question(
+        id=qid, kind=kind, reader=reader, params=dict(raw.get("params") or {}), cues=cues,
+        buttons={_key(k): str(v) for k, v in (raw.get("buttons") or {}).items()},
+        terms=tuple(raw.get("terms") or ()), listing=raw.get("listing") or "", rule=rule,
+        applies_when={k: tuple(_key(x) for x in v) for k, v in (raw.get("applies_when") or {}).items()},
+    )
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise TrialFileError(f"{path}: file missing")
+    except yaml.YAMLError as e:
+        raise TrialFileError(f"{path}: not valid YAML ({e})")
+
+
+def load_folder(folder: Path) -> Trial:
+    raw = _read_yaml(folder / "trial.yml")
+    where = str(folder / "trial.yml")
+    if not isinstance(raw, dict):
+        raise TrialFileError(f"{where}: must be a mapping")
+    for key in ("id", "end_date", "updated", "ask_order", "questions"):
+        if key not in raw:
+            raise _fail(where, key, "is missing")
+    questions = {qid: _question(qid, q, where) for qid, q in raw["questions"].items()}
+    for qid in raw["ask_order"]:
+        if qid not in questions:
+            raise _fail(where, "ask_order", f"names '{qid}', which is not a question")
+    missing = [q for q, v in questions.items() if v.asked and q not in raw["ask_order"]]
+    if missing:
+        raise _fail(where, "ask_order", f"lacks {', '.join(missing)}")
+    texts = {}
+    for lang in LANGUAGES:
+        t = _read_yaml(folder / f"texts.{lang}.yml")
+        for qid, q in questions.items():
+            qt = (t.get("questions") or {}).get(qid)
+            if qt is None or "label" not in qt:
+                raise _fail(f"{folder / f'texts.{lang}.yml'}: question '{qid}'", "label", "is missing")
+            if q.asked and not (qt.get("ask") or {}).get("self"):
+                raise _fail(f"{folder / f'texts.{lang}.yml'}: question '{qid}'", "ask.self", "is missing")
+        texts[lang] = t
+    vocabulary = _read_yaml(folder / "vocabulary.yml") or {}
+    trial = Trial(id=str(raw["id"]), folder=folder, end_date=raw["end_date"], updated=raw["updated"],
+                  ask_order=tuple(raw["ask_order"]), terms=tuple(raw.get("terms") or ()), questions=questions,
+                  texts=texts, vocabulary=vocabulary)
+    nlp.register(trial.vocab, vocabulary)
+    return trial
+
+
+def active_trial_id() -> str:
+    """The one place that says which trial this deployment screens for:
+    TRIALBOT_TRIAL, else the site configuration's study_id."""
+    from bot import config
+
+    return os.environ.get("TRIALBOT_TRIAL") or config.site().study_id
+
+
+@lru_cache(maxsize=8)
+def load_trial(trial_id: Optional[str] = None) -> Trial:
+    trial_id = trial_id or active_trial_id()
+    folder = TRIALS_DIR / trial_id.lower()
+    if not folder.is_dir():
+        raise TrialFileError(f"no trial folder {folder}")
+    return load_folder(folder)

@@ -1,0 +1,198 @@
+"""Finding a trial's terms in what a person typed, with whether each is
+negated, uncertain, past or hypothetical.
+
+English goes through spaCy (a blank English tokenizer, an EntityRuler built
+from the trial's vocabulary, medspacy's ConText); Korean, which attaches
+particles to words, through substring matches and the clause around them.
+Built once per process and vocabulary; no model download."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+import yaml
+
+from bot.eligibility.text import is_korean
+
+CUE = "CUE"
+_RULES_PATH = Path(__file__).with_name("context_rules.yml")
+
+
+@dataclass(frozen=True)
+class Mention:
+    label: str  # DRUG / DISEASE / CANCER / CUE (a question's own phrases)
+    id: str  # the vocabulary id, or the cue key
+    text: str
+    negated: bool = False
+    uncertain: bool = False
+    past: bool = False
+    hypothetical: bool = False
+
+    @property
+    def affirmed(self) -> bool:
+        return not (self.negated or self.uncertain or self.hypothetical)
+
+
+Vocabulary = Mapping[str, Mapping[str, Mapping[str, Sequence[str]]]]  # label -> id -> lang -> words
+Cues = Mapping[str, Mapping[str, Sequence[str]]]  # key -> lang -> phrases
+
+
+def _freeze_cues(cues: Optional[Cues]) -> Tuple:
+    if not cues:
+        return ()
+    return tuple(sorted((k, tuple(v.get("en", ())), tuple(v.get("ko", ()))) for k, v in cues.items()))
+
+
+def _quiet_medspacy() -> None:
+    # medspacy logs DEBUG lines through loguru; answers must never reach a log.
+    from loguru import logger
+
+    for name in ("medspacy", "PyRuSH", "PyFastNER", "quicksectx"):
+        logger.disable(name)
+
+
+@lru_cache(maxsize=4)
+def _pipeline(vocab_key: str):
+    _quiet_medspacy()
+    import spacy
+    import medspacy  # noqa: F401  (registers the medspacy_context factory)
+    from medspacy.context import ConTextRule
+
+    vocabulary = _VOCABS[vocab_key]
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    ruler.add_patterns([{"label": label, "pattern": p, "id": ent_id}
+                        for label, ids in vocabulary.items() for ent_id, langs in ids.items()
+                        for p in langs.get("en", ())])
+    context = nlp.add_pipe("medspacy_context")
+    context.add([ConTextRule(**rule) for rule in yaml.safe_load(_RULES_PATH.read_text(encoding="utf-8"))])
+    return nlp
+
+
+_VOCABS: Dict[str, Vocabulary] = {}
+
+
+def register(key: str, vocabulary: Vocabulary) -> str:
+    """Makes a trial's vocabulary known under `key` (its trial id)."""
+    _VOCABS[key] = vocabulary
+    return key
+
+
+@lru_cache(maxsize=256)
+def _cue_matcher(vocab_key: str, cues: Tuple):
+    from spacy.matcher import PhraseMatcher
+
+    nlp = _pipeline(vocab_key)
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for key, en, _ko in cues:
+        if en:
+            matcher.add(key, [nlp.make_doc(p) for p in en])
+    return matcher
+
+
+def _modified(ent, category: str) -> bool:
+    # A modifier inside the entity itself ("n't" in "can't breathe") is part
+    # of what was said, not a comment on it.
+    for mod in ent._.modifiers:
+        start, end = mod.modifier_span
+        if mod.category == category and (end <= ent.start or start >= ent.end):
+            return True
+    return False
+
+
+def _english(text: str, vocab_key: str, cues: Tuple) -> List[Mention]:
+    nlp = _pipeline(vocab_key)
+    doc = nlp.make_doc(text)
+    for name, proc in nlp.pipeline:
+        if name != "medspacy_context":
+            doc = proc(doc)
+    if cues:
+        from spacy.tokens import Span
+        from spacy.util import filter_spans
+
+        matcher = _cue_matcher(vocab_key, cues)
+        spans = [Span(doc, s, e, label=CUE, kb_id=doc.vocab.strings[m]) for m, s, e in matcher(doc)]
+        doc.ents = filter_spans(list(doc.ents) + spans)
+    doc = nlp.get_pipe("medspacy_context")(doc)
+    # "<medicine>? no", "MPN no": a bare no right after a term denies it.
+    trailing_no = [bool(_TRAILING_NO.match(text[e.end_char:])) for e in doc.ents]
+    return [Mention(e.label_, e.kb_id_ if e.label_ == CUE else e.ent_id_, e.text,
+                    negated=_modified(e, "NEGATED_EXISTENCE") or no_after,
+                    uncertain=_modified(e, "POSSIBLE_EXISTENCE"),
+                    past=_modified(e, "HISTORICAL"), hypothetical=_modified(e, "HYPOTHETICAL"))
+            for e, no_after in zip(doc.ents, trailing_no)]
+
+
+_TRAILING_NO = re.compile(r"\s*[?:,-]?\s*(?:no|nope|never|not)\s*(?:[,.;!]|$|\band\b|\bbut\b)", re.I)
+
+
+# Korean: what follows a term in its clause says whether it is denied ("자카비는
+# 먹은 적 없어요"), hedged ("백혈병인 것 같아요") or over ("열은 내렸어요").
+KO_NEGATION = [r"않", r"없", r"아니", r"아뇨", r"아님", r"안\s?(?:먹|했|해|받|드|맞|써|썼|하|됐|돼|되|나|났|가|갔|걸|생|계|있)",
+               r"못\s?(?:먹|받|했)", r"\bno\b", r"\bnot\b", r"\bnever\b", r"음성", r"정상"]
+KO_UNCERTAIN = [r"것 ?같", r"듯", r"아마", r"모르", r"글쎄", r"확실하지", r"기억이 ?안", r"의심", r"검사 ?중", r"가능성",
+                r"\bmaybe\b", r"\bnot sure\b"]
+KO_PAST = [r"내렸", r"나았", r"멈췄", r"멎었", r"괜찮아졌", r"좋아졌", r"끝났", r"없어졌", r"지난\s?(?:주|달|해|번)",
+           r"작년", r"예전", r"옛날", r"전에는", r"월요일|화요일|수요일|목요일|금요일|토요일|일요일"]
+KO_HYPOTHETICAL = [r"면\s", r"면$", r"으면", r"다면", r"까 ?봐", r"할까"]
+_KO_CLAUSE_END = re.compile(r"[.!?;\n]|,|\s(?:그리고|그런데|하지만|근데)\s|지만\s|는데\s|고요?\s|(?<=[요다])\s")
+
+
+def _ko_clause(text: str, start: int, end: int) -> Tuple[str, str]:
+    """The words before and after a term, within its clause."""
+    left_cut = max([m.end() for m in _KO_CLAUSE_END.finditer(text, 0, start)] or [0])
+    right = _KO_CLAUSE_END.search(text, end)
+    return text[left_cut:start], text[end:right.start() if right else len(text)]
+
+
+def _korean(text: str, vocabulary: Vocabulary, cues: Tuple) -> List[Mention]:
+    terms: List[Tuple[str, str, str]] = [(label, ent_id, w) for label, ids in vocabulary.items()
+                                         for ent_id, langs in ids.items() for w in langs.get("ko", ())]
+    terms += [(CUE, key, w) for key, _en, ko in cues for w in ko]
+    terms.sort(key=lambda t: len(t[2]), reverse=True)
+    taken: List[Tuple[int, int]] = []
+    found: List[Tuple[int, Mention]] = []
+    low = text.lower()
+    for label, ent_id, word in terms:
+        for m in re.finditer(re.escape(word.lower()), low):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            before, after = _ko_clause(low, m.start(), m.end())
+            around = before[-12:] + " " + after
+            uncertain = any(re.search(p, around) for p in KO_UNCERTAIN)
+            negated = not uncertain and any(re.search(p, after) for p in KO_NEGATION)
+            found.append((m.start(), Mention(label, ent_id, text[m.start():m.end()], negated=negated,
+                                             uncertain=uncertain,
+                                             past=any(re.search(p, around) for p in KO_PAST),
+                                             hypothetical=any(re.search(p, after) for p in KO_HYPOTHETICAL))))
+    return [mention for _, mention in sorted(found, key=lambda f: f[0])]
+
+
+_LEADING_ANSWER = re.compile(r"^\s*(?:no|nope|nah|yes|yeah|yep|yup)\b(?:\s*[,.!;:-]+\s*|\s+(?=(?:she|he|they|i|we|it|the|my|her|his|our|doctors?)\b))", re.I)
+
+
+def mentions(text: str, vocab_key: str, cues: Optional[Cues] = None) -> List[Mention]:
+    """Every vocabulary term and cue phrase in `text`, in order of appearance
+    within each language (English first)."""
+    frozen = _freeze_cues(cues)
+    # A leading answer word ("No, the doctor wants to start chemo") answers the
+    # question; it does not negate what follows it.
+    rest = _LEADING_ANSWER.sub("", text, count=1) or text
+    found = _english(rest, vocab_key, frozen) if re.search(r"[A-Za-z]", rest) else []
+    if is_korean(text):
+        found += _korean(text, _VOCABS[vocab_key], frozen)
+    return found
+
+
+def warm(vocab_key: str) -> None:
+    """Builds the pipeline now rather than on the first answer."""
+    mentions("no", vocab_key)
+
+
+def labels(found: Iterable[Mention], label: str) -> List[Mention]:
+    return [m for m in found if m.label == label]

@@ -1,0 +1,140 @@
+"""Who the patient is, read from both sides: "my mother", "I'm asking for my
+dad", "I'm her son" (the patient is his mother), "I'm the patient's wife"
+(the patient is her husband), "제 남편이요", "저는 딸이에요"."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Optional, Tuple
+
+import yaml
+
+from bot.eligibility.text import clean
+
+_PATH = Path(__file__).with_name("relations.yml")
+
+
+@lru_cache(maxsize=1)
+def table() -> Dict[str, dict]:
+    raw = yaml.safe_load(_PATH.read_text(encoding="utf-8"))
+    raw.pop("inverse")
+    return raw
+
+
+@lru_cache(maxsize=1)
+def inverse() -> Dict[str, list]:
+    return yaml.safe_load(_PATH.read_text(encoding="utf-8"))["inverse"]
+
+
+def sex_of(relation: str) -> Optional[str]:
+    return table().get(relation, {}).get("sex")
+
+
+def name(relation: Optional[str], language: str) -> str:
+    """'your mother' / '어머니'; the patient when the relation is not known."""
+    entry = table().get(relation or "patient") or table()["patient"]
+    return entry[f"name_{language}"]
+
+
+@lru_cache(maxsize=1)
+def _words() -> Tuple[Tuple[str, str, str], ...]:
+    words = [(w.lower(), rel, lang) for rel, entry in table().items() for lang in ("en", "ko")
+             for w in entry.get(lang, ())]
+    return tuple(sorted(words, key=lambda t: len(t[0]), reverse=True))
+
+
+# A Korean relation word stands alone or with a particle ("엄마가", "딸이에요",
+# "우리엄마"), never inside another word ("딸기", "이모티콘", "인형").
+_KO_BEFORE = r"(?:(?<![가-힣])|(?<=우리)|(?<=저희)|(?<=제)|(?<=울)|(?<=친정)|(?<=시))"
+_KO_AFTER = (r"(?=$|[^가-힣]|(?:이|가|은|는|을|를|께서|께|의|도|만|랑|이랑|하고|과|와|한테|에게|님|분|이에요|예요|에요|이요|요|"
+             r"입니다|대신|일|때문|거|꺼|이세요|세요|이고|이며|인데|이신데|이시고|이십니다|이신|이셔|이시|셔|시)(?:[^가-힣]|$|[가-힣]))")
+
+
+def _find(text: str, lang: str, start: int = 0) -> Optional[Tuple[str, re.Match]]:
+    for word, rel, wl in _words():
+        if wl != lang:
+            continue
+        rx = (r"(?<![a-z])" + re.escape(word) + r"(?![a-z])" if lang == "en"
+              else _KO_BEFORE + re.escape(word) + _KO_AFTER)
+        m = re.search(rx, text[start:])
+        if m:
+            return rel, m
+    return None
+
+
+_GENERIC = ("parent", "child", "spouse", "sibling", "patient")
+
+
+def _specific(text: str, found: str) -> str:
+    """A generic relation ("parent") made specific by another word in the
+    message ("저는 아들이고 어머니 때문에 왔어요": the mother)."""
+    if found not in _GENERIC:
+        return found
+    for lang in ("en", "ko"):
+        hit = _find(text, lang)
+        if hit and hit[0] not in _GENERIC and hit[0] not in inverse():
+            return hit[0]
+        for word, rel, wl in _words():
+            if wl == lang and rel in ("mother", "father", "husband", "wife", "grandmother", "grandfather") and \
+                    re.search((r"(?<![a-z])" + re.escape(word) + r"(?![a-z])") if lang == "en" else
+                              _KO_BEFORE + re.escape(word) + _KO_AFTER, text):
+                return rel
+    return found
+
+
+_SELF_EN = [r"\bmyself\b", r"\bfor me\b", r"\bi am the patient\b", r"\bi'?m the patient\b", r"\bit'?s (?:for )?me\b",
+            r"\bjust me\b", r"\babout me\b", r"\bme myself\b", r"^me(?:\s+(?:lol|haha|myself|please|pls|thanks))?[.!]*$", r"\bmine\b", r"\bmy own\b", r"^self$",
+            r"\bi have (?:aml|it|leukemia|leukaemia)\b", r"\bi do\b"]
+_SELF_KO = [r"본인", r"제가\s?환자", r"저\s?자신", r"제\s?자신", r"저예요", r"저에요", r"^저요", r"나\s?자신", r"내가\s?환자",
+            r"저\s?(?:입니다|이에요)", r"제\s?(?:거|것)(?:예요|이에요|요)", r"제\s?(?:얘기|이야기)", r"저에\s?대한", r"제가\s?직접"]
+_PROXY_EN = [r"someone else", r"somebody else", r"another person", r"on behalf", r"for (?:him|her|them)\b",
+             r"caregiver", r"carer", r"a relative", r"a family member", r"not (?:for )?me", r"not myself"]
+_PROXY_KO = [r"다른\s?사람", r"가족\s?(?:대신|일로)", r"보호자"]
+
+
+def read_relation(text: str) -> Optional[Tuple[str, Optional[str], str]]:
+    """(relation of the patient to the writer, the patient's sex, the words),
+    relation 'self' when the writer is the patient; None when not said."""
+    t = clean(text).lower()
+    # "I'm her son", "I am the patient's wife", "I'm his daughter"
+    m = re.search(r"\bi(?:'?m| am)\s+(her|his|their|the patient's|the patients|its)\s+(?:\w+\s+)?", t)
+    if m:
+        hit = _find(t, "en", m.end(1))
+        if hit:
+            rel, hm = hit
+            pronoun = {"her": 0, "his": 1}.get(m[1], 2)
+            patient = _specific(t, inverse().get(rel, ["patient"] * 3)[pronoun])
+            return patient, sex_of(patient), m.group(0).strip() + " " + hm.group(0)
+    # "my husband's mother": the last relation of the chain
+    chain = re.search(r"\bmy\s+(\w+)'s\s+(\w+)", t)
+    if chain:
+        hit = _find(chain.group(2), "en")
+        if hit:
+            return hit[0], sex_of(hit[0]), chain.group(0)
+    # 저는 (환자) 딸이에요 / 제가 아들입니다
+    km = re.search(r"(?:저는|제가|나는|전)\s*(?:환자(?:의|분의)?\s*)?(\S+?)(?:이에요|예요|입니다|이고|인데|이요|요)", t)
+    if km:
+        hit = _find(km.group(1), "ko")
+        if hit and hit[0] in inverse():
+            rel = hit[0]
+            patient = _specific(t.replace(km.group(0), " "), inverse()[rel][2])
+            return patient, sex_of(patient), km.group(0)
+    for lang in ("en", "ko"):
+        hit = _find(t, lang)
+        if hit:
+            rel, hm = hit
+            if rel == "patient" and re.search(r"\bi(?:'m| am) the patient\b|제가\s?환자|내가\s?환자", t):
+                return "self", None, "the patient"
+            return rel, sex_of(rel), hm.group(0)
+    for patterns, rel in ((_SELF_KO, "self"), (_PROXY_KO, "patient")):
+        for p in patterns:
+            mm = re.search(p, t)
+            if mm:
+                return rel, None, mm.group(0)
+    for patterns, rel in ((_PROXY_EN, "patient"), (_SELF_EN, "self")):
+        for p in patterns:
+            mm = re.search(p, t)
+            if mm:
+                return rel, None, mm.group(0)
+    return None

@@ -1,0 +1,252 @@
+"""One screening, read once: the trial, the readings so far and today. The
+only place verdicts and the outcome are computed; the conversation, the
+evaluator command, the summary and the records all ask it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cached_property
+from typing import Dict, List, Mapping, Optional
+
+from bot.eligibility.model import PROFILE_IDS, Outcome, Question, Trial, Verdict
+from bot.eligibility.reading import NoAnswer, Reading, Result
+from bot.eligibility.readers import READERS, Context
+from bot.eligibility.relations import name as relation_name
+
+NOT_ANSWERED = "not_answered"
+UNCLEAR_PROFILE = "unclear_profile"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    criterion: str
+    verdict: Verdict
+    reason_key: str  # a key of the question's reasons (per language), or a general one
+    fields: Mapping[str, str] = field(default_factory=dict)  # evidence, value, eligible_from (ISO date)
+
+
+def read(trial: Trial, qid: str, text: str, today: date) -> Result:
+    """Reads one typed answer to one question."""
+    q = trial.question(qid)
+    return READERS[q.reader](text, Context(today=today, vocab=trial.vocab, params=q.params, cues=q.cues))
+
+
+def read_button(trial: Trial, qid: str, key: str, title: str, today: date) -> Result:
+    """A click: the button's canonical answer, read by the same reader, with
+    the title the person saw as its evidence."""
+    result = read(trial, qid, trial.question(qid).buttons[key], today)
+    if isinstance(result, Reading):
+        return Reading(result.value, title, title, result.number, result.number_max, result.when, result.hedged,
+                       result.extra)
+    return result
+
+
+def judge(q: Question, reading: Optional[Reading]) -> Judgement:
+    """One criterion's verdict from its reading (None: not answered)."""
+    rule = q.rule
+    if rule.always:
+        return Judgement(q.id, rule.always, rule.always.value)
+    if reading is None:
+        return Judgement(q.id, Verdict.UNKNOWN, NOT_ANSWERED)
+    fields = {"evidence": reading.evidence,
+              "value": f"{reading.number:g}" if reading.number is not None else reading.value}
+    if reading.value in rule.map:
+        verdict, key = rule.map[reading.value], reading.value
+    elif rule.number and reading.number is not None:
+        low_end = rule.number.meets(reading.number)
+        high_end = rule.number.meets(reading.number if reading.number_max is None else reading.number_max)
+        if low_end == high_end:
+            verdict = rule.number.then if low_end else rule.number.otherwise
+            key = verdict.value
+        else:  # a rough answer ("2 years ago", a birth year) that straddles the limit
+            verdict, key = Verdict.UNKNOWN, "boundary"
+        if reading.when and verdict == Verdict.UNKNOWN and key != "boundary":
+            fields["eligible_from"] = (reading.when_date + timedelta(days=int(rule.number.limit))).isoformat()
+    else:
+        return Judgement(q.id, Verdict.UNKNOWN, "unsettled", fields)
+    if verdict == Verdict.FAIL and reading.hedged:
+        verdict, key = Verdict.UNKNOWN, "hedged"  # never rule someone out on "I think so"
+    return Judgement(q.id, verdict, key, fields)
+
+
+class Session:
+    def __init__(self, trial: Trial, readings: Mapping[str, Reading], today: date):
+        self.trial, self.today = trial, today
+        self.readings: Dict[str, Reading] = {k: v for k, v in readings.items() if v is not None}
+
+    @classmethod
+    def from_texts(cls, trial: Trial, texts: Mapping[str, str], today: date) -> "Session":
+        """For the evaluator: read each typed answer once. Texts no reader can
+        read are kept aside (`unread`), as the chat would ask again."""
+        readings, unread = {}, {}
+        for qid, text in texts.items():
+            result = read(trial, qid, text, today)
+            if isinstance(result, Reading):
+                readings[qid] = result
+            else:
+                unread[qid] = result
+        session = cls(trial, readings, today)
+        session.unread = unread
+        return session
+
+    unread: Mapping[str, NoAnswer] = {}
+
+    def reading(self, qid: str) -> Optional[Reading]:
+        return self.readings.get(qid)
+
+    # ---------------------------------------------------------------- who the patient is
+
+    @cached_property
+    def profile(self) -> Dict[str, Optional[str]]:
+        profile: Dict[str, Optional[str]] = {pid: None for pid in PROFILE_IDS}
+        respondent = self.readings.get("respondent")
+        if respondent:
+            profile["respondent"] = respondent.value
+            profile["relation"] = respondent.extra.get("relation")
+        sex = self.readings.get("sex")
+        profile["sex"] = sex.value if sex else (respondent.extra.get("sex") if respondent else None)
+        cbp = self.readings.get("childbearing_potential")
+        if cbp:
+            profile["childbearing_potential"] = "unknown" if cbp.value == "unsure" else cbp.value
+        return profile
+
+    def patient(self, language: str) -> Optional[str]:
+        """How questions name the patient ('your mother', '어머니'); None when
+        the person answers for themselves."""
+        if self.profile.get("respondent") != "proxy":
+            return None
+        return relation_name(self.profile.get("relation"), language)
+
+    def applies(self, q: Question) -> Optional[bool]:
+        """Whether a question applies to this person; None while a profile
+        value it depends on is not known."""
+        for key, allowed in q.applies_when.items():
+            value = self.profile.get(key)
+            if value is None or value == "unsure":
+                return None
+            if value not in allowed:
+                return False
+        return True
+
+    # ---------------------------------------------------------------- verdicts and outcome
+
+    def verdict(self, qid: str) -> Judgement:
+        return self.verdicts[qid]
+
+    @cached_property
+    def verdicts(self) -> Dict[str, Judgement]:
+        out: Dict[str, Judgement] = {}
+        for q in self.trial.criteria:
+            fits = self.applies(q)
+            if fits is False:
+                out[q.id] = Judgement(q.id, Verdict.NOT_APPLICABLE, "not_applicable")
+            elif fits is None and q.id not in self.readings:
+                unclear = any(self.profile.get(k) in ("unsure",) for k in q.applies_when)
+                out[q.id] = Judgement(q.id, Verdict.UNKNOWN, UNCLEAR_PROFILE if unclear else NOT_ANSWERED)
+            else:
+                out[q.id] = judge(q, self.readings.get(q.id))
+        return out
+
+    @cached_property
+    def outcome(self) -> Outcome:
+        kinds = {j.verdict for j in self.verdicts.values()}
+        if Verdict.FAIL in kinds:
+            return Outcome.LIKELY_INELIGIBLE
+        if Verdict.UNKNOWN in kinds:
+            return Outcome.NEEDS_REVIEW
+        return Outcome.LIKELY_ELIGIBLE
+
+    @property
+    def failed(self) -> List[Judgement]:
+        return [j for j in self.verdicts.values() if j.verdict == Verdict.FAIL]
+
+    @property
+    def to_check(self) -> List[Judgement]:
+        return [j for j in self.verdicts.values() if j.verdict in (Verdict.UNKNOWN, Verdict.DEFERRED)]
+
+    def _answered_fail(self) -> bool:
+        return any(judge(self.trial.question(qid), r).verdict == Verdict.FAIL
+                   for qid, r in self.readings.items() if self.trial.question(qid).is_criterion
+                   and self.applies(self.trial.question(qid)) is not False)
+
+    # ---------------------------------------------------------------- what to ask
+
+    def next_question(self) -> Optional[str]:
+        """Knock-outs first; skips what does not apply or is known; None when
+        done, and after the first `fail` (ask only what is needed)."""
+        if self._answered_fail():
+            return None
+        for qid in self.trial.asked_ids:
+            if qid in self.readings or (qid == "sex" and self.profile.get("sex")):
+                continue
+            if self.applies(self.trial.question(qid)) is True:
+                return qid
+        return None
+
+    def answered(self) -> List[str]:
+        """The questions answered, in asking order."""
+        return [q for q in self.trial.ask_order if q in self.readings]
+
+    def as_dict(self) -> dict:
+        return {"outcome": self.outcome.value,
+                "verdicts": {k: {"verdict": j.verdict.value, "reason": reason(self, k, "en")}
+                             for k, j in self.verdicts.items()}}
+
+
+# ---------------------------------------------------------------- reasons in words
+
+GENERAL_REASONS = {
+    "en": {NOT_ANSWERED: "not answered", UNCLEAR_PROFILE: "Depends on an answer that was not sure; the study team will check.",
+           "unsettled": "The answer does not settle this; the study team will check.",
+           "hedged": "Possibly; the study team will check.", "boundary": "Right at the limit; the study team will check.",
+           "pass": "Meets this requirement.", "fail": "Does not meet this requirement.",
+           "unknown": "The study team will check this.", "deferred": "The study team will check this at screening.",
+           "not_applicable": "Does not apply."},
+    "ko": {NOT_ANSWERED: "답하지 않음", UNCLEAR_PROFILE: "확실하지 않은 답에 따라 달라져요. 연구팀이 확인할 거예요.",
+           "unsettled": "이 답만으로는 판단하기 어려워요. 연구팀이 확인할 거예요.",
+           "hedged": "가능성이 있어요. 연구팀이 확인할 거예요.", "boundary": "기준에 아주 가까워요. 연구팀이 확인할 거예요.",
+           "pass": "이 조건을 충족해요.", "fail": "이 조건을 충족하지 않아요.", "unknown": "연구팀이 확인할 거예요.",
+           "deferred": "연구팀이 선별 검사 때 확인할 거예요.", "not_applicable": "해당하지 않아요."},
+}
+
+
+def long_date(iso: str, language: str) -> str:
+    d = date.fromisoformat(iso)
+    return f"{d.year}년 {d.month}월 {d.day}일" if language == "ko" else f"{d.day} {d:%B %Y}"
+
+
+def reason(session: Session, qid: str, language: str) -> str:
+    j = session.verdict(qid)
+    reasons = session.trial.text(language, qid, "reasons", {}) or {}
+    template = reasons.get(j.reason_key)
+    if template is None and j.reason_key == "hedged":
+        template = reasons.get("unsure")
+    if template is None and j.reason_key not in GENERAL_REASONS[language]:
+        template = reasons.get(j.verdict.value)
+    if template is None:
+        template = GENERAL_REASONS[language].get(j.reason_key) or GENERAL_REASONS[language][j.verdict.value]
+    fields = dict(j.fields)
+    if "eligible_from" in fields:
+        fields["eligible_from"] = long_date(fields["eligible_from"], language)
+    return _fill(template, fields)
+
+
+def reading_words(session: Session, qid: str, language: str) -> str:
+    """How the summary shows what was understood: '63 years', 'no doctor said so'."""
+    r = session.reading(qid)
+    if r is None:
+        return ""
+    read = session.trial.text(language, qid, "read", {}) or {}
+    template = read.get(r.value) or "{evidence}"
+    patient = session.patient(language) or ("본인" if language == "ko" else "yourself")
+    return _fill(template, {"evidence": r.evidence, "value": f"{r.number:g}" if r.number is not None else r.value,
+                            "patient": patient})
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _fill(template: str, fields: Mapping[str, str]) -> str:
+    return template.format_map(_Blank(fields))

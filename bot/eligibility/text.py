@@ -1,0 +1,310 @@
+"""Plain-text helpers every reader shares: cleaning, language, numbers
+(English words and Korean numerals), dates and "how long ago"."""
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from datetime import date
+from typing import List, Optional, Tuple
+
+MAX_ANSWER_CHARS = 1000
+HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
+# A leading word joiner marks text the chat channel received starting with
+# "/": typed, never a button payload (addons/rest_channel.py).
+TYPED_SLASH = "\u2060"
+
+
+def clean(text: Optional[str]) -> str:
+    """Normalised, single-spaced text: NFC, straight quotes, no control
+    characters, 'dont' -> "don't"."""
+    text = unicodedata.normalize("NFC", text or "")
+    text = text.replace(TYPED_SLASH, "").replace("\u2019", "'").replace("\u2018", "'").replace("\u00a0", " ")
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = re.sub(r"\b(do|does|did|have|has|is|are|was|were|ca|wo|could|would|should)nt\b", r"\1n't", text,
+                  flags=re.I)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def is_korean(text: str) -> bool:
+    return bool(HANGUL.search(text or ""))
+
+
+def language_of(text: str) -> Optional[str]:
+    """'ko' for Hangul, 'en' for Latin letters, None for neither (digits, emoji)."""
+    if is_korean(text):
+        return "ko"
+    if re.search(r"[A-Za-z]{2,}", text or ""):
+        return "en"
+    return None
+
+
+def has(patterns, text: str) -> Optional[str]:
+    """The first English pattern found as whole words, or None."""
+    for p in patterns:
+        # Hangul is not part of an English word: "normal이래요" holds "normal".
+        m = re.search(r"(?<![\w'])(?:" + p + r")(?![\w'])", HANGUL.sub(" ", text), flags=re.I)
+        if m:
+            return m.group(0)
+    return None
+
+
+def has_ko(patterns, text: str) -> Optional[str]:
+    """The first Korean pattern found anywhere (Korean attaches particles)."""
+    for p in patterns:
+        m = re.search(p, text)
+        if m:
+            return m.group(0)
+    return None
+
+
+def is_question(text: str) -> bool:
+    """A question back ('is it dangerous?', '왜 물어보세요?') is never an answer."""
+    t = clean(text).lower()
+    if not t:
+        return False
+    if t.endswith("?"):
+        return True
+    if re.match(r"(?:what|why|how|who|where|when|which|is|are|does|do|can|could|should|would|will|may)\b", t) \
+            and not re.match(r"(?:is|are|does|do|can|will)\s+(?:not\b|n't)", t):
+        return not re.match(r"(?:when|how)\b.*\b(?:ago|days?|weeks?|months?|years?)\b", t)
+    if re.search(r"(?:뭐|무엇|왜|어떻게|어떤|무슨).*(?:나요|까요|가요|예요|에요|죠|니)\s*$", t):
+        return True
+    # "설명해 주세요", "뭔지 알려 주세요", "추천해 주세요": requests, not answers
+    return bool(re.search(r"(?:뭔지|무엇인지|뭐가|설명해|알려|추천해|가르쳐)\s?(?:주세요|줘|주실|줄래)", t))
+
+
+# ------------------------------------------------------------------ numbers
+
+_WORD_NUMBERS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90}
+FUZZY = {"a": 1, "an": 1, "a couple of": 2, "a couple": 2, "couple of": 2, "a few": 3, "few": 3, "several": 3,
+         "half a": 0.5}
+
+# Native Korean numbers (ages: 예순세 살) and Sino-Korean ones (육십삼 세).
+_KO_TENS = {"열": 10, "스물": 20, "스무": 20, "서른": 30, "마흔": 40, "쉰": 50, "예순": 60, "일흔": 70, "여든": 80,
+            "아흔": 90}
+_KO_UNITS = {"하나": 1, "한": 1, "둘": 2, "두": 2, "셋": 3, "세": 3, "넷": 4, "네": 4, "다섯": 5, "여섯": 6,
+             "일곱": 7, "여덟": 8, "아홉": 9}
+# Days counted in native Korean words: 이틀 (2 days), 보름 (15 days), ...
+KO_DAY_WORDS = {"하루": 1, "이틀": 2, "사흘": 3, "나흘": 4, "닷새": 5, "엿새": 6, "이레": 7, "일주일": 7, "여드레": 8,
+                "아흐레": 9, "열흘": 10, "보름": 15, "한 달": 30, "한달": 30, "두 달": 60, "두달": 60, "석 달": 90}
+_SINO = {"일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "칠": 7, "팔": 8, "구": 9}
+
+
+def words_to_digits(text: str) -> str:
+    """'forty-five' -> '45', 'two weeks' -> '2 weeks', '예순세 살' -> '63 살'."""
+    def tens(m: re.Match) -> str:
+        value = _TENS[m.group(1).lower()]
+        if m.group(2):
+            value += _WORD_NUMBERS[m.group(2).lower()]
+        return str(value)
+
+    units = "|".join(k for k in _WORD_NUMBERS if _WORD_NUMBERS[k] < 10)
+    text = re.sub(r"\b(" + "|".join(_TENS) + r")(?:[\s-](" + units + r"))?\b", tens, text, flags=re.I)
+    text = re.sub(r"\b(" + "|".join(_WORD_NUMBERS) + r")\b", lambda m: str(_WORD_NUMBERS[m.group(1).lower()]),
+                  text, flags=re.I)
+    if is_korean(text):
+        text = _korean_numbers(text)
+    return text
+
+
+def _korean_numbers(text: str) -> str:
+    tens = "|".join(sorted(_KO_TENS, key=len, reverse=True))
+    units = "|".join(sorted(_KO_UNITS, key=len, reverse=True))
+
+    def native(m: re.Match) -> str:
+        return str(_KO_TENS.get(m.group(1), 0) + _KO_UNITS.get(m.group(2) or "", 0))
+
+    text = re.sub(r"(?<![가-힣])(" + tens + r")(" + units + r"|셋|넷|둘|하나)?(?=\s*(?:살|세|일|주|달|개월|년|이|입니다|요)|[^가-힣]|$)",
+                  native, text)
+    text = re.sub(r"(?<![가-힣])(" + units + r")(?=\s*(?:살|달|주일|주 ?전))",
+                  lambda m: str(_KO_UNITS[m.group(1)]), text)
+
+    def sino(m: re.Match) -> str:
+        t, u = m.group(1), m.group(2)
+        return str((_SINO.get(t, 1) if t else 0) * 10 + (_SINO.get(u, 0) if u else 0))
+
+    text = re.sub(r"(?<![가-힣])([이삼사오육칠팔구]?)십([일이삼사오육칠팔구]?)(?=\s*(?:세|살|이|입니다|요)|[^가-힣]|$)", sino, text)
+    return re.sub(r"(?<![가-힣])([이삼사오육칠팔구])십(" + units + r"|셋|넷|둘|하나)(?![가-힣])",
+                  lambda m: str(_SINO[m.group(1)] * 10 + _KO_UNITS[m.group(2)]), text)
+
+
+# ------------------------------------------------------------------ dates
+
+def safe_date(y: int, m: int, d: int) -> Optional[date]:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+_MONTH_RE = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+
+
+def _dated(year: Optional[int], month: int, day: int, today: date) -> Optional[date]:
+    if year is not None:
+        return safe_date(year, month, day)
+    d = safe_date(today.year, month, day)  # no year given: the most recent such day
+    if d and d > today:
+        d = safe_date(today.year - 1, month, day)
+    return d
+
+
+def _year(y: str) -> int:
+    """'1961' -> 1961; a two-digit Korean birth year '61' -> 1961 (or 20xx when that is not in the future)."""
+    n = int(y)
+    if len(y) == 2:
+        return 2000 + n if 2000 + n <= date.today().year - 1 else 1900 + n
+    return n
+
+
+def find_dates(text: str, today: date) -> List[Tuple[date, date, str]]:
+    """Calendar dates in `text` as (earliest, latest, words): a day gives one
+    date; a month and year, or a year alone, the range it spans; an
+    ambiguous 03/04/2020 both readings. Korean '1961년 3월 2일', '61년생' too."""
+    found: List[Tuple[date, date, str]] = []
+    taken: List[Tuple[int, int]] = []
+
+    def add(m: re.Match, lo: Optional[date], hi: Optional[date]) -> None:
+        if lo and hi and not any(s < m.end() and m.start() < e for s, e in taken):
+            found.append((min(lo, hi), max(lo, hi), m.group(0).strip()))
+            taken.append((m.start(), m.end()))
+
+    for m in re.finditer(r"(\d{4}|\d{2})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일", text):
+        d = safe_date(_year(m[1]), int(m[2]), int(m[3]))
+        add(m, d, d)
+    for m in re.finditer(r"(\d{4}|\d{2})\s*년\s*(\d{1,2})\s*월", text):
+        y, mo = _year(m[1]), int(m[2])
+        if 1 <= mo <= 12:
+            add(m, safe_date(y, mo, 1), safe_date(y, mo, calendar.monthrange(y, mo)[1]))
+    for m in re.finditer(r"(?<!\d)(\d{1,2})\s*월\s*(\d{1,2})\s*일", text):
+        d = _dated(None, int(m[1]), int(m[2]), today) if 1 <= int(m[1]) <= 12 else None
+        add(m, d, d)
+    for m in re.finditer(r"(?<!\d)(\d{4}|\d{2})\s*년(?:생|도)?", text):
+        y = _year(m[1])
+        add(m, date(y, 1, 1), date(y, 12, 31))
+    for m in re.finditer(r"\b(\d{4})[-./](\d{1,2})[-./](\d{1,2})\b", text):
+        d = safe_date(int(m[1]), int(m[2]), int(m[3]))
+        add(m, d, d)
+    for m in re.finditer(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b", text):
+        a, b, y = int(m[1]), int(m[2]), int(m[3])
+        dm, md = safe_date(y, b, a), safe_date(y, a, b)
+        add(m, dm or md, md or dm)
+    for m in re.finditer(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + _MONTH_RE + r")(?:,?\s+(\d{4}))?\b", text,
+                         re.I):
+        d = _dated(int(m[3]) if m[3] else None, _MONTHS[m[2].lower().rstrip(".")], int(m[1]), today)
+        add(m, d, d)
+    for m in re.finditer(r"\b(" + _MONTH_RE + r")\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b", text, re.I):
+        d = _dated(int(m[3]) if m[3] else None, _MONTHS[m[1].lower().rstrip(".")], int(m[2]), today)
+        add(m, d, d)
+    for m in re.finditer(r"\b(" + _MONTH_RE + r")(?:\s+of)?,?\s+(\d{4})\b", text, re.I):
+        month, year = _MONTHS[m[1].lower().rstrip(".")], int(m[2])
+        add(m, safe_date(year, month, 1), safe_date(year, month, calendar.monthrange(year, month)[1]))
+    for m in re.finditer(r"(?<![\d.,/-])(19\d{2}|20\d{2})(?![\d./-])", text):
+        add(m, date(int(m[1]), 1, 1), date(int(m[1]), 12, 31))
+    return found
+
+
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+# Months and years said in passing are rough: "2 years ago" may be 18 or 30 months.
+_UNIT_SLACK = {"day": 0, "week": 0, "month": 15, "year": 182}
+_KO_UNIT = {"일": "day", "날": "day", "주": "week", "주일": "week", "달": "month", "개월": "month", "년": "year"}
+_NUM = r"(\d+(?:\.\d+)?|a couple of|a couple|couple of|a few|few|several|an|a|half a)"
+
+
+class FutureDate(ValueError):
+    """A date after today where only the past makes sense."""
+
+
+def time_ago(text: str, today: date) -> Optional[Tuple[float, float, str]]:
+    """How long ago something happened: (fewest days, most days, the words).
+    None when the text gives no time; FutureDate for a date after today."""
+    low = words_to_digits(clean(text).lower())
+    fixed = [
+        (r"today|this morning|this afternoon|this evening|tonight|just now|earlier today", 0, 0),
+        (r"(?:the )?day before yesterday", 2, 2),
+        (r"yesterday|last night", 1, 1),
+        (r"every ?day|daily|twice a day|each day|every morning|every night|still (?:on|taking|take)s?"
+         r"|currently (?:on|taking)|taking it now|on it now", 0, 0),
+        (r"this week", 0, today.weekday()),
+        (r"last week|a week or so ago", 7, 13),
+        (r"this month", 0, today.day - 1),
+        (r"last month", 30, 59),
+    ]
+    for pattern, lo, hi in fixed:
+        m = re.search(r"\b(?:" + pattern + r")\b", low)
+        if m:
+            return float(lo), float(hi), m.group(0)
+    ko_fixed = [
+        (r"(?<![가-힣])(?:오늘(?!날)|방금|아까(?![워운울]))", 0, 0), (r"그저께|그제", 2, 2), (r"어제|어젯밤", 1, 1),
+        (r"매일|지금도|아직도|계속 (?:먹|복용|맞)|현재 (?:복용|먹)", 0, 0),
+        (r"이번 ?주", 0, today.weekday()), (r"지난 ?주|저번 ?주", 7, 13),
+        (r"이번 ?달", 0, today.day - 1), (r"지난 ?달|저번 ?달", 30, 59),
+    ]
+    for pattern, lo, hi in ko_fixed:
+        m = re.search(pattern, low)
+        if m:
+            return float(lo), float(hi), m.group(0)
+    m = re.search(r"\b(?:more than|over|at least)\s+(\d+)\s+(week|month|year)s?\b", low) or \
+        re.search(r"(\d+)\s*(주|달|개월|년)\s*(?:이상|넘게|넘었|넘었어요|지났|보다 ?(?:더|오래))", low)
+    if m:
+        unit = _KO_UNIT.get(m[2], m[2])
+        days = int(m[1]) * _UNIT_DAYS[unit] + 1
+        return float(days), float(days + 3650), m.group(0)
+    m = re.search(r"(\d+)\s*년\s*반\s*(?:전|정도|쯤)", low)
+    if m:
+        days = (int(m[1]) + 0.5) * 365
+        return days - 60, days + 60, m.group(0)
+    for word, n in KO_DAY_WORDS.items():
+        m = re.search(r"(?<![가-힣])" + word + r"\s*(?:전|정도\s?전|쯤\s?전|됐|되었|지났|째)", low)
+        if m:
+            return float(n), float(n), m.group(0)
+    m = re.search(r"\blast year\b|작년|지난 ?해", low)
+    if m:
+        lo, hi = date(today.year - 1, 12, 31), date(today.year - 1, 1, 1)
+        return float((today - lo).days), float((today - hi).days), m.group(0)
+    m = re.search(r"(?<!\bfor )(?<!\bfor about )(?:about |around |roughly |approximately |almost |nearly |over |some )?\b"
+                  + _NUM + r"\s+(day|week|month|year)s?\b(?:\s+(?:ago|back|before|earlier|since|now))?", low)
+    if m:
+        qty = m[1]
+        n = float(FUZZY.get(qty, qty))
+        days = n * _UNIT_DAYS[m[2]]
+        slack = _UNIT_SLACK[m[2]]
+        return max(days - slack, 0.0), days + slack, m.group(0).strip()
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(주일|개월|일|주|달|년)\s*(?:전|정도 ?전|쯤 ?전|째|됐|되었|지났)", low)
+    if m:
+        unit = _KO_UNIT[m[2]]
+        days = float(m[1]) * _UNIT_DAYS[unit]
+        slack = _UNIT_SLACK[unit]
+        return max(days - slack, 0.0), days + slack, m.group(0).strip()
+    m = re.search(r"\b(?:(last|this|on)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", low) or \
+        re.search(r"(지난\s?주\s?)?(월|화|수|목|금|토|일)요일", low)
+    if m:
+        names = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+        wd = names.index(m[2]) if m[2] in names else "월화수목금토일".index(m[2])
+        back = (today.weekday() - wd) % 7 or 7
+        if m[1] and m[1].strip().startswith(("last", "지난")) and back < 7:
+            back += 7 if (m[1] and m[1].startswith("지난")) else 0
+        return float(back), float(back), m.group(0).strip()
+    for lo, hi, words in find_dates(clean(text), today):
+        if lo > today:
+            raise FutureDate(words)
+        return float((today - min(hi, today)).days), float((today - lo).days), words
+    m = re.search(r"\b(?:in|since|during|last)\s+(" + _MONTH_RE + r")\b", low) or re.search(r"(?<!\d)(\d{1,2})\s*월(?:에|달|쯤)", low)
+    if m:
+        month = int(m[1]) if m[1].isdigit() else _MONTHS[m[1].rstrip(".")]
+        if 1 <= month <= 12:
+            year = today.year if month <= today.month else today.year - 1
+            lo_d = date(year, month, 1)
+            hi_d = date(year, month, calendar.monthrange(year, month)[1])
+            return float((today - min(hi_d, today)).days), float((today - lo_d).days), m.group(0).strip()
+    return None

@@ -1,0 +1,190 @@
+"""Staff sign-in: scrypt password hashes, a password policy (length and
+zxcvbn strength), an optional TOTP second factor, expiring sessions, and
+limits on failed logins per account and per address. Sessions and limits
+are kept in memory per web-server process: a restart signs everyone out,
+which is the safe direction."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple
+
+_N, _R, _P = 2 ** 14, 8, 1
+MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_SCORE = 3  # zxcvbn: 3 = "safely unguessable: moderate protection from offline attacks"
+
+
+class WeakPassword(ValueError):
+    """A password the policy refuses; the message says why and what to do."""
+
+
+def _site_words():
+    """The site's own names, which make weak passwords."""
+    from bot import config
+
+    site = config.site()
+    return [w.lower() for w in (site.institution_short, site.study_id) if w]
+
+
+def check_password(password: str, username: str = "") -> None:
+    """Refuses short, common and trivial passwords (zxcvbn score below 3)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword(f"a staff password needs at least {MIN_PASSWORD_LENGTH} characters")
+    from zxcvbn import zxcvbn
+
+    result = zxcvbn(password[:100], user_inputs=[username, "trialbot", *_site_words()])
+    if result["score"] < MIN_PASSWORD_SCORE:
+        feedback = result.get("feedback") or {}
+        why = (feedback.get("warning") or "").rstrip(".")
+        raise WeakPassword("that password is too easy to guess" + (f" ({why})" if why else "") +
+                           ". Use a longer passphrase of several unrelated words.")
+
+
+def hash_password(password: str, username: str = "", check: bool = True) -> str:
+    if check:
+        check_password(password, username)
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    return "scrypt${}${}${}${}${}".format(_N, _R, _P, base64.b64encode(salt).decode(), base64.b64encode(digest).decode())
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        kind, n, r, p, salt, digest = stored.split("$")
+        if kind != "scrypt":
+            return False
+        got = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
+                             dklen=32)
+        return hmac.compare_digest(got, base64.b64decode(digest))
+    except (ValueError, TypeError):
+        return False
+
+
+@dataclass
+class LoginLimiter:
+    """At most `max_failures` failed logins per key within `window` seconds;
+    then that key waits until the window passes. Used twice, separately:
+    per account (5 failures lock that account only) and per address (a
+    higher limit, so one colleague's typos behind the hospital's shared
+    address do not lock everyone else out)."""
+    max_failures: int = 5
+    window: float = 15 * 60
+    _failures: Dict[str, List[float]] = field(default_factory=dict)
+
+    def count(self, key: str, now: Optional[float] = None) -> int:
+        return len(self._recent(key, time.time() if now is None else now))
+
+    def _recent(self, key: str, now: float) -> List[float]:
+        times = [t for t in self._failures.get(key, []) if now - t < self.window]
+        self._failures[key] = times
+        return times
+
+    def blocked(self, *keys: str, now: Optional[float] = None) -> bool:
+        now = time.time() if now is None else now
+        return any(len(self._recent(k, now)) >= self.max_failures for k in keys)
+
+    def failed(self, *keys: str, now: Optional[float] = None) -> None:
+        now = time.time() if now is None else now
+        for k in keys:
+            self._recent(k, now).append(now)
+
+    def succeeded(self, *keys: str) -> None:
+        for k in keys:
+            self._failures.pop(k, None)
+
+
+@dataclass
+class Sessions:
+    """Random session tokens that expire after `idle` seconds without use
+    and `absolute` seconds after sign-in, each with its CSRF token."""
+    idle: float = 30 * 60
+    absolute: float = 8 * 3600
+    _live: Dict[str, Tuple[str, float, float, str]] = field(default_factory=dict)
+
+    def start(self, username: str, now: Optional[float] = None) -> str:
+        now = time.time() if now is None else now
+        token = secrets.token_urlsafe(32)
+        self._live[token] = (username, now, now, secrets.token_urlsafe(24))
+        return token
+
+    def user(self, token: Optional[str], now: Optional[float] = None) -> Optional[Tuple[str, str]]:
+        """(user name, CSRF token) for a live session, refreshing its idle time."""
+        now = time.time() if now is None else now
+        entry = self._live.get(token or "")
+        if entry is None:
+            return None
+        username, started, last, csrf = entry
+        if now - last > self.idle or now - started > self.absolute:
+            self._live.pop(token, None)
+            return None
+        self._live[token] = (username, started, now, csrf)
+        return username, csrf
+
+    def end(self, token: Optional[str]) -> None:
+        self._live.pop(token or "", None)
+
+
+# ---------------------------------------------------------------- second factor (TOTP)
+
+def new_totp_secret() -> str:
+    import pyotp
+
+    return pyotp.random_base32()
+
+
+def totp_uri(secret: str, username: str, issuer: str = "Study team") -> str:
+    import pyotp
+
+    return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=issuer)
+
+
+@dataclass
+class TotpGuard:
+    """Checks a 6-digit code (one 30-second step of clock drift allowed) and
+    refuses a code already used by that account."""
+    _last_step: Dict[str, int] = field(default_factory=dict)
+
+    def verify(self, username: str, secret: str, code: str, now: Optional[float] = None) -> bool:
+        import pyotp
+
+        code = "".join(ch for ch in (code or "") if ch.isdigit())
+        if len(code) != 6:
+            return False
+        now = time.time() if now is None else now
+        totp = pyotp.TOTP(secret)
+        for drift in (0, -1, 1):
+            step = int(now // 30) + drift
+            if hmac.compare_digest(totp.at(step * 30), code):
+                if step <= self._last_step.get(username, -1):
+                    return False  # replayed
+                self._last_step[username] = step
+                return True
+        return False
+
+
+@dataclass
+class PendingSecondFactor:
+    """Between a correct password and the code: a short-lived random token."""
+    ttl: float = 5 * 60
+    _pending: Dict[str, Tuple[str, float]] = field(default_factory=dict)
+
+    def start(self, username: str, now: Optional[float] = None) -> str:
+        now = time.time() if now is None else now
+        self._pending = {k: v for k, v in self._pending.items() if now - v[1] < self.ttl}
+        token = secrets.token_urlsafe(32)
+        self._pending[token] = (username, now)
+        return token
+
+    def user(self, token: Optional[str], now: Optional[float] = None) -> Optional[str]:
+        now = time.time() if now is None else now
+        entry = self._pending.get(token or "")
+        if entry is None or now - entry[1] >= self.ttl:
+            return None
+        return entry[0]
+
+    def end(self, token: Optional[str]) -> None:
+        self._pending.pop(token or "", None)

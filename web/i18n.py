@@ -1,0 +1,80 @@
+"""The patient page's own words (not the bot's) in English and Korean. The
+page starts in English and follows the conversation: a bot reply carrying
+`"custom": {"lang": "ko"}` switches it (web/static/chat.js)."""
+from __future__ import annotations
+
+from typing import Dict
+
+STRINGS: Dict[str, Dict[str, str]] = {
+    "en": {
+        "page_title": "Pre-screening for study {study}",
+        "skip": "Skip to the chat",
+        "about_title": "About this study",
+        "summary": "",  # the trial's own summary (trials/<id>/texts.en.yml)
+        "note": "This assistant only checks whether the study might fit. It is not a diagnosis and not enrollment; "
+                "the study team makes every decision. In an emergency call 119 or go to the nearest emergency room.",
+        "chat_title": "Pre-screening chat",
+        "log_label": "Conversation with the pre-screening assistant",
+        "intro": "About 5 minutes of short questions, answered by you or by someone on your behalf.",
+        "start": "Start the pre-screening",
+        "typing": "The assistant is typing…",
+        "unreachable": "We couldn't reach the assistant. Your message is kept below; please try again.",
+        "retry": "Retry",
+        "retry_first": "Your earlier message has not been sent yet. Press Retry to send it first; what you typed "
+                       "is kept.",
+        "queued": "Your message will be sent as soon as the assistant has answered.",
+        "no_answer": "Sorry, I have no answer to that. Please try again.",
+        "answer_label": "Your answer",
+        "send": "Send",
+        "hint": "Type freely or use the buttons. You can say \"why do you ask?\", \"go back\" or \"stop\" at any time.",
+        "choices": "Suggested answers",
+        "you": "You: ",
+        "assistant": "Assistant: ",
+        "hidden": "(hidden for privacy)",
+        "end": "End and clear this chat",
+        "end_hint": "On a shared computer, end the chat when you are done: this page forgets the conversation. "
+                    "Your answers stay with the study team. The chat also ends after {minutes} minutes without use.",
+        "end_confirm": "End this chat and clear it from this page?",
+        "ended": "The chat has ended and was cleared from this page. You can start again at any time.",
+        "expired": "Your earlier chat ended because it was not used for a while. You can start a new one.",
+        "end_failed": "The chat could not be ended. Please try again.",
+    },
+    "ko": {
+        "page_title": "{study} 임상시험 사전 확인",
+        "skip": "채팅으로 바로 가기",
+        "about_title": "이 임상시험에 대해",
+        "summary": "",  # the trial's own summary (trials/<id>/texts.ko.yml)
+        "note": "이 도우미는 임상시험에 맞을 수 있는지만 확인해요. 진단이나 등록이 아니며, 모든 결정은 연구팀이 해요. "
+                "응급 상황이면 119에 전화하거나 가까운 응급실로 가세요.",
+        "chat_title": "사전 확인 채팅",
+        "log_label": "사전 확인 도우미와의 대화",
+        "intro": "짧은 질문에 5분 정도 답하시면 돼요. 본인이나 보호자가 대신 답하셔도 돼요.",
+        "start": "사전 확인 시작하기",
+        "typing": "도우미가 답을 쓰고 있어요…",
+        "unreachable": "도우미와 연결하지 못했어요. 입력하신 메시지는 아래에 그대로 있으니 다시 시도해 주세요.",
+        "retry": "다시 시도",
+        "retry_first": "앞의 메시지가 아직 전송되지 않았어요. 먼저 '다시 시도'를 눌러 주세요. 입력하신 내용은 그대로 있어요.",
+        "queued": "도우미가 답하면 바로 메시지를 보낼게요.",
+        "no_answer": "죄송해요, 그 말씀에는 답을 드리지 못했어요. 다시 한번 말씀해 주세요.",
+        "answer_label": "답변",
+        "send": "보내기",
+        "hint": "자유롭게 입력하시거나 버튼을 누르세요. 언제든지 \"왜 물어보세요?\", \"이전으로\", \"그만\"이라고 하실 수 있어요.",
+        "choices": "답변 선택지",
+        "you": "나: ",
+        "assistant": "도우미: ",
+        "hidden": "(개인정보 보호를 위해 가림)",
+        "end": "채팅 끝내고 지우기",
+        "end_hint": "여러 사람이 쓰는 컴퓨터라면 다 마친 뒤 채팅을 끝내 주세요. 이 화면에서 대화가 지워져요. "
+                    "답변은 연구팀에 그대로 남아요. {minutes}분 동안 사용하지 않아도 채팅이 끝나요.",
+        "end_confirm": "채팅을 끝내고 이 화면에서 지울까요?",
+        "ended": "채팅이 끝났고 이 화면에서 지워졌어요. 언제든지 다시 시작하실 수 있어요.",
+        "expired": "한동안 사용하지 않아 이전 채팅이 끝났어요. 새로 시작하실 수 있어요.",
+        "end_failed": "채팅을 끝내지 못했어요. 다시 시도해 주세요.",
+    },
+}
+assert STRINGS["en"].keys() == STRINGS["ko"].keys()
+
+
+def strings(lang: str, **values: object) -> Dict[str, str]:
+    table = STRINGS.get(lang, STRINGS["en"])
+    return {k: v.format(**values) if "{" in v else v for k, v in table.items()}
