@@ -238,42 +238,22 @@ def percentile(values: List[float], q: float) -> float:
 
 # ------------------------------------------------------------------ the core alone
 
-def answer_reader() -> Optional[Callable[[str, str], object]]:
-    """A function (criterion id, text) -> reading, from whatever the core
-    offers: bot.eligibility (after the redesign) or bot.screening (today)."""
-    today = date(2026, 11, 24)
-    for module, name in (("bot.eligibility", "understand"), ("bot.eligibility", "read_answer"),
-                         ("bot.screening", "understand")):
-        try:
-            mod = __import__(module, fromlist=[name])
-            fn = getattr(mod, name)
-        except (ImportError, AttributeError):
-            continue
-        try:
-            from bot.trial import load_trial
+def answer_reader() -> Callable[[str, str], object]:
+    """(question id, text) -> a Reading: one reader, as the conversation calls it."""
+    from bot.eligibility.model import load_trial
+    from bot.eligibility.session import read
 
-            trial = load_trial()
-            return lambda qid, text: fn(trial.question(qid), text, today)
-        except Exception:
-            return lambda qid, text: fn(qid, text)
-    return None
+    trial, today = load_trial(), date(2026, 11, 25)
+    return lambda qid, text: read(trial, qid, text, today)
 
 
-def evaluator() -> Optional[Callable[[Dict[str, str]], object]]:
-    for module, name in (("bot.eligibility", "evaluate"), ("bot.screening", "evaluate")):
-        try:
-            mod = __import__(module, fromlist=[name])
-            fn = getattr(mod, name)
-        except (ImportError, AttributeError):
-            continue
-        try:
-            from bot.trial import load_trial
+def evaluator() -> Callable[[Dict[str, str]], object]:
+    """A whole answer sheet -> the outcome, in process."""
+    from bot.eligibility.model import load_trial
+    from bot.eligibility.session import Session
 
-            trial = load_trial()
-            return lambda answers: fn(trial, answers, date(2026, 11, 24))
-        except Exception:
-            return lambda answers: fn(answers)
-    return None
+    trial, today = load_trial(), date(2026, 11, 25)
+    return lambda answers: Session.from_texts(trial, answers, today).outcome
 
 
 def core_speed(answers_file: Path, tmp: Path) -> dict:
