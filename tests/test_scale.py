@@ -151,7 +151,7 @@ def scaled(tmp_path_factory):
             except requests.RequestException:
                 pass
             time.sleep(2)
-        from bot.store import Store
+        from bot.records.store import Store
 
         store = Store(db_url)
         yield dict(env=env, urls=urls, rasa_ports=rasa_ports, action_ports=action_ports,
@@ -221,7 +221,7 @@ def test_concurrent_screenings_through_the_web_server_across_two_rasa_servers(sc
     assert watch.commands > 0, "no lock store command reached Redis under this run's prefix"
 
     store = scaled["store"]
-    from bot.store import Handoff, Screening
+    from bot.records.store import Handoff, Screening
 
     for r in results:
         # no event lost, duplicated or reordered: the stored user messages are exactly those sent, in order

@@ -78,4 +78,4 @@ async def test_no_server_up_is_the_usual_cannot_be_reached(setup):
     await b.server.close()
     async with TestClient(site) as client:
         r = await client.post("/api/chat", json={"message": "hello"})
-        assert r.status == 503 and (await r.json())["error"] == "the assistant cannot be reached"
+        assert r.status == 503 and (await r.json())["error"] == "unreachable"
