@@ -1,5 +1,5 @@
 # Obvious targets; every one sets up what it needs first (scripts/setup.sh).
-.PHONY: setup run test unit validate train stories crossval shell bench fuzz personas offtopic clean
+.PHONY: setup run run-scaled test unit validate train stories crossval shell bench fuzz personas offtopic clean
 
 VENV := .venv/bin
 export RASA_TELEMETRY_ENABLED := false
@@ -12,6 +12,11 @@ setup:
 
 run:
 	bash scripts/run.sh
+
+## Two Rasa servers (each with its own action server) on PostgreSQL and
+## Redis's lock store, behind the web server: scripts/run_scaled.sh.
+run-scaled:
+	bash scripts/run_scaled.sh
 
 ## The whole suite (what CI runs): pytest (readers, conversation, records on
 ## SQLite and PostgreSQL, the live servers, the browser), `rasa data validate`
@@ -51,8 +56,9 @@ crossval: setup
 shell: setup
 	bash scripts/shell.sh
 
+## This bot against a `rasa init` reference under load; BENCH_ARGS="--users 10 --rounds 3 --profile".
 bench: setup
-	$(VENV)/python scripts/bench.py
+	$(VENV)/python scripts/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf models results .pytest_cache

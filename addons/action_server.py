@@ -1,0 +1,53 @@
+"""The action server (rasa-sdk's own app, `actions/` package) with one
+addition: when TRIALBOT_ACTIONS_TOKEN is set, POST /webhook needs it as the
+`token` query parameter, which is what Rasa sends for `action_endpoint:
+token:` in endpoints.yml. rasa-sdk 3.6 checks no token itself.
+
+    python -m addons.action_server --port 5055    # listens on SANIC_HOST (default 127.0.0.1 here)
+
+This is defence in depth, not a replacement for the network rule: the action
+server must stay on a private network (localhost, or a cluster-internal
+network) that only the Rasa servers reach. /health stays open for probes."""
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+
+from rasa_sdk import utils
+from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
+from rasa_sdk.endpoint import create_app, create_argument_parser
+from sanic import response
+
+logger = logging.getLogger(__name__)
+
+
+def build_app(actions: str = "actions", token: str = ""):
+    app = create_app(actions, cors_origins="")
+    if token:
+        @app.on_request
+        async def require_token(request):
+            if request.path == "/health":
+                return None
+            given = request.args.get("token", "")
+            if not hmac.compare_digest(given.encode(), token.encode()):
+                return response.json({"error": "not authorised"}, status=401)
+            return None
+    return app
+
+
+def main() -> None:
+    args = create_argument_parser().parse_args()
+    utils.configure_colored_logging(args.loglevel)
+    utils.configure_file_logging(logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file, args.loglevel,
+                                 args.logging_config_file)
+    utils.update_sanic_log_level()
+    token = os.environ.get("TRIALBOT_ACTIONS_TOKEN", "")
+    host = os.environ.get("SANIC_HOST", "127.0.0.1")
+    app = build_app(args.actions or "actions", token)
+    logger.info(f"Action server on http://{host}:{args.port} ({'token required' if token else 'no token'})")
+    app.run(host, args.port, workers=1, access_log=False)
+
+
+if __name__ == "__main__":
+    main()
