@@ -89,8 +89,8 @@ def start(page, site):
     page.goto(site.web)
     expect(page.locator("h1")).to_contain_text("Ruxolitinib")
     page.click("#start")
-    expect(page.locator(".choices")).to_contain_text("Yes, let's start")
-    click(page, "Yes, let's start")
+    expect(page.locator(".choices")).to_contain_text("Yes, let's begin")
+    click(page, "Yes, let's begin")
     expect(last_bot(page)).to_contain_text("answering for yourself")
 
 
@@ -105,7 +105,7 @@ def test_patient_completes_a_screening_by_buttons_and_typing(site, page):
              ("click", "No", "heart"), ("click", "No", "liver or kidney"), ("click", "No", "serious illness"),
              ("click", "No", "sex"),
              ("click", "Male", "condoms"), ("click", "Yes", "creatinine"), ("type", "1.0 mg/dL", "ALT and AST"),
-             ("click", "Normal", "Is this all correct")]
+             ("click", "Normal", "Is this right")]
     for how, what, expect_next in steps:
         try:
             click(page, what) if how == "click" else type_answer(page, what)
@@ -116,14 +116,14 @@ def test_patient_completes_a_screening_by_buttons_and_typing(site, page):
     click(page, "Yes, show the result")
     expect(last_bot(page)).to_contain_text("share these answers")
     expect(page.locator("#log")).to_contain_text("you are likely eligible")
-    click(page, "Yes, please share")
+    click(page, "Yes, share them")
     expect(last_bot(page)).to_contain_text("What name")
     type_answer(page, "Choi Yuna")
     expect(last_bot(page)).to_contain_text("phone number")
     type_answer(page, "010-2222-3333")
     expect(last_bot(page)).to_contain_text("good time")
     type_answer(page, "weekday mornings")
-    click(page, "Korean")
+    click(page, "한국어 (Korean)")
     expect(page.locator("#log")).to_contain_text("reference code is SNU-")
     page.screenshot(path=str(SHOTS / "patient-result-desktop.png"), full_page=True)
     page.set_viewport_size({"width": 360, "height": 780})
@@ -157,7 +157,7 @@ def test_works_by_keyboard_and_is_announced(site, page):
     assert page.get_attribute("#log", "aria-live") == "polite"
     page.focus("#start")
     page.keyboard.press("Enter")
-    expect(page.locator(".choices")).to_contain_text("Yes, let's start")
+    expect(page.locator(".choices")).to_contain_text("Yes, let's begin")
     page.locator(".choices button").first.focus()
     page.keyboard.press("Enter")
     expect(last_bot(page)).to_contain_text("answering for yourself")

@@ -50,11 +50,8 @@ def _fresh_database(url: str) -> None:
         if not c.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": u.database}).scalar():
             c.execute(sa.text(f'CREATE DATABASE "{u.database}"'))
     admin.dispose()
-    engine = sa.create_engine(url)
-    with engine.begin() as c:
-        for table in ("audit_log", "answers", "handoffs", "screenings", "staff_users", "alembic_version", "events"):
-            c.execute(sa.text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
-    engine.dispose()
+    from tests.conftest import _reset_postgres
+    _reset_postgres(url)
 
 
 def _redis():
