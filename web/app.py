@@ -291,7 +291,7 @@ def replay(events: List[dict], slots: Dict[str, object], known: List[str]) -> Tu
         elif kind == "active_loop" and not e.get("name"):
             asking = None
         elif kind == "user" and e.get("text"):
-            text = e["text"]
+            text = e["text"].replace("\u2060", "")  # the channel's mark on typed "/" text is not shown
             # A clicked button is shown by its title, as it was when clicked.
             text = offered.get(text, text)
             if asking in CONTACT_SLOTS:

@@ -1,6 +1,6 @@
 """Records: screenings, answers, handoffs and the staff audit trail
 (SQLAlchemy 1.4), plus the few queries the product needs. Names, phone
-numbers, emails and typed answers are stored encrypted (`bot.crypto`).
+numbers, emails and typed answers are stored encrypted (`bot.records.crypto`).
 
 Rasa's tracker store keeps the conversation itself in the same database, in
 its `events` table; this module reads it for transcripts and deletes from it
