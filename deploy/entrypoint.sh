@@ -23,7 +23,7 @@ SQLTrackerStore.Base.metadata.create_all(sa.create_engine(os.environ["TRIALBOT_D
   rasa)
     exec rasa run --interface 0.0.0.0 --port "${TRIALBOT_RASA_PORT:-5005}" --model models/trialbot.tar.gz \
       --endpoints "${TRIALBOT_ENDPOINTS:-endpoints.scaled.yml}" --credentials credentials.yml \
-      --enable-api --auth-token "$TRIALBOT_API_TOKEN" "$@" ;;
+      --enable-api --auth-token="$TRIALBOT_API_TOKEN" "$@" ;;
   actions)  # reachable on the private network only; requires the token when TRIALBOT_ACTIONS_TOKEN is set
     SANIC_HOST=${SANIC_HOST:-0.0.0.0} exec python -m addons.action_server --port "${TRIALBOT_ACTIONS_PORT:-5055}" "$@" ;;
   web)  # web.main binds 127.0.0.1; in a container it must listen on the container's address

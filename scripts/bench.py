@@ -393,7 +393,7 @@ def main() -> int:
     ref_token = secrets.token_urlsafe(24)
     ref_port = free_port()
     ref = Server("reference (rasa init)", [str(RASA), "run", "--interface", "127.0.0.1", "--port", str(ref_port),
-                                           "--model", str(ref_model), "--enable-api", "--auth-token", ref_token],
+                                           "--model", str(ref_model), "--enable-api", f"--auth-token={ref_token}"],  # a token may start with "-"
                  REF_DIR, _quiet_env(), log, f"http://127.0.0.1:{ref_port}", ref_token)
 
     result: dict = {"time": stamp, "users": args.users, "rounds": args.rounds, "via_web": args.via_web,

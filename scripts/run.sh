@@ -54,7 +54,7 @@ echo "    curl -s localhost:$TRIALBOT_RASA_PORT/webhooks/rest/webhook -d '{\"sen
 # one line when it answers, or the error and where to look.
 .venv/bin/rasa run --interface 127.0.0.1 --port "$TRIALBOT_RASA_PORT" --model models/trialbot.tar.gz \
   --endpoints "$endpoints" --credentials credentials.yml \
-  --enable-api --auth-token "$TRIALBOT_API_TOKEN" >>"$data_dir/logs/rasa.log" 2>&1 &
+  --enable-api --auth-token="$TRIALBOT_API_TOKEN" >>"$data_dir/logs/rasa.log" 2>&1 &
 rasa_pid=$!
 trap 'kill $actions_pid $web_pid $rasa_pid 2>/dev/null || true' EXIT INT TERM
 printf '==> starting (about a minute)'

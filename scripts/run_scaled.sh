@@ -96,7 +96,7 @@ for i in $(seq 0 $((replicas - 1))); do
   pids+=($!) names+=("actions-$n")
   TRIALBOT_ACTION_URL="http://127.0.0.1:$ap/webhook" .venv/bin/rasa run --interface 127.0.0.1 --port "$rp" \
     --model models/trialbot.tar.gz --endpoints "${TRIALBOT_ENDPOINTS:-endpoints.scaled.yml}" --credentials credentials.yml \
-    --enable-api --auth-token "$TRIALBOT_API_TOKEN" >"$logs/rasa-$n.log" 2>&1 &
+    --enable-api --auth-token="$TRIALBOT_API_TOKEN" >"$logs/rasa-$n.log" 2>&1 &
   pids+=($!) names+=("rasa-$n")
   urls+=("http://127.0.0.1:$rp")
   echo "==> pair $n: Rasa on 127.0.0.1:$rp -> action server on 127.0.0.1:$ap (logs: $logs/rasa-$n.log, actions-$n.log)"
