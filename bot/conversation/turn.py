@@ -193,6 +193,7 @@ class _Turn:
         if not new:
             return
         self.state["advised"] += new
+        self.advised_now = True
         self.effect("flag", kind="emergency", signs=new)
         tx = self.texts()
         if safety.SELF_HARM in new:
@@ -825,6 +826,10 @@ class _Turn:
         with its hint the first time and its buttons after."""
         text_problem = _text_problem(self.text, self.raw)
         slot = self.slot
+        if getattr(self, "advised_now", False) and (slot in self.trial.questions or slot in CONTACT_STEPS):
+            self.say("after_emergency")  # the advice was the reply; no miss counted
+            self.reask_open()
+            return
         if slot in self.trial.questions:
             self.state["misses"][slot] = self.state["misses"].get(slot, 0) + 1
             if self.state["misses"][slot] == 2:

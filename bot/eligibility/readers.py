@@ -269,10 +269,10 @@ def read_age(text: str, ctx: Context) -> Result:
     m = next((c for c, who in candidates if who in ("she", "he", "they")), candidates[0][0])
     age = float(m[1])
     turning = re.search(r"(?:will be|'ll be|turns?|turning|be|almost|nearly|soon to be|about to turn)\s+" + re.escape(m[1]) + r"\b"
-                        r"|\b" + re.escape(m[1]) + r"\s+(?:next|in|tomorrow|soon)\b"
+                        r"|\b" + re.escape(m[1]) + r"\s+(?:next\b|tomorrow\b|soon\b|in\s+(?:\d+|a|an|one|two|three|four|a few|few)\s+(?:days?|weeks?|months?)\b)"
                         r"|" + re.escape(m[1]) + r"\s*(?:살|세)(?:이|가)?\s*(?:돼요|됩니다|되어요|될|돼)", low) \
         or re.search(r"(?:다음|내년|곧|이번)\s*\S*\s*" + re.escape(m[1]) + r"\s*(?:살|세)", low)
-    if turning and not re.search(r"\bwas\b", turning.group(0)):
+    if turning and not re.search(r"\b(?:was|turned)\b", low[:turning.start() + 1] + turning.group(0)):
         age -= 1  # "I'll be 18 next month", "almost 18": 17 today
     if age != int(age) or not 1 <= age <= 120:
         return NoAnswer("not a real age", "impossible")
