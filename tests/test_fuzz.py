@@ -4,8 +4,6 @@ code path the action server runs. `make fuzz` runs them through the live
 servers."""
 import os
 
-import pytest
-
 from bot.conversation.turn import Conversation
 from bot.records.effects import apply
 from bot import config

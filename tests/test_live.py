@@ -217,7 +217,6 @@ def test_a_korean_conversation_is_korean(bot):
 def test_generated_conversations_through_the_live_servers(bot):
     """A sample of the fuzzer's conversations (`make fuzz` runs 300)."""
     from tests.fuzz import run
-    from tests.test_server import rows_for
 
     n = int(os.environ.get("TRIALBOT_FUZZ_LIVE_N", "12"))
 

@@ -182,7 +182,8 @@ def _events(store, sender: str):
 
 def _user_texts(events):
     # The REST channel marks typed "/" text with a word joiner (addons/rest_channel.py); the words are the same.
-    return [(e.get("text") or "").replace("\u2060", "") for e in events if e.get("event") == "user"]
+    from bot.eligibility.text import TYPED_SLASH
+    return [(e.get("text") or "").replace(TYPED_SLASH, "") for e in events if e.get("event") == "user"]
 
 
 def test_concurrent_screenings_through_the_web_server_across_two_rasa_servers(scaled):

@@ -26,6 +26,7 @@ import jinja2
 from aiohttp import web
 
 from bot import config
+from bot.eligibility.text import TYPED_SLASH
 from bot.staff import review as staff
 from bot.staff.auth import LoginLimiter, PendingSecondFactor, Sessions, TotpGuard, verify_password
 from bot.records.store import HANDOFF_STATUSES, OUTCOMES, Store, handoff_as_json
@@ -291,7 +292,7 @@ def replay(events: List[dict], slots: Dict[str, object], known: List[str]) -> Tu
         elif kind == "active_loop" and not e.get("name"):
             asking = None
         elif kind == "user" and e.get("text"):
-            text = e["text"].replace("\u2060", "")  # the channel's mark on typed "/" text is not shown
+            text = e["text"].replace(TYPED_SLASH, "")  # the channel's mark on typed "/" text is not shown
             # A clicked button is shown by its title, as it was when clicked.
             text = offered.get(text, text)
             if asking in CONTACT_SLOTS:

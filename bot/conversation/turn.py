@@ -63,9 +63,7 @@ def new_state() -> Dict[str, Any]:
 class Conversation:
     def __init__(self, trial: Trial, site: Any, today: date):
         self.trial, self.site, self.today = trial, site, today
-        # The trial's own English words (medicine and disease names) never switch a Korean conversation.
-        self.terms = {w.lower() for part in trial.vocabulary.values() for ids in part.values()
-                      for w in ids.get("en", ()) for w in w.split()}
+        self.terms = _english_terms(trial)
 
     def turn(self, state: Dict[str, Any], raw: str, suggestion: Optional[str] = None,
              confidence: float = 0.0) -> Reply:
@@ -103,8 +101,14 @@ class _Turn:
         return self.state["requested_slot"]
 
     def session(self) -> Session:
-        readings = {k: Reading.from_dict(v) for k, v in self.state["readings"].items()}
-        return Session(self.trial, readings, self.today)
+        """The screening as read so far; built again only when the readings change
+        (a reading is replaced, never changed in place)."""
+        readings = self.state["readings"]
+        key = (id(readings), tuple((k, id(v)) for k, v in readings.items()))
+        if getattr(self, "_session_key", None) != key:
+            self._session = Session(self.trial, {k: Reading.from_dict(v) for k, v in readings.items()}, self.today)
+            self._session_key = key
+        return self._session
 
     def texts(self) -> Texts:
         return Texts(self.lang, self.trial, self.conv.site, self.session())
@@ -478,28 +482,28 @@ class _Turn:
         self.say("human", buttons=self.yes_no_buttons(CALLBACK, "human_buttons"), contact=tx.contact())
 
     def on_callback(self) -> bool:
-        answer = self.agrees(CALLBACK)
-        if answer == "yes":
-            self.state["requested_slot"] = CALLBACK_CONSENT
-            self.say("callback_consent", buttons=self.yes_no_buttons(CALLBACK_CONSENT, "handoff_buttons"))
-            return True
-        if answer == "no":
-            self.say("callback_declined")
-            self.resume_after()
-            return True
-        return False
+        return self.callback_step(CALLBACK, self.ask_callback_consent)
 
     def on_callback_consent(self) -> bool:
-        answer = self.agrees(CALLBACK_CONSENT)
+        return self.callback_step(CALLBACK_CONSENT, self.ask_callback_contact)
+
+    def callback_step(self, step: str, on_yes) -> bool:
+        """A yes goes on with the call-back; a no goes back to where the person was."""
+        answer = self.agrees(step)
         if answer == "yes":
-            self.state["handoff_kind"] = "callback"
-            self.ask_contact("contact_name")
-            return True
-        if answer == "no":
+            on_yes()
+        elif answer == "no":
             self.say("callback_declined")
             self.resume_after()
-            return True
-        return False
+        return answer is not None
+
+    def ask_callback_consent(self) -> None:
+        self.state["requested_slot"] = CALLBACK_CONSENT
+        self.say("callback_consent", buttons=self.yes_no_buttons(CALLBACK_CONSENT, "handoff_buttons"))
+
+    def ask_callback_contact(self) -> None:
+        self.state["handoff_kind"] = "callback"
+        self.ask_contact("contact_name")
 
     def remember_resume(self) -> None:
         if self.state["resume"] is None:
@@ -647,14 +651,13 @@ class _Turn:
         return self.act(m)
 
     def act(self, m: phrases.Meaning) -> bool:
-        intent, tx, consented = m.intent, self.texts(), bool(self.state["answers"]) or self.state["stage"] not in (
-            "consent", "declined")
+        intent = m.intent
         if m.kind == "command" and intent not in ("human_handoff", "switch_language") and is_question(self.text):
             self.say("commands_help")  # "can I stop at any time?": yes, and how
             self.reask_open(plain=True)
             return True
         if intent == "delete_data":
-            if not consented and not self.state["answers"]:
+            if self.state["stage"] in ("consent", "declined") and not self.state["answers"]:  # nothing stored
                 self.say("deleted")
                 self.reask_open()
                 return True
@@ -809,7 +812,7 @@ class _Turn:
         elif slot == CALLBACK:
             self.say("human", buttons=self.yes_no_buttons(CALLBACK, "human_buttons"), contact=self.texts().contact())
         elif slot == CALLBACK_CONSENT:
-            self.say("callback_consent", buttons=self.yes_no_buttons(CALLBACK_CONSENT, "handoff_buttons"))
+            self.ask_callback_consent()
         elif slot == CONFIRM:
             self.ask_confirm(self.state["pending"] or "delete")
         elif slot == WHICH:
@@ -857,6 +860,18 @@ class _Turn:
         if misses % 2 == 0:
             self.say("step_help")
         self.reask_open()
+
+
+_TERMS: Dict[str, frozenset] = {}
+
+
+def _english_terms(trial: Trial) -> frozenset:
+    """The trial's own English words (medicine and disease names): they never
+    switch a Korean conversation to English. Computed once per trial."""
+    if trial.id not in _TERMS:
+        _TERMS[trial.id] = frozenset(w.lower() for part in trial.vocabulary.values() for ids in part.values()
+                                     for words in ids.get("en", ()) for w in words.split())
+    return _TERMS[trial.id]
 
 
 def _text_problem(text: str, raw: str) -> Optional[str]:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
@@ -187,12 +187,3 @@ def mentions(text: str, vocab_key: str, cues: Optional[Cues] = None) -> List[Men
     if is_korean(text):
         found += _korean(text, _VOCABS[vocab_key], frozen)
     return found
-
-
-def warm(vocab_key: str) -> None:
-    """Builds the pipeline now rather than on the first answer."""
-    mentions("no", vocab_key)
-
-
-def labels(found: Iterable[Mention], label: str) -> List[Mention]:
-    return [m for m in found if m.label == label]

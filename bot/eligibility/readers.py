@@ -17,8 +17,8 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 from bot.eligibility import nlp
 from bot.eligibility.reading import NoAnswer, Reading, Result
 from bot.eligibility.relations import read_relation
-from bot.eligibility.text import (MAX_ANSWER_CHARS, FutureDate, clean, find_dates, has, has_ko, is_korean,
-                                  is_question, time_ago, words_to_digits)
+from bot.eligibility.text import (MAX_ANSWER_CHARS, FutureDate, clean, find_dates, has, has_ko, is_question,
+                                  time_ago, words_to_digits)
 
 
 @dataclass(frozen=True)
