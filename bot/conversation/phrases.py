@@ -12,7 +12,7 @@ from typing import List, Optional, Tuple
 
 import yaml
 
-from bot.eligibility.text import clean
+from bot.eligibility.text import clean, is_question
 
 _PATH = Path(__file__).with_name("phrases.yml")
 
@@ -63,6 +63,8 @@ def meaning(text: str, suggestion: Optional[str] = None, confidence: float = 0.0
             m = rx.search(low)
             if m:
                 return Meaning(p.intent, p.kind, p.confirm, m.group(0))
+    if is_question(low):  # any other question back: explained if it names a term, else the terms listed
+        return Meaning("explain_term", "question", False, "?")
     p = by_intent(suggestion) if suggestion else None
     if p is not None and p.classifier and confidence >= 0.8:
         return Meaning(p.intent, p.kind, p.confirm, "")
