@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import List, Optional, Tuple
 
-import yaml
+from bot import yaml_files
 
 ROOT = Path(__file__).resolve().parents[1]
 NOT_CONFIGURED = "to be configured by the site"
@@ -142,7 +142,7 @@ def _text(raw: dict, *keys: str) -> str:
 
 @lru_cache(maxsize=4)
 def _load_site(path: str, mtime: float) -> Site:
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    raw = yaml_files.read(path) or {}
     if not isinstance(raw, dict):
         raise ValueError(f"{path}: expected a mapping of settings")
 

@@ -10,8 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import List, Optional, Tuple
 
-import yaml
-
+from bot import yaml_files
 from bot.eligibility.text import clean, is_question
 
 _PATH = Path(__file__).with_name("phrases.yml")
@@ -29,7 +28,7 @@ class Phrase:
 
 @lru_cache(maxsize=1)
 def table() -> Tuple[Phrase, ...]:
-    raw = yaml.safe_load(_PATH.read_text(encoding="utf-8"))
+    raw = yaml_files.read(_PATH)
     return tuple(Phrase(intent, e["kind"], bool(e.get("confirm")), bool(e.get("classifier")),
                         # English on whole words, where Hangul does not count as a letter ("ecog가")
                         tuple(re.compile(r"(?<![A-Za-z0-9'])(?:" + p + r")(?![A-Za-z0-9'])") for p in e.get("en", ())),

@@ -10,8 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional
 
-import yaml
-
+from bot import yaml_files
 from bot.eligibility import nlp
 from bot.eligibility.readers import PAST_EN, PAST_KO
 from bot.eligibility.text import clean, has, has_ko
@@ -28,7 +27,7 @@ _TEMP = re.compile(
 
 @lru_cache(maxsize=1)
 def signs() -> Dict[str, Dict[str, List[str]]]:
-    return yaml.safe_load(_PATH.read_text(encoding="utf-8"))
+    return yaml_files.read(_PATH)
 
 
 def temperature_c(text: str) -> Optional[float]:

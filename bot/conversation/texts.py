@@ -7,8 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional
 
-import yaml
-
+from bot import yaml_files
 from bot.eligibility.model import Trial
 from bot.eligibility.session import Session, long_date
 
@@ -18,7 +17,7 @@ LANGUAGES = ("en", "ko")
 
 @lru_cache(maxsize=4)
 def table(language: str) -> Dict[str, Any]:
-    return yaml.safe_load((_DIR / f"texts.{language}.yml").read_text(encoding="utf-8"))
+    return yaml_files.read(_DIR / f"texts.{language}.yml")
 
 
 class _Blank(dict):

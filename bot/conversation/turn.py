@@ -23,7 +23,7 @@ from bot.eligibility.model import Outcome, Trial, Verdict
 from bot.eligibility.reading import NoAnswer, Reading
 from bot.eligibility.readers import polarity
 from bot.eligibility.session import Session, read, read_button, reading_words, reason
-from bot.eligibility.text import TYPED_SLASH, clean, is_korean, is_question, language_of
+from bot.eligibility.text import TYPED_SLASH, clean, is_korean, is_question, language_of, pattern
 
 # The conversation's own steps, besides the trial's questions (requested_slot).
 CONSENT, SUMMARY, HANDOFF, CALLBACK, CALLBACK_CONSENT, CONFIRM, WHICH = (
@@ -544,8 +544,8 @@ class _Turn:
                 words = [self.trial.text(lang, qid, "label", "")] + list(self.trial.text(lang, qid, "aliases", []) or [])
                 for w in words:
                     w = w.lower()
-                    if w and len(w) > best_len and (w in low if is_korean(w) else
-                                                    re.search(r"(?<![A-Za-z0-9])" + re.escape(w) + r"(?![A-Za-z0-9])", low)):
+                    if w and len(w) > best_len and w in low and \
+                            (is_korean(w) or pattern(r"(?<![A-Za-z0-9])" + re.escape(w) + r"(?![A-Za-z0-9])").search(low)):
                         best, best_len = qid, len(w)
         return best
 
@@ -739,7 +739,8 @@ class _Turn:
             for key, term in self.trial.texts[lang]["terms"].items():
                 for w in term["words"]:
                     w = w.lower()
-                    if (w in low if is_korean(w) else re.search(r"(?<![A-Za-z0-9-])" + re.escape(w) + r"(?![A-Za-z0-9-])", low)):
+                    if w in low and (is_korean(w) or
+                                     pattern(r"(?<![A-Za-z0-9-])" + re.escape(w) + r"(?![A-Za-z0-9-])").search(low)):
                         text_here = self.trial.texts[self.lang]["terms"][key]["text"]
                         if text_here not in out:
                             out.append(text_here)

@@ -12,8 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Optional, Tuple
 
-import yaml
-
+from bot import yaml_files
 from bot.eligibility import nlp
 from bot.eligibility.readers import READERS
 
@@ -191,10 +190,10 @@ def _question(qid: str, raw: object, where: str) -> Question:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml_files.read(path)
     except FileNotFoundError:
         raise TrialFileError(f"{path}: file missing")
-    except yaml.YAMLError as e:
+    except yaml_files.YAMLError as e:
         raise TrialFileError(f"{path}: not valid YAML ({e})")
 
 

@@ -13,9 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
-import yaml
-
-from bot.eligibility.text import is_korean
+from bot import yaml_files
+from bot.eligibility.text import is_korean, pattern
 
 CUE = "CUE"
 _RULES_PATH = Path(__file__).with_name("context_rules.yml")
@@ -69,7 +68,7 @@ def _pipeline(vocab_key: str):
                         for label, ids in vocabulary.items() for ent_id, langs in ids.items()
                         for p in langs.get("en", ())])
     context = nlp.add_pipe("medspacy_context")
-    context.add([ConTextRule(**rule) for rule in yaml.safe_load(_RULES_PATH.read_text(encoding="utf-8"))])
+    context.add([ConTextRule(**rule) for rule in yaml_files.read(_RULES_PATH)])
     return nlp
 
 
@@ -149,16 +148,24 @@ def _ko_clause(text: str, start: int, end: int) -> Tuple[str, str]:
     return text[left_cut:start], text[end:right.start() if right else len(text)]
 
 
-def _korean(text: str, vocabulary: Vocabulary, cues: Tuple) -> List[Mention]:
-    terms: List[Tuple[str, str, str]] = [(label, ent_id, w) for label, ids in vocabulary.items()
+@lru_cache(maxsize=256)
+def _korean_terms(vocab_key: str, cues: Tuple) -> Tuple[Tuple[str, str, str], ...]:
+    """(label, id, lowercased word) for every Korean term and cue, longest first."""
+    terms: List[Tuple[str, str, str]] = [(label, ent_id, w) for label, ids in _VOCABS[vocab_key].items()
                                          for ent_id, langs in ids.items() for w in langs.get("ko", ())]
     terms += [(CUE, key, w) for key, _en, ko in cues for w in ko]
     terms.sort(key=lambda t: len(t[2]), reverse=True)
+    return tuple((label, ent_id, word.lower()) for label, ent_id, word in terms)
+
+
+def _korean(text: str, vocab_key: str, cues: Tuple) -> List[Mention]:
     taken: List[Tuple[int, int]] = []
     found: List[Tuple[int, Mention]] = []
     low = text.lower()
-    for label, ent_id, word in terms:
-        for m in re.finditer(re.escape(word.lower()), low):
+    for label, ent_id, word in _korean_terms(vocab_key, cues):
+        if word not in low:
+            continue
+        for m in pattern(re.escape(word)).finditer(low):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             taken.append((m.start(), m.end()))
@@ -179,11 +186,16 @@ _LEADING_ANSWER = re.compile(r"^\s*(?:no|nope|nah|yes|yeah|yep|yup)\b(?:\s*[,.!;
 def mentions(text: str, vocab_key: str, cues: Optional[Cues] = None) -> List[Mention]:
     """Every vocabulary term and cue phrase in `text`, in order of appearance
     within each language (English first)."""
-    frozen = _freeze_cues(cues)
+    return list(_mentions(text, vocab_key, _freeze_cues(cues)))
+
+
+@lru_cache(maxsize=4096)
+def _mentions(text: str, vocab_key: str, cues: Tuple) -> Tuple[Mention, ...]:
+    # Several readers and the safety scan look at the same message.
     # A leading answer word ("No, the doctor wants to start chemo") answers the
     # question; it does not negate what follows it.
     rest = _LEADING_ANSWER.sub("", text, count=1) or text
-    found = _english(rest, vocab_key, frozen) if re.search(r"[A-Za-z]", rest) else []
+    found = _english(rest, vocab_key, cues) if re.search(r"[A-Za-z]", rest) else []
     if is_korean(text):
-        found += _korean(text, _VOCABS[vocab_key], frozen)
-    return found
+        found += _korean(text, vocab_key, cues)
+    return tuple(found)

@@ -8,8 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Optional, Tuple
 
-import yaml
-
+from bot import yaml_files
 from bot.eligibility.text import clean
 
 _PATH = Path(__file__).with_name("relations.yml")
@@ -17,14 +16,14 @@ _PATH = Path(__file__).with_name("relations.yml")
 
 @lru_cache(maxsize=1)
 def table() -> Dict[str, dict]:
-    raw = yaml.safe_load(_PATH.read_text(encoding="utf-8"))
+    raw = yaml_files.read(_PATH)
     raw.pop("inverse")
     return raw
 
 
 @lru_cache(maxsize=1)
 def inverse() -> Dict[str, list]:
-    return yaml.safe_load(_PATH.read_text(encoding="utf-8"))["inverse"]
+    return yaml_files.read(_PATH)["inverse"]
 
 
 def sex_of(relation: str) -> Optional[str]:
@@ -37,13 +36,6 @@ def name(relation: Optional[str], language: str) -> str:
     return entry[f"name_{language}"]
 
 
-@lru_cache(maxsize=1)
-def _words() -> Tuple[Tuple[str, str, str], ...]:
-    words = [(w.lower(), rel, lang) for rel, entry in table().items() for lang in ("en", "ko")
-             for w in entry.get(lang, ())]
-    return tuple(sorted(words, key=lambda t: len(t[0]), reverse=True))
-
-
 # A Korean relation word stands alone or with a particle ("엄마가", "딸이에요",
 # "우리엄마"), never inside another word ("딸기", "이모티콘", "인형").
 _KO_BEFORE = r"(?:(?<![가-힣])|(?<=우리)|(?<=저희)|(?<=제)|(?<=울)|(?<=친정)|(?<=시))"
@@ -51,13 +43,30 @@ _KO_AFTER = (r"(?=$|[^가-힣]|(?:이|가|은|는|을|를|께서|께|의|도|만
              r"입니다|대신|일|때문|거|꺼|이세요|세요|이고|이며|인데|이신데|이시고|이십니다|이신|이셔|이시|셔|시)(?:[^가-힣]|$|[가-힣]))")
 
 
+@lru_cache(maxsize=None)
+def _pattern(word: str, lang: str) -> re.Pattern:
+    return re.compile(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])" if lang == "en"
+                      else _KO_BEFORE + re.escape(word) + _KO_AFTER)
+
+
+@lru_cache(maxsize=1)
+def _words() -> Tuple[Tuple[str, str, str], ...]:
+    words = [(w.lower(), rel, lang) for rel, entry in table().items() for lang in ("en", "ko")
+             for w in entry.get(lang, ())]
+    return tuple(sorted(words, key=lambda t: len(t[0]), reverse=True))
+
+
+def _search(word: str, lang: str, text: str) -> Optional[re.Match]:
+    # The plain substring test first: compiling every word's pattern (the
+    # Korean ones carry large character classes) would cost a quarter second.
+    return _pattern(word, lang).search(text) if word in text else None
+
+
 def _find(text: str, lang: str, start: int = 0) -> Optional[Tuple[str, re.Match]]:
     for word, rel, wl in _words():
         if wl != lang:
             continue
-        rx = (r"(?<![a-z])" + re.escape(word) + r"(?![a-z])" if lang == "en"
-              else _KO_BEFORE + re.escape(word) + _KO_AFTER)
-        m = re.search(rx, text[start:])
+        m = _search(word, lang, text[start:])
         if m:
             return rel, m
     return None
@@ -77,8 +86,7 @@ def _specific(text: str, found: str) -> str:
             return hit[0]
         for word, rel, wl in _words():
             if wl == lang and rel in ("mother", "father", "husband", "wife", "grandmother", "grandfather") and \
-                    re.search((r"(?<![a-z])" + re.escape(word) + r"(?![a-z])") if lang == "en" else
-                              _KO_BEFORE + re.escape(word) + _KO_AFTER, text):
+                    _search(word, lang, text):
                 return rel
     return found
 

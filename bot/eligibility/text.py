@@ -6,6 +6,7 @@ import calendar
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 from typing import List, Optional, Tuple
 
 MAX_ANSWER_CHARS = 1000
@@ -39,23 +40,38 @@ def language_of(text: str) -> Optional[str]:
     return None
 
 
-def has(patterns, text: str) -> Optional[str]:
-    """The first English pattern found as whole words, or None."""
-    for p in patterns:
-        # Hangul is not part of an English word: "normal이래요" holds "normal".
-        m = re.search(r"(?<![\w'])(?:" + p + r")(?![\w'])", HANGUL.sub(" ", text), flags=re.I)
+@lru_cache(maxsize=None)
+def pattern(regex: str, flags: int = 0) -> re.Pattern:
+    """A compiled pattern, kept for the life of the process: the readers use
+    more patterns than the re module's own cache holds (512), and it drops
+    the oldest first."""
+    return re.compile(regex, flags)
+
+
+@lru_cache(maxsize=None)
+def _compiled(patterns: Tuple[str, ...], english: bool) -> Tuple[re.Pattern, ...]:
+    if english:
+        return tuple(pattern(r"(?<![\w'])(?:" + p + r")(?![\w'])", re.I) for p in patterns)
+    return tuple(pattern(p) for p in patterns)
+
+
+def _first(patterns, text: str, english: bool) -> Optional[str]:
+    for rx in _compiled(tuple(patterns), english):
+        m = rx.search(text)
         if m:
             return m.group(0)
     return None
+
+
+def has(patterns, text: str) -> Optional[str]:
+    """The first English pattern found as whole words, or None."""
+    # Hangul is not part of an English word: "normal이래요" holds "normal".
+    return _first(patterns, HANGUL.sub(" ", text), english=True)
 
 
 def has_ko(patterns, text: str) -> Optional[str]:
     """The first Korean pattern found anywhere (Korean attaches particles)."""
-    for p in patterns:
-        m = re.search(p, text)
-        if m:
-            return m.group(0)
-    return None
+    return _first(patterns, text, english=False)
 
 
 def is_question(text: str) -> bool:
