@@ -7,7 +7,9 @@ default the local SQLite file), with two changes:
 Loaded by the Rasa server through endpoints.yml."""
 from __future__ import annotations
 
+import json
 import logging
+from collections import OrderedDict
 from typing import Any, Optional, Text
 
 from rasa.core.brokers.broker import EventBroker
@@ -18,12 +20,37 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from addons import speedups
 from bot import config
-from bot.records.tracker_crypto import decode_event, encode_event
+from bot.records.tracker_crypto import encode_event, event_json
 
 # Loaded by every Rasa server (endpoints.yml), so Rasa's speed-ups are applied here.
 speedups.apply()
 
 logger = logging.getLogger(__name__)
+
+
+class _Decrypted:
+    """Events already decrypted, by their stored form: every message reads the
+    whole conversation back, and decrypting each event again was a tenth of
+    the Rasa server's time. Bounded; a deleted conversation leaves it at once.
+    Rows are still read from the database each time, so two servers sharing
+    it see the same events."""
+
+    def __init__(self, size: int = 10000) -> None:
+        self.size, self._plain = size, OrderedDict()
+
+    def event(self, data: str) -> dict:
+        plain = self._plain.get(data)
+        if plain is None:
+            plain = self._plain[data] = event_json(data)
+            if len(self._plain) > self.size:
+                self._plain.popitem(last=False)
+        else:
+            self._plain.move_to_end(data)
+        return json.loads(plain)  # a new dict each time: Rasa may change what it is given
+
+    def forget(self, stored: list) -> None:
+        for data in stored:
+            self._plain.pop(data, None)
 
 
 class TrialTrackerStore(SQLTrackerStore):
@@ -33,11 +60,14 @@ class TrialTrackerStore(SQLTrackerStore):
         kwargs.pop("url", None)
         # A full URL as `host` is used as it is (SQLTrackerStore.get_db_url).
         super().__init__(domain=domain, host=config.database_url(), event_broker=event_broker, **kwargs)
+        self._decrypted = _Decrypted()
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         if tracker.get_slot("data_deleted"):
             with self.session_scope() as session:
-                session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == tracker.sender_id).delete()
+                events = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == tracker.sender_id)
+                self._decrypted.forget([row.data for row in events.with_entities(self.SQLEvent.data)])
+                events.delete()
                 session.commit()
             logger.debug("A conversation was deleted at the person's request.")
             return
@@ -61,7 +91,7 @@ class TrialTrackerStore(SQLTrackerStore):
             rows = self._event_query(session, sender_id,
                                      fetch_events_from_all_sessions=fetch_events_from_all_sessions
                                      ).with_entities(self.SQLEvent.data).all()
-            events = [decode_event(row.data) for row in rows]
+            events = [self._decrypted.event(row.data) for row in rows]
         if self.domain and events:
             return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         return None

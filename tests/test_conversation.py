@@ -95,6 +95,88 @@ def test_relations_are_read_from_both_sides():
     assert "your husband" in chat2.text()
 
 
+def test_who_a_first_message_names_is_offered_back_after_consent_never_taken_before():
+    chat = Chat()
+    chat.say("my mom has AML after PV, can she join?")
+    assert chat.slot == "consent" and not chat.state["readings"]
+    chat.say("yes")
+    assert chat.slot == "respondent" and "You mentioned your mother" in chat.text()
+    assert not chat.state["readings"]
+    chat.click("Yes")
+    assert chat.slot == "post_mpn_aml" and "your mother" in chat.text()
+    assert chat.state["readings"]["respondent"]["extra"] == {"relation": "mother", "sex": "female"}
+    assert chat.state["answers"]["respondent"] == "my mom has AML after PV, can she join?"
+
+
+def test_korean_first_message_about_a_father_is_confirmed_in_korean():
+    chat = Chat()
+    chat.say("아버지 때문에 문의드려요")
+    chat.say("네")
+    assert "아버지 대신 답하시는 건가요" in chat.text()
+    chat.say("네 맞아요")
+    assert chat.slot == "post_mpn_aml" and "아버지께서" in chat.text()
+    assert chat.state["readings"]["respondent"]["extra"] == {"relation": "father", "sex": "male"}
+
+
+@pytest.mark.parametrize("reply, relation", [("no, it's for my father actually", "father"),
+                                             ("no, I'm the patient", None)])
+def test_words_that_say_who_win_over_what_was_heard(reply, relation):
+    chat = Chat()
+    chat.say("hi, my husband was told his MF turned into AML")
+    chat.say("ok")
+    chat.say(reply)
+    reading = chat.state["readings"]["respondent"]
+    assert reading["value"] == ("proxy" if relation else "self")
+    assert (reading.get("extra") or {}).get("relation") == relation
+    assert chat.state["answers"]["respondent"] == reply
+
+
+def test_no_to_what_was_heard_asks_the_usual_question_and_a_miss_drops_it():
+    chat = Chat()
+    chat.say("my mother has AML")
+    chat.say("yes")
+    chat.say("no")
+    assert chat.slot == "respondent" and "yourself, or for someone else" in chat.text()
+    assert not chat.state["readings"] and not chat.state["heard"]
+    chat2 = Chat()
+    chat2.say("my mother has AML")
+    chat2.say("yes")
+    chat2.say("what does that mean?")
+    assert "You mentioned your mother" in chat2.text() and not chat2.state["readings"]
+    chat2.say("my cat is orange")
+    assert "yourself, or for someone else" in chat2.text() and not chat2.state["readings"]
+    chat2.say("yes")  # a yes to the usual question is not a yes to what was heard before
+    assert not chat2.state["readings"]
+
+
+@pytest.mark.parametrize("stop, first, second, joined, extra", [
+    ("recent_chemo", "she took Hydrea", "5 days ago", "she took Hydrea, 5 days ago", {"drug": "Hydrea"}),
+    ("recent_chemo", "하이드리아 드셨어요", "사흘 전까지요", "하이드리아 드셨어요, 사흘 전까지요", {"drug": "하이드리아"}),
+    ("other_malignancy", "yes", "breast cancer in 2015", "yes, breast cancer in 2015", None),
+])
+def test_part_of_an_answer_is_kept_and_read_with_the_next_message(stop, first, second, joined, extra):
+    chat = Chat().start()
+    answer_until(chat, MOTHER, stop_at=stop)
+    chat.say(first)
+    assert chat.slot == stop and stop not in chat.state["readings"]
+    assert "Thank you, that is part of the answer." in chat.text() or "감사해요. 하나만 더" in chat.text()
+    chat.say(second)
+    assert chat.slot != stop
+    assert chat.state["answers"][stop] == joined
+    assert chat.state["readings"][stop].get("extra") == extra
+
+
+def test_the_latest_words_win_over_an_earlier_part():
+    chat = Chat().start()
+    answer_until(chat, MOTHER, stop_at="recent_chemo")
+    chat.say("she took Hydrea")
+    chat.say("what is chemotherapy?")  # a question back between the two parts keeps the first
+    assert "Chemotherapy is" in chat.text() and chat.slot == "recent_chemo"
+    chat.say("no actually nothing in the last month")
+    assert chat.state["readings"]["recent_chemo"]["value"] == "none"
+    assert chat.state["answers"]["recent_chemo"] == "no actually nothing in the last month"
+
+
 def test_a_correction_of_who_is_answering_rewords_and_is_never_an_answer():
     chat = Chat().start()
     chat.say("for myself")

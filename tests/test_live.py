@@ -156,6 +156,19 @@ def test_a_caregiver_is_asked_about_the_patient_and_a_needs_review_names_the_ear
     assert "possibly eligible" in chat.text() and "earliest start" in chat.text()
 
 
+def test_who_the_first_message_names_is_confirmed_after_consent(bot):
+    chat = LiveChat(bot).start(first="제 아버지가 골수섬유증에서 백혈병이 됐어요", consent="네")
+    assert chat.slot == "respondent" and "아버지 대신 답하시는 건가요" in chat.text()
+    assert not chat.slots["readings"]
+    chat.click("네, 맞아요")
+    assert chat.slot == "post_mpn_aml" and "아버지께서" in chat.text()
+    assert chat.slots["readings"]["respondent"]["extra"] == {"relation": "father", "sex": "male"}
+    chat2 = LiveChat(bot).start(first="my wife's MPN turned into AML", consent="yes")
+    assert "You mentioned your wife" in chat2.text()
+    chat2.say("no, it's for my mother")
+    assert chat2.slot == "post_mpn_aml" and "your mother" in chat2.text()
+
+
 def test_emergency_advice_once_then_the_question_again(bot):
     chat = LiveChat(bot).start()
     chat.say("for myself")

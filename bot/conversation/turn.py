@@ -18,8 +18,9 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from bot.conversation import phrases, safety, who
 from bot.conversation.contact import clean_language, clean_name, find_contact
-from bot.conversation.texts import Texts
-from bot.eligibility.model import Outcome, Trial, Verdict
+from bot.conversation.texts import Texts, cap, fill
+from bot.eligibility import relations
+from bot.eligibility.model import PROFILE_IDS, Outcome, Trial, Verdict
 from bot.eligibility.reading import NoAnswer, Reading
 from bot.eligibility.readers import polarity
 from bot.eligibility.session import Session, read, read_button, reading_words, reason
@@ -28,9 +29,13 @@ from bot.eligibility.text import TYPED_SLASH, clean, is_korean, is_question, lan
 # The conversation's own steps, besides the trial's questions (requested_slot).
 CONSENT, SUMMARY, HANDOFF, CALLBACK, CALLBACK_CONSENT, CONFIRM, WHICH = (
     "consent", "summary", "handoff_consent", "callback", "callback_consent", "confirm", "which_answer")
+RESPONDENT = PROFILE_IDS[0]  # who is answering: the question the others' wording follows
+# "You mentioned your mother: is this for her?", before the first question.
+HEARD = "heard"
 CONTACT_STEPS = ("contact_name", "contact_details", "contact_time", "contact_language")
 STATE_KEYS = ("language", "stage", "requested_slot", "answers", "readings", "misses", "pending", "advised",
-              "offered", "screening_outcome", "contact", "handoff_reference", "handoff_kind", "resume", "data_deleted")
+              "offered", "screening_outcome", "contact", "handoff_reference", "handoff_kind", "resume", "data_deleted",
+              "heard", "partial")
 # English words a Korean writer uses without switching language.
 _COMMON_IN_KOREAN = {"ok", "okay", "no", "yes", "mg", "dl", "umol", "ecog", "alt", "ast"}
 
@@ -57,7 +62,8 @@ class Reply:
 def new_state() -> Dict[str, Any]:
     return {"language": None, "stage": None, "requested_slot": None, "answers": {}, "readings": {}, "misses": {},
             "pending": None, "advised": [], "offered": [], "screening_outcome": None, "contact": {},
-            "handoff_reference": None, "handoff_kind": None, "resume": None, "data_deleted": None}
+            "handoff_reference": None, "handoff_kind": None, "resume": None, "data_deleted": None, "heard": None,
+            "partial": None}
 
 
 class Conversation:
@@ -218,6 +224,7 @@ class _Turn:
         if self.today > self.trial.end_date:
             text += " " + tx.say("closed_note")
         self.add(text)
+        self.hear_who()
         other = "en" if self.lang == "ko" else "ko"
         self.say("language_offer", buttons=[(tx.say("other_language_button"), f"/lang:{other}")])
         self.ask_consent()
@@ -226,9 +233,21 @@ class _Turn:
         self.state["stage"], self.state["requested_slot"] = "consent", CONSENT
         self.say("consent_request", buttons=self.yes_no_buttons(CONSENT, "consent_buttons"))
 
+    def hear_who(self) -> None:
+        """Keeps who a message said before consent is about ("my mother has
+        AML", "아버지 때문에 문의드려요", even as a question): the first question
+        then asks whether that is who the answers are for."""
+        if self.payload or not self.text:
+            return
+        found = relations.read_relation(self.text)
+        if found and found[0] not in ("self", "patient"):
+            relation, sex, words = found
+            self.state["heard"] = {"text": self.text, "words": words, "relation": relation, "sex": sex}
+
     def on_consent(self) -> bool:
         if self.clicked("lang"):
             return False
+        self.hear_who()
         answer = self.agrees(CONSENT)
         if answer == "yes":
             self.state["consent_screening"] = True
@@ -252,43 +271,106 @@ class _Turn:
         tx = self.texts()
         q = self.trial.question(qid)
         misses = self.state["misses"].get(qid, 0)
+        if (self.state.get("partial") or {}).get("qid") not in (None, qid):
+            self.state["partial"] = None
         if reask is not None:
             if misses == 1:
                 hint = (tx.q(qid, "hints") or {}).get(reask.hint_key) or tx.q(qid, "hint", "")
-                self.say("reask_first", hint=hint, example=tx.q(qid, "example", ""))
+                self.say("reask_partial" if reask.partial else "reask_first", hint=hint,
+                         example=tx.q(qid, "example", ""))
             elif misses == 2:
                 self.say("reask_second")
             else:
                 self.say("reask_more")
+        if reask is not None and qid == RESPONDENT:
+            self.state["heard"] = None  # after a miss, the usual question and its hint
+        heard = self.heard_reading() if qid == RESPONDENT else None
+        if heard is not None and tx.q(qid, "ask", {}).get("heard"):
+            patient = relations.name(heard.extra["relation"], self.lang)
+            self.add(cap(fill(tx.q(qid, "ask")["heard"], {"patient": patient})),
+                     self.yes_no_buttons(HEARD, "heard_buttons"))
+            return
         titles = tx.q(qid, "buttons", {}) or {}
         buttons = [(titles.get(k, k), f"/{qid}:{k}") for k in q.buttons]
         if reask is not None and misses >= 2 and "unsure" not in q.buttons and "unknown" not in q.buttons:
             buttons.append((tx.say("not_sure_button"), f"/{qid}:_unsure"))
         self.add(tx.question(qid), buttons)
 
+    def heard_reading(self) -> Optional[Reading]:
+        heard = self.state.get("heard")
+        if not heard:
+            return None
+        extra = {"relation": heard["relation"], **({"sex": heard["sex"]} if heard.get("sex") else {})}
+        return Reading("proxy", heard["words"], heard["text"], extra=extra)
+
+    def on_heard(self) -> Optional[bool]:
+        """The answer to "you mentioned your mother: is this for her?". Words
+        that say who it is win; a yes takes what was said before; a no asks
+        the usual question. None when the message says none of these."""
+        heard, key = self.heard_reading(), self.clicked(HEARD)
+        if key is None and not self.payload:
+            own = read(self.trial, RESPONDENT, self.text, self.today)
+            if isinstance(own, Reading):
+                self.state["heard"] = None
+                self.record(RESPONDENT, self.text, own)
+                self.next_question()
+                return True
+        answer = key if key in ("yes", "no") else (None if self.payload else self.agrees(HEARD))
+        if answer is None:
+            return None
+        self.state["heard"] = None
+        if answer == "yes" and heard is not None:
+            self.record(RESPONDENT, heard.text, heard)
+            self.next_question()
+        else:
+            self.ask(RESPONDENT)
+        return True
+
     def on_question(self) -> bool:
         qid = self.slot
         if self.clicked("lang"):
             return False
+        if qid == RESPONDENT and self.state.get("heard"):
+            handled = self.on_heard()
+            if handled is not None:
+                return handled
         key = self.clicked(qid)
         if key == "_unsure":
             result: Any = read(self.trial, qid, "not sure", self.today)
         elif key is not None:
             result = read_button(self.trial, qid, key, self.title_of(qid, key), self.today)
         else:
-            fix = who.correction(self.text) if qid != "respondent" else None
+            fix = who.correction(self.text) if qid != RESPONDENT else None
             if fix:  # about who the patient is: never an answer to this question
                 if not self.fixes_who(fix):
                     self.say("reask_plain")
                     self.ask(qid)
                 return True
-            result = read(self.trial, qid, self.text, self.today)
+            result, text = self.with_part(qid, read(self.trial, qid, self.text, self.today))
         if isinstance(result, Reading):
-            self.record(qid, self.text if key is None else result.text, result)
+            self.record(qid, text if key is None else result.text, result)
             self.next_question()
             return True
+        if result.partial and key is None:
+            self.state["partial"] = {"qid": qid, "text": text}
         self.last_miss = result
         return False
+
+    def with_part(self, qid: str, alone: Any) -> Tuple[Any, str]:
+        """A message read together with the part of an answer said just before
+        (a medicine, then "5 days ago"), when together they say more; the latest
+        words win when they alone say something else."""
+        part = self.state.get("partial") or {}
+        if part.get("qid") != qid:
+            return alone, self.text
+        joined_text = part["text"].rstrip(" ,.") + ", " + self.text
+        joined = read(self.trial, qid, joined_text, self.today)
+        if isinstance(joined, Reading) and (isinstance(alone, NoAnswer) or
+                                            (joined.value, joined.number) == (alone.value, alone.number)):
+            return joined, joined_text
+        if isinstance(alone, NoAnswer) and isinstance(joined, NoAnswer) and joined.partial:
+            return joined, joined_text
+        return alone, self.text
 
     def title_of(self, qid: str, key: str) -> str:
         return (self.texts().q(qid, "buttons", {}) or {}).get(key, key)
@@ -299,17 +381,18 @@ class _Turn:
         relation, sex, words = fix
         current = self.session().profile
         value = "self" if relation == "self" else "proxy"
-        if value == current.get("respondent") and (relation == "self" or relation == current.get("relation")):
+        if value == current.get(RESPONDENT) and (relation == "self" or relation == current.get("relation")):
             return False
         extra = {} if relation == "self" else {"relation": relation, **({"sex": sex} if sex else {})}
         reading = Reading(value, words, self.text, extra=extra)
-        self.record("respondent", self.text, reading)
+        self.record(RESPONDENT, self.text, reading)
         if "sex" in self.state["readings"] and sex and self.state["readings"]["sex"]["value"] != sex:
             self.forget("sex")
         self.next_question()
         return True
 
     def record(self, qid: str, text: str, reading: Reading) -> None:
+        self.state["partial"] = None
         self.state["answers"][qid] = text
         self.state["readings"][qid] = reading.as_dict()
         self.state["misses"].pop(qid, None)
@@ -319,7 +402,7 @@ class _Turn:
         self.effect("record", qid=qid, question=self.texts().question(qid), text=text, reading=reading.as_dict(),
                     verdict=judgement.verdict.value if judgement else None,
                     reason=reason(session, qid, self.lang) if judgement else None)
-        if qid == "respondent":
+        if qid == RESPONDENT:
             self.effect("respondent", respondent=reading.value, relation=reading.extra.get("relation"))
 
     def forget(self, qid: str) -> None:
@@ -562,7 +645,7 @@ class _Turn:
                 self.after_change()
                 return
         self.forget(qid)
-        if qid == "respondent":
+        if qid == RESPONDENT:
             self.forget("sex")
         self.say("change_to", label=tx.q(qid, "label"))
         self.state["stage"] = "screening"
@@ -606,7 +689,8 @@ class _Turn:
             self.effect("abandon")
             for key in ("answers", "readings", "misses", "contact"):
                 self.state[key] = {}
-            self.state.update(screening_outcome=None, handoff_reference=None, handoff_kind=None, resume=None)
+            self.state.update(screening_outcome=None, handoff_reference=None, handoff_kind=None, resume=None, heard=None,
+                              partial=None)
             self.effect("consent", language=self.lang)
             self.say("restarted")
             self.next_question()
@@ -760,7 +844,7 @@ class _Turn:
             return
         last = answered[-1]
         self.forget(last)
-        if last == "respondent":
+        if last == RESPONDENT:
             self.forget("sex")
         self.say("go_back")
         self.state["stage"] = "screening"

@@ -316,7 +316,7 @@ def read_last_dose(text: str, ctx: Context) -> Result:
     if any(m.label == "DRUG" and m.negated for m in found) and not any(m.affirmed for m in drugs):
         return Reading("none", next(m.text for m in found if m.negated), text)
     if drugs or pol.value == "yes":
-        return NoAnswer("no time for the last dose", "when")
+        return NoAnswer("no time for the last dose", "when", partial=True)
     return NoAnswer("no yes, no or time of the last dose")
 
 
@@ -393,7 +393,7 @@ def read_diagnosis(text: str, ctx: Context) -> Result:
             return reading("precursor_uncertain", names[p["disease"]])
         if said_yes:
             return reading("confirmed", names[p["disease"]])
-        return NoAnswer("the earlier condition is not named", "precursor")
+        return NoAnswer("the earlier condition is not named", "precursor", partial=True)
     if target == "uncertain" or any(state.get(k) == "uncertain" for k in p.get("vague", ())):
         return reading("unconfirmed", names.get(p["disease"]) or next(names[k] for k in p["vague"] if k in names))
     vague = next((k for k in p.get("vague", ()) if state.get(k) == "yes"), None)
@@ -519,7 +519,7 @@ def read_condition_window(text: str, ctx: Context) -> Result:
         return NoAnswer("a date in the future", "impossible")
     if items or (ago and pol.value == "yes"):
         if not ago:
-            return NoAnswer("no time for the other diagnosis", "when")
+            return NoAnswer("no time for the other diagnosis", "when", partial=True)
         lo, hi, words = ago
         name = items[0].text if items else ""
         return Reading("value", f"{name} {words}".strip(), text, number=lo, number_max=hi,
@@ -530,7 +530,7 @@ def read_condition_window(text: str, ctx: Context) -> Result:
         return Reading("none", pol.evidence or next((m.text for m in found if m.negated), "only"), text,
                        hedged=pol.hedged)
     if pol.value == "yes":
-        return NoAnswer("which one and when", "when")
+        return NoAnswer("which one and when", "when", partial=True)
     return NoAnswer("no yes or no, and no other diagnosis named")
 
 
@@ -603,7 +603,7 @@ def read_lab(text: str, ctx: Context) -> Result:
     elif p["bare_range"][0] <= number <= p["bare_range"][1]:
         value = number
     else:
-        return NoAnswer("a number without its unit", "unit")
+        return NoAnswer("a number without its unit", "unit", partial=True)
     if not p["plausible"][0] <= value <= p["plausible"][1]:
         return NoAnswer("not a real result", "impossible")
     return Reading("value", words, text, number=value, extra={"unit": p["unit"]})

@@ -36,6 +36,7 @@ class Reading:
 class NoAnswer:
     why: str  # "no yes/no word about taking part in a study", "negative creatinine"
     hint_key: str = ""  # a more specific hint the question has, e.g. "unit" or "when"
+    partial: bool = False  # part of an answer (a medicine named, no time): the chat reads the next message with it
 
 
 Result = Union[Reading, NoAnswer]

@@ -194,7 +194,12 @@ class Store:
         self.url = url or config.database_url()
         if self.url.startswith("sqlite:///") and self.url != "sqlite:///:memory:":
             _private_sqlite_file(Path(self.url[len("sqlite:///"):]))
-        self.engine = sa.create_engine(self.url, future=True, pool_pre_ping=True)
+        sqlite_file = self.url.startswith("sqlite") and ":memory:" not in self.url
+        # SQLAlchemy 1.4 opens a new SQLite connection for every session; a pool
+        # saves that on every turn (the action server and the web server are
+        # asynchronous, so a connection may be used by another thread later).
+        pooled = {"poolclass": sa.pool.QueuePool, "connect_args": {"check_same_thread": False}} if sqlite_file else {}
+        self.engine = sa.create_engine(self.url, future=True, pool_pre_ping=True, **pooled)
         if self.engine.dialect.name == "sqlite":
             # SQLite enforces foreign keys (and so cascades) only when asked.
             sa.event.listen(self.engine, "connect", lambda conn, _: conn.execute("PRAGMA foreign_keys=ON"))

@@ -11,5 +11,10 @@ def encode_event(event: dict) -> str:
     return crypto.encrypt(json.dumps(event, ensure_ascii=False))
 
 
+def event_json(data: str) -> str:
+    """The stored event decrypted, still as JSON text."""
+    return crypto.decrypt(data)
+
+
 def decode_event(data: str) -> dict:
-    return json.loads(crypto.decrypt(data))
+    return json.loads(event_json(data))
