@@ -177,6 +177,20 @@ def test_the_latest_words_win_over_an_earlier_part():
     assert chat.state["answers"]["recent_chemo"] == "no actually nothing in the last month"
 
 
+@pytest.mark.parametrize("question, expected", [
+    ("how long does the study last?", "31 August 2024"), ("is the study still recruiting?", "31 August 2024"),
+    ("how long will this take?", "about 5 minutes"), ("how many more questions?", "At most"),
+    ("연구 기간이 얼마나 돼요?", "2024년 8월 31일"), ("질문 몇 개 남았어요?", "5분 정도"),
+])
+def test_questions_about_the_study_and_the_chat_get_what_the_listing_says_then_the_question(question, expected):
+    chat = Chat().start()
+    chat.say("for my mother")
+    chat.say(question)
+    assert expected in chat.text() and chat.slot == "post_mpn_aml"
+    assert "post_mpn_aml" not in chat.state["readings"] and not chat.state["misses"]
+    assert "safety, side effects" not in chat.text() and "안전성" not in chat.text()
+
+
 def test_a_correction_of_who_is_answering_rewords_and_is_never_an_answer():
     chat = Chat().start()
     chat.say("for myself")

@@ -188,6 +188,11 @@ def test_why_and_what_does_it_mean_then_the_question(bot):
     assert "earlier MPN" in chat.text() and chat.slot == "post_mpn_aml"
     chat.say("what is polycythemia vera?")
     assert "red blood cells" in chat.text() and chat.slot == "post_mpn_aml"
+    chat.say("how long does the study last?")
+    assert "31 August 2024" in chat.text() and chat.slot == "post_mpn_aml"
+    chat.say("how many more questions?")
+    assert "About 5 minutes".lower() in chat.text().lower() and chat.slot == "post_mpn_aml"
+    assert not chat.slots["readings"].get("post_mpn_aml")
 
 
 def test_go_back_stop_continue_start_over(bot):

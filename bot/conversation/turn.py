@@ -810,6 +810,10 @@ class _Turn:
             else:
                 words = [self.trial.texts[self.lang]["terms"][k]["words"][0] for k in self.trial.terms]
                 self.say("explain_which", terms=", ".join(words))
+        elif intent == "study_dates":
+            self.say("study_dates")
+        elif intent == "chat_length":
+            self.say("chat_length", remaining=len(self.session().pending()))
         elif intent == "not_for_chat":
             self.say("not_for_chat")
         elif intent == "other_trials":

@@ -176,12 +176,13 @@ class Session:
         done, and after the first `fail` (ask only what is needed)."""
         if self._answered_fail():
             return None
-        for qid in self.trial.asked_ids:
-            if qid in self.readings or (qid == "sex" and self.profile.get("sex")):
-                continue
-            if self.applies(self.trial.question(qid)) is True:
-                return qid
-        return None
+        return next((qid for qid in self.pending() if self.applies(self.trial.question(qid)) is True), None)
+
+    def pending(self) -> List[str]:
+        """The questions not yet answered that apply or may apply, in asking order."""
+        return [qid for qid in self.trial.asked_ids
+                if not (qid in self.readings or (qid == "sex" and self.profile.get("sex")))
+                and self.applies(self.trial.question(qid)) is not False]
 
     def answered(self) -> List[str]:
         """The questions answered, in asking order."""
