@@ -150,9 +150,10 @@ def test_no_to_what_was_heard_asks_the_usual_question_and_a_miss_drops_it():
 
 
 @pytest.mark.parametrize("stop, first, second, joined, extra", [
-    ("recent_chemo", "she took Hydrea", "5 days ago", "she took Hydrea, 5 days ago", {"drug": "Hydrea"}),
-    ("recent_chemo", "하이드리아 드셨어요", "사흘 전까지요", "하이드리아 드셨어요, 사흘 전까지요", {"drug": "하이드리아"}),
-    ("other_malignancy", "yes", "breast cancer in 2015", "yes, breast cancer in 2015", None),
+    ("recent_chemo", "she took Hydrea", "5 days ago", "she took Hydrea 5 days ago", {"drug": "Hydrea"}),
+    ("recent_chemo", "하이드리아 드셨어요", "사흘 전까지요", "하이드리아 드셨어요 사흘 전까지요", {"drug": "하이드리아"}),
+    ("other_malignancy", "yes", "breast cancer in 2015", "yes breast cancer in 2015", None),
+    ("creatinine", "88", "umol/L", "88 umol/L", {"unit": "mg/dL"}),
 ])
 def test_part_of_an_answer_is_kept_and_read_with_the_next_message(stop, first, second, joined, extra):
     chat = Chat().start()

@@ -169,6 +169,21 @@ def test_who_the_first_message_names_is_confirmed_after_consent(bot):
     assert chat2.slot == "post_mpn_aml" and "your mother" in chat2.text()
 
 
+def test_part_of_an_answer_is_read_with_the_next_message(bot):
+    chat = LiveChat(bot).start()
+    for _ in range(10):
+        if chat.slot == "recent_chemo":
+            break
+        chat.say(FOR_MOTHER[chat.slot])
+    chat.say("she took Hydrea")
+    assert "part of the answer" in chat.text() and chat.slot == "recent_chemo"
+    assert "recent_chemo" not in chat.slots["readings"]
+    chat.say("5 days ago")
+    assert chat.slot == "other_trial"
+    assert chat.slots["answers"]["recent_chemo"] == "she took Hydrea 5 days ago"
+    assert chat.slots["readings"]["recent_chemo"]["extra"] == {"drug": "Hydrea"}
+
+
 def test_emergency_advice_once_then_the_question_again(bot):
     chat = LiveChat(bot).start()
     chat.say("for myself")

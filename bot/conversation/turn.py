@@ -363,7 +363,7 @@ class _Turn:
         part = self.state.get("partial") or {}
         if part.get("qid") != qid:
             return alone, self.text
-        joined_text = part["text"].rstrip(" ,.") + ", " + self.text
+        joined_text = part["text"].rstrip(" ,.") + " " + self.text  # "88" + "umol/L" must stay one value
         joined = read(self.trial, qid, joined_text, self.today)
         if isinstance(joined, Reading) and (isinstance(alone, NoAnswer) or
                                             (joined.value, joined.number) == (alone.value, alone.number)):
