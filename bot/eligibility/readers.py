@@ -335,6 +335,12 @@ def _only_time(low: str, words: str) -> bool:
 
 # ------------------------------------------------------------------ diagnosis: a disease after an earlier one
 
+_LEADING_YES = re.compile(r"\s*(?:yes|yeah|yep|yup|네|넵|예|맞아요)(?![\w가-힣])")
+_WHICH_KIND = re.compile(r"(?:not sure|don't know|do not know|dunno|forget|forgot|can't remember|no idea|unsure)\s+"
+                         r"(?:of\s+)?(?:which|what kind|what type|the (?:name|kind|type))"
+                         r"|(?:어떤|무슨|어느)\s?\S*\s?(?:인지|건지|종류)\S*\s?(?:는\s?|은\s?)?(?:몰라|모르|기억)")
+
+
 def read_diagnosis(text: str, ctx: Context) -> Result:
     """Params: `disease` (the target, e.g. aml), `combined` (ids that name the
     target-after-precursor at once), `precursors` (ids of the earlier
@@ -360,6 +366,13 @@ def read_diagnosis(text: str, ctx: Context) -> Result:
     pol = polarity(text)
     said_yes, said_no = pol.value == "yes", pol.value == "no"
     target, pre = state.get(p["disease"]), state.get("precursor")
+    # "yes, but I don't know which MPN": the doubt is about the kind, not the
+    # yes; without the yes, nothing is said about what came after.
+    if pol.value == "unsure" and pre and _WHICH_KIND.search(low):
+        if _LEADING_YES.match(low):
+            said_yes, pre = True, "yes"
+        elif not target:
+            return NoAnswer("the earlier condition's kind is not known, and what followed is not said", partial=True)
     pre_name = names.get("precursor", "")
 
     def reading(value: str, evidence: str, hedged: bool = False) -> Reading:
