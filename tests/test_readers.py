@@ -609,6 +609,11 @@ def test_a_hedged_yes_is_never_a_fail(qid, text):
     ("5일 전", 5, "4 December 2026"),
     ("yesterday", 1, "8 December 2026"),
     ("last dose on 2026-11-20", 5, "4 December 2026"),
+    # Today is a Wednesday; calendar weeks start on Monday.
+    ("하이드리아 지난주 금요일까지 먹었어요", 5, "4 December 2026"),
+    ("hydrea until monday last week", 9, "30 November 2026"),
+    ("지난주 수요일이요", 7, "2 December 2026"),
+    ("last dose some time last week", 3, "6 December 2026"),  # as late as Sunday: the earliest start is the latest
 ])
 def test_recent_chemo_names_the_earliest_start(text, days, eligible_from):
     r = read(TRIAL, "recent_chemo", text, TODAY)

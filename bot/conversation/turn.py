@@ -274,10 +274,11 @@ class _Turn:
         if (self.state.get("partial") or {}).get("qid") not in (None, qid):
             self.state["partial"] = None
         if reask is not None:
-            if misses == 1:
-                hint = (tx.q(qid, "hints") or {}).get(reask.hint_key) or tx.q(qid, "hint", "")
-                self.say("reask_partial" if reask.partial else "reask_first", hint=hint,
-                         example=tx.q(qid, "example", ""))
+            hint = (tx.q(qid, "hints") or {}).get(reask.hint_key) or tx.q(qid, "hint", "")
+            if reask.partial and misses <= 1:
+                self.say("reask_partial", hint=hint)
+            elif misses == 1:
+                self.say("reask_first", hint=hint, example=tx.q(qid, "example", ""))
             elif misses == 2:
                 self.say("reask_second")
             else:
@@ -352,6 +353,8 @@ class _Turn:
             self.next_question()
             return True
         if result.partial and key is None:
+            # The first part of an answer is not a miss; a second is (no loop).
+            self.first_part = (self.state.get("partial") or {}).get("qid") != qid
             self.state["partial"] = {"qid": qid, "text": text}
         self.last_miss = result
         return False
@@ -785,8 +788,8 @@ class _Turn:
         elif m.kind == "question":
             self.answer_question(intent)
             self.reask_open(plain=True)
-        elif intent in ("greet", "thanks", "goodbye", "smalltalk"):
-            self.say({"greet": "greeting_again", "thanks": "thanks", "goodbye": "goodbye"}.get(intent, "smalltalk"))
+        elif intent in ("greet", "thanks", "goodbye", "hold", "smalltalk"):
+            self.say({"greet": "greeting_again", "thanks": "thanks", "goodbye": "goodbye", "hold": "hold"}.get(intent, "smalltalk"))
             self.reask_open(plain=True)
         else:
             return False
@@ -923,9 +926,10 @@ class _Turn:
             self.reask_open()
             return
         if slot in self.trial.questions:
-            self.state["misses"][slot] = self.state["misses"].get(slot, 0) + 1
-            if self.state["misses"][slot] == 2:
-                self.effect("flag", kind="unread", qid=slot)
+            if not getattr(self, "first_part", False):
+                self.state["misses"][slot] = self.state["misses"].get(slot, 0) + 1
+                if self.state["misses"][slot] == 2:
+                    self.effect("flag", kind="unread", qid=slot)
             if text_problem:
                 self.say(text_problem)
             self.ask(slot, reask=getattr(self, "last_miss", None) or NoAnswer(""))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import List, Optional, Tuple
 
@@ -237,6 +237,10 @@ _KO_UNIT = {"일": "day", "날": "day", "주": "week", "주일": "week", "달": 
 _NUM = r"(\d+(?:\.\d+)?|a couple of|a couple|couple of|a few|few|several|an|a|half a)"
 
 
+_WEEKDAY_EN = re.compile(r"\b(?:(last|this|on)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
+_WEEKDAY_KO = re.compile(r"(지난\s?주\s?|저번\s?주\s?)?(월|화|수|목|금|토|일)요일")
+
+
 class FutureDate(ValueError):
     """A date after today where only the past makes sense."""
 
@@ -245,6 +249,12 @@ def time_ago(text: str, today: date) -> Optional[Tuple[float, float, str]]:
     """How long ago something happened: (fewest days, most days, the words).
     None when the text gives no time; FutureDate for a date after today."""
     low = words_to_digits(clean(text).lower())
+    # Calendar weeks start on Monday: "last week" is 1-7 days before this
+    # week's Monday; a named weekday of last week is exact ("지난주 수요일").
+    last_week = (float(today.weekday() + 1), float(today.weekday() + 7))
+    first_of_last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    last_month = (float(today.day), float((today - first_of_last_month).days))
+    weekday = _WEEKDAY_EN.search(low) or _WEEKDAY_KO.search(low)
     fixed = [
         (r"today|this morning|this afternoon|this evening|tonight|just now|earlier today", 0, 0),
         (r"(?:the )?day before yesterday", 2, 2),
@@ -252,21 +262,25 @@ def time_ago(text: str, today: date) -> Optional[Tuple[float, float, str]]:
         (r"every ?day|daily|twice a day|each day|every morning|every night|still (?:on|taking|take)s?"
          r"|currently (?:on|taking)|taking it now|on it now", 0, 0),
         (r"this week", 0, today.weekday()),
-        (r"last week|a week or so ago", 7, 13),
+        (r"last week", *last_week), (r"a week or so ago", 7, 13),
         (r"this month", 0, today.day - 1),
-        (r"last month", 30, 59),
+        (r"last month", *last_month),
     ]
     for pattern, lo, hi in fixed:
+        if weekday and "week" in pattern:
+            continue  # "last week on Wednesday": the weekday below says which day
         m = re.search(r"\b(?:" + pattern + r")\b", low)
         if m:
             return float(lo), float(hi), m.group(0)
     ko_fixed = [
         (r"(?<![가-힣])(?:오늘(?!날)|방금|아까(?![워운울]))", 0, 0), (r"그저께|그제", 2, 2), (r"어제|어젯밤", 1, 1),
         (r"매일|지금도|아직도|계속 (?:먹|복용|맞)|현재 (?:복용|먹)", 0, 0),
-        (r"이번 ?주", 0, today.weekday()), (r"지난 ?주|저번 ?주", 7, 13),
-        (r"이번 ?달", 0, today.day - 1), (r"지난 ?달|저번 ?달", 30, 59),
+        (r"이번 ?주", 0, today.weekday()), (r"지난 ?주|저번 ?주", *last_week),
+        (r"이번 ?달", 0, today.day - 1), (r"지난 ?달|저번 ?달", *last_month),
     ]
     for pattern, lo, hi in ko_fixed:
+        if weekday and "주" in pattern:
+            continue
         m = re.search(pattern, low)
         if m:
             return float(lo), float(hi), m.group(0)
@@ -302,15 +316,15 @@ def time_ago(text: str, today: date) -> Optional[Tuple[float, float, str]]:
         days = float(m[1]) * _UNIT_DAYS[unit]
         slack = _UNIT_SLACK[unit]
         return max(days - slack, 0.0), days + slack, m.group(0).strip()
-    m = re.search(r"\b(?:(last|this|on)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", low) or \
-        re.search(r"(지난\s?주\s?)?(월|화|수|목|금|토|일)요일", low)
-    if m:
+    if weekday:
         names = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-        wd = names.index(m[2]) if m[2] in names else "월화수목금토일".index(m[2])
-        back = (today.weekday() - wd) % 7 or 7
-        if m[1] and m[1].strip().startswith(("last", "지난")) and back < 7:
-            back += 7 if (m[1] and m[1].startswith("지난")) else 0
-        return float(back), float(back), m.group(0).strip()
+        wd = names.index(weekday[2]) if weekday[2] in names else "월화수목금토일".index(weekday[2])
+        of_last_week = re.search(r"\blast week\b|지난\s?주|저번\s?주", low)
+        back = today.weekday() + 7 - wd if of_last_week else (today.weekday() - wd) % 7 or 7
+        words = weekday.group(0).strip()
+        if of_last_week and of_last_week.group(0) not in words:
+            words = f"{of_last_week.group(0)} {words}"
+        return float(back), float(back), words
     for lo, hi, words in find_dates(clean(text), today):
         if lo > today:
             raise FutureDate(words)
