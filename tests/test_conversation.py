@@ -167,6 +167,17 @@ def test_part_of_an_answer_is_kept_and_read_with_the_next_message(stop, first, s
     assert chat.state["readings"][stop].get("extra") == extra
 
 
+def test_a_button_that_is_part_of_an_answer_asks_for_the_rest():
+    chat = Chat().start()
+    answer_until(chat, MOTHER, stop_at="other_malignancy")
+    chat.click("Yes")
+    assert "part of the answer" in chat.text() and chat.slot == "other_malignancy"
+    assert not chat.state["misses"] and "other_malignancy" not in chat.state["readings"]
+    chat.say("breast cancer, in 2015")
+    assert chat.slot == "cardiac_function"
+    assert chat.state["answers"]["other_malignancy"] == "yes breast cancer, in 2015"
+
+
 def test_the_latest_words_win_over_an_earlier_part():
     chat = Chat().start()
     answer_until(chat, MOTHER, stop_at="recent_chemo")

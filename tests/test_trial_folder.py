@@ -43,6 +43,12 @@ def test_every_text_exists_in_both_languages_with_the_same_placeholders(name):
         assert _placeholders(en) == _placeholders(keys["ko"][key]), key
 
 
+def test_every_button_has_a_title_in_both_languages():
+    missing = [(qid, lang, key) for qid, q in TRIAL.questions.items() for lang in LANGUAGES
+               for key in q.buttons if key not in (TRIAL.text(lang, qid, "buttons", {}) or {})]
+    assert not missing, missing
+
+
 def test_korean_texts_are_korean():
     for key, text in _keys(table("ko")):
         if isinstance(text, str) and key not in ("language_button", "other_language_button") \

@@ -352,11 +352,14 @@ class _Turn:
             self.record(qid, text if key is None else result.text, result)
             self.next_question()
             return True
-        if result.partial and key is None:
+        if result.partial:
             # The first part of an answer is not a miss; a second is (no loop).
             self.first_part = (self.state.get("partial") or {}).get("qid") != qid
-            self.state["partial"] = {"qid": qid, "text": text}
+            self.state["partial"] = {"qid": qid, "text": text if key is None else self.trial.question(qid).buttons[key]}
         self.last_miss = result
+        if key is not None:  # a button that is part of an answer ("yes": which one, and when?)
+            self.not_understood()
+            return True
         return False
 
     def with_part(self, qid: str, alone: Any) -> Tuple[Any, str]:
