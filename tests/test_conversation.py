@@ -213,6 +213,17 @@ def test_a_correction_of_who_is_answering_rewords_and_is_never_an_answer():
     assert "your mother" in chat.text()
 
 
+def test_a_correction_of_who_at_the_summary_rewords_it():
+    chat = Chat().start()
+    answer_until(chat, MOTHER)
+    assert chat.slot == "summary"
+    chat.say("sorry actually it's my father not my mother")
+    reading = chat.state["readings"]["respondent"]
+    assert reading["extra"]["relation"] == "father"
+    assert chat.slot == "male_barrier_contraception"  # what now applies to him is asked
+    assert "your father" in chat.text()
+
+
 def test_emergency_advice_once_per_sign_and_the_conversation_goes_on():
     chat = Chat().start()
     chat.say("for myself")
@@ -222,6 +233,14 @@ def test_emergency_advice_once_per_sign_and_the_conversation_goes_on():
     assert "119" not in chat.text()  # once per sign
     chat.say("blood keeps coming from my gums")
     assert "119" in chat.text()
+
+
+def test_a_question_about_an_emergency_gets_the_advice_not_a_glossary():
+    chat = Chat().start()
+    chat.say("for my husband")
+    chat.say("he has a fever of 39 since this morning, is that bad?")
+    assert "119" in chat.text() and "I can explain these words" not in chat.text()
+    assert chat.slot == "post_mpn_aml" and not chat.state["misses"]
 
 
 def test_an_answer_that_is_also_an_emergency_is_recorded_with_the_advice():

@@ -317,6 +317,12 @@ RECENT_CHEMO = [
     ("recent_chemo", "does hydrea count?", NO),
     # Korean
     ("recent_chemo", "아니요", "pass"),
+    # A no that denies only a medicine, at a question not about it, answers nothing.
+    ("post_mpn_aml", "no he never had ruxolitinib", NO),
+    ("post_mpn_aml", "no chemo at all", NO),
+    ("other_trial", "no, she never took hydrea", NO),
+    ("other_trial", "no, she is on hydrea", "pass"),
+    ("cardiac_function", "아니요 자카비는 안 먹었어요", NO),
     ("recent_chemo", "항암치료 안 받았어요", "pass"),
     ("recent_chemo", "어제", "unknown"),
     ("recent_chemo", "5일 전", "unknown"),
@@ -628,6 +634,9 @@ def test_recent_chemo_names_the_earliest_start(text, days, eligible_from):
 RESPONDENT = [
     # text, value, patient's relation, patient's sex
     ("for myself", "self", None, None),
+    ("it's my father not my husband", "proxy", "father", "male"),
+    ("남편 말고 아버지예요", "proxy", "father", "male"),
+    ("I'm not her son, I'm her husband", "proxy", "wife", "female"),
     ("me", "self", None, None),
     ("I am the patient", "self", None, None),
     ("me, I'm the patient", "self", None, None),

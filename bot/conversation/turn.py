@@ -437,6 +437,9 @@ class _Turn:
         self.say("summary_question", buttons=self.yes_no_buttons(SUMMARY, "summary_buttons"))
 
     def on_summary(self) -> bool:
+        fix = None if self.payload else who.correction(self.text)
+        if fix and self.fixes_who(fix):  # "sorry, it's my father, not my husband"
+            return True
         if not self.payload and len(self.text.split()) > 5:
             return False  # "yes, but PV became AML": more than a yes; read as a change
         answer = self.agrees(SUMMARY)
@@ -813,6 +816,8 @@ class _Turn:
                 self.add(" ".join(found))
             elif qid in self.trial.questions and tx.q(qid, "help"):
                 self.add(tx.q(qid, "help"))
+            elif getattr(self, "advised_now", False):
+                pass  # "a fever of 39, is that bad?": the urgent advice was the answer
             else:
                 words = [self.trial.texts[self.lang]["terms"][k]["words"][0] for k in self.trial.terms]
                 self.say("explain_which", terms=", ".join(words))

@@ -15,7 +15,7 @@ _ABOUT_WHO = [
     r"\bmy\s+\w+\s+is the patient\b", r"\b(?:it'?s|it is|this is)\s+(?:for\s+)?(?:me|myself)\b", r"\bi'?m the patient\b",
     r"\b(?:actually|sorry|wait),?\s+(?:it'?s\s+)?(?:for\s+)?my\s+\w+\b",
     r"환자(?:는|가)\s*(?:제\s*)?\S+", r"(?:제|저희)\s*\S+(?:예요|이에요|입니다|이요)", r"\S+\s*대신", r"저는\s*(?:환자\s*)?\S+(?:이에요|예요|입니다)",
-    r"제가\s*환자", r"본인이에요", r"저\s*말고",
+    r"제가\s*환자", r"본인이에요", r"저\s*말고", r"\S+\s?(?:말고|(?:이|가)\s?아니라)\s?\S+(?:예요|이에요|입니다|이요|요)",
 ]
 
 

@@ -163,6 +163,17 @@ NOT_TAKEN_KO = [r"처방만", r"처방\s?받았(?:는데|지만)", r"안\s?먹",
                 r"드실\s?예정", r"먹기\s?전", r"권유"]
 
 
+def _denies_only_a_medicine(found, pol, p) -> Optional[str]:
+    """"No, he never had ruxolitinib" at a question not about that medicine:
+    the no denies the medicine, and says nothing about this question."""
+    if pol.value != "no":
+        return None
+    drugs = [m for m in found if m.label == "DRUG" and m.id != p.get("drug")]
+    if drugs and all(m.negated for m in drugs) and all(m.label == "DRUG" for m in found):
+        return drugs[0].text
+    return None
+
+
 def read_yes_no(text: str, ctx: Context) -> Result:
     """Yes/no questions. Params: `drug` (a vocabulary id whose mention is a
     yes), `present` (a question about now: finished things read as no). Cues:
@@ -201,6 +212,9 @@ def read_yes_no(text: str, ctx: Context) -> Result:
             if positive and m.label == nlp.CUE:
                 affirmed_condition = m.text
     if not signals:
+        drug = _denies_only_a_medicine(found, pol, p)
+        if drug:
+            return NoAnswer(f"the no is about {drug}, not this question")
         if pol.value == "yes" and p.get("present") and _past(low):
             return Reading("no", _past(low), text)
         if pol.value:
@@ -379,6 +393,9 @@ def read_diagnosis(text: str, ctx: Context) -> Result:
         return Reading(value, evidence, text, hedged=hedged or pol.hedged)
 
     if not state:
+        drug = _denies_only_a_medicine(nlp.mentions(text, ctx.vocab), pol, p)
+        if drug:
+            return NoAnswer(f"the no is about {drug}, not the diagnosis")
         if pol.value == "unsure":
             return reading("unsure", pol.evidence)
         if said_yes:

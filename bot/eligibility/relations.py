@@ -101,10 +101,20 @@ _PROXY_EN = [r"someone else", r"somebody else", r"another person", r"on behalf",
 _PROXY_KO = [r"다른\s?사람", r"가족\s?(?:대신|일로)", r"보호자"]
 
 
+@lru_cache(maxsize=1)
+def _not_relation() -> re.Pattern:
+    """A relation said to be wrong ("my father, not my husband", "남편 말고
+    아버지"): left out before reading who the patient is."""
+    en = "|".join(re.escape(w) for w, _rel, lang in _words() if lang == "en")
+    ko = "|".join(re.escape(w) for w, _rel, lang in _words() if lang == "ko")
+    return re.compile(r"\b(?:not|isn't|is not|instead of|rather than)\s+(?:my |her |his |the |our )?(?:" + en + r")\b"
+                      r"|(?:" + ko + r")(?:이|가|는|은)?\s?(?:아니라|아니고|말고)")
+
+
 def read_relation(text: str) -> Optional[Tuple[str, Optional[str], str]]:
     """(relation of the patient to the writer, the patient's sex, the words),
     relation 'self' when the writer is the patient; None when not said."""
-    t = clean(text).lower()
+    t = _not_relation().sub(" ", clean(text).lower())
     # "I'm her son", "I am the patient's wife", "I'm his daughter"
     m = re.search(r"\bi(?:'?m| am)\s+(her|his|their|the patient's|the patients|its)\s+(?:\w+\s+)?", t)
     if m:
