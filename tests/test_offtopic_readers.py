@@ -66,3 +66,33 @@ def test_every_misread_is_in_a_list():
 def test_offtopic_is_never_an_answer(message, qid):
     result = read(TRIAL, qid, message, TODAY)
     assert isinstance(result, NoAnswer), f"{message[:60]!r} read at {qid} as {result}"
+
+
+# The same messages one after another in one conversation, as the live test
+# sends them: what one message leaves behind (a part of an answer kept for
+# the next) must not let a later one record anything.
+def _walks():
+    from tests.test_live import FOR_MOTHER, FOR_MOTHER_KO
+
+    for path, answers, opening in ((HERE / "offtopic.yml", FOR_MOTHER, ("hi", "yes")),
+                                   (HERE / "offtopic_ko.yml", FOR_MOTHER_KO, ("안녕하세요", "네"))):
+        for qid in answers:
+            yield pytest.param(path, answers, opening, qid, id=f"{path.name}-{qid}")
+
+
+@pytest.mark.parametrize("path, answers, opening, qid", list(_walks()))
+def test_offtopic_one_after_another_records_nothing(path, answers, opening, qid):
+    from tests.conversation_helpers import Chat
+
+    chat = Chat()
+    for text in opening:
+        chat.say(text)
+    for _ in range(30):
+        if chat.slot == qid:
+            break
+        chat.say(answers[chat.slot])
+    assert chat.slot == qid
+    before = dict(chat.state["answers"])
+    for message in yaml.safe_load(path.read_text(encoding="utf-8")):
+        chat.say(message)
+        assert chat.slot == qid and chat.state["answers"] == before, message

@@ -332,6 +332,8 @@ RECENT_CHEMO = [
     ("recent_chemo", "하이드리아 어제 먹었어요", "unknown"),
     ("recent_chemo", "하이드리아 3주 전에 끊었어요", "pass"),
     ("recent_chemo", "4일 전에 마지막으로 먹었어요", "unknown"),
+    ("recent_chemo", "사흘 전까지요", "unknown"),
+    ("recent_chemo", "until 3 days ago", "unknown"),
     ("recent_chemo", "모르겠어요", "unknown"),
 ]
 

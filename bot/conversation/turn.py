@@ -367,8 +367,8 @@ class _Turn:
         (a medicine, then "5 days ago"), when together they say more; the latest
         words win when they alone say something else."""
         part = self.state.get("partial") or {}
-        if part.get("qid") != qid:
-            return alone, self.text
+        if part.get("qid") != qid or (isinstance(alone, NoAnswer) and not alone.partial):
+            return alone, self.text  # a message about something else completes nothing
         joined_text = part["text"].rstrip(" ,.") + " " + self.text  # "88" + "umol/L" must stay one value
         joined = read(self.trial, qid, joined_text, self.today)
         if isinstance(joined, Reading) and (isinstance(alone, NoAnswer) or

@@ -158,6 +158,9 @@ def _korean_terms(vocab_key: str, cues: Tuple) -> Tuple[Tuple[str, str, str], ..
     return tuple((label, ent_id, word.lower()) for label, ent_id, word in terms)
 
 
+_KO_ONE_SYLLABLE_END = r"(?:(?![가-힣])|(?=[이은는을를도에의과와으였라래인일진수치환센검투판만가]))"
+
+
 def _korean(text: str, vocab_key: str, cues: Tuple) -> List[Mention]:
     taken: List[Tuple[int, int]] = []
     found: List[Tuple[int, Mention]] = []
@@ -165,7 +168,10 @@ def _korean(text: str, vocab_key: str, cues: Tuple) -> List[Mention]:
     for label, ent_id, word in _korean_terms(vocab_key, cues):
         if word not in low:
             continue
-        for m in pattern(re.escape(word)).finditer(low):
+        # A one-syllable term ends its word or takes a particle: "유방암이에요",
+        # "암 진단", never "암튼" (anyway) or "암기".
+        rx = re.escape(word) + (_KO_ONE_SYLLABLE_END if len(word) == 1 else "")
+        for m in pattern(rx).finditer(low):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             taken.append((m.start(), m.end()))

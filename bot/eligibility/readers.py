@@ -164,7 +164,7 @@ NOT_TAKEN_KO = [r"처방만", r"처방\s?받았(?:는데|지만)", r"안\s?먹",
 
 
 def _denies_only_a_medicine(found, pol, p) -> Optional[str]:
-    """"No, he never had ruxolitinib" at a question not about that medicine:
+    """"No, he never took <a medicine>" at a question not about that medicine:
     the no denies the medicine, and says nothing about this question."""
     if pol.value != "no":
         return None
@@ -343,7 +343,7 @@ DOSE_WORDS_KO = [r"먹", r"복용", r"맞", r"투여", r"주사", r"받았", r"�
 def _only_time(low: str, words: str) -> bool:
     """The message is just a time ('5 days ago', '어제요'): an answer to 'when?'."""
     rest = low.replace(words.lower(), " ")
-    return not re.sub(r"[\s.,!~]|about|around|maybe|roughly|on|in|the|last|쯤|정도|에|었어요|았어요|어요|이요|예요|이에요|입니다|습니다|요|전",
+    return not re.sub(r"[\s.,!~]|about|around|maybe|roughly|on|in|the|last|until|till|쯤|정도|까지|에|었어요|았어요|어요|이요|예요|이에요|입니다|습니다|요|전",
                       "", rest)
 
 
@@ -622,6 +622,8 @@ def read_lab(text: str, ctx: Context) -> Result:
         word = _lab_words(low)
         if word:
             return Reading(word[0], word[1], text)
+        if re.search(r"(?<![\w/])(?:" + "|".join(rx for rx, _ in unit_alts) + r")(?![\w/])", low):
+            return NoAnswer("a unit without its number", partial=True)  # "mg/dL", after "1.1"
         return NoAnswer("no number with a unit", "unit")
     with_unit = [v for v in values if v[1]]
     if len({v for v, _, _ in values}) > 1 and len(with_unit) != 1:
