@@ -27,7 +27,7 @@ import json
 import logging
 import re
 import traceback
-from typing import Any, Dict, Optional
+from typing import Any, Dict
 
 HIDDEN = "[hidden]"
 SENSITIVE_KEYS = frozenset({

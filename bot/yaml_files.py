@@ -12,9 +12,5 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 YAMLError = yaml.YAMLError
 
 
-def load(text: str) -> Any:
-    return yaml.load(text, Loader=_LOADER)
-
-
 def read(path: Union[str, Path]) -> Any:
-    return load(Path(path).read_text(encoding="utf-8"))
+    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_LOADER)

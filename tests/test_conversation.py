@@ -2,7 +2,7 @@
 same behaviours run through the live servers in tests/test_live.py."""
 import pytest
 
-from tests.conversation_helpers import Chat
+from tests.conversation_helpers import FOR_MOTHER as MOTHER, Chat
 
 
 def answer_until(chat: Chat, answers: dict, stop_at: str = None, limit: int = 40) -> None:
@@ -10,14 +10,6 @@ def answer_until(chat: Chat, answers: dict, stop_at: str = None, limit: int = 40
         if chat.slot == stop_at or chat.slot not in answers:
             return
         chat.say(answers[chat.slot])
-
-
-MOTHER = {"respondent": "I'm asking for my mother", "post_mpn_aml": "yes, her PV turned into AML",
-          "age": "she is 67", "prior_ruxolitinib": "no, never", "recent_chemo": "no", "other_trial": "no",
-          "ecog": "she looks after herself but can't work", "fit_for_induction": "no",
-          "other_malignancy": "no", "cardiac_function": "no", "hepatic_renal_function": "no",
-          "serious_conditions": "no", "childbearing_potential": "she is past menopause",
-          "creatinine": "1.1 mg/dL", "liver_enzymes": "normal"}
 
 
 def test_welcome_offers_consent_and_the_other_language_before_any_health_question():

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from bot.eligibility.model import load_trial
+from tests.conversation_helpers import FOR_MOTHER, FOR_MOTHER_KO
 from tests.fuzz import offtopic_messages
 from tests.livechat import LiveChat, evaluator_for
 from tests.servers import running_bot
@@ -63,19 +64,8 @@ def _rows(bot, sender):
     return rows_for(bot.store, sender)
 
 
-FOR_MOTHER = {"respondent": "I'm asking for my mother", "post_mpn_aml": "yes, her PV turned into AML",
-              "age": "she is 67", "prior_ruxolitinib": "no, never", "recent_chemo": "no", "other_trial": "no",
-              "ecog": "she looks after herself but can't work", "fit_for_induction": "no",
-              "other_malignancy": "no", "cardiac_function": "no", "hepatic_renal_function": "no",
-              "serious_conditions": "no", "childbearing_potential": "she is past menopause",
-              "creatinine": "1.1 mg/dL", "liver_enzymes": "normal"}
 FOR_FATHER = dict(FOR_MOTHER, respondent="I'm his daughter", male_barrier_contraception="yes",
                   age="he is 70")
-FOR_MOTHER_KO = {"respondent": "엄마 대신 물어봐요", "post_mpn_aml": "진성적혈구증가증이 급성골수성백혈병으로 진행했어요",
-                 "age": "67세", "prior_ruxolitinib": "아니요", "recent_chemo": "아니요", "other_trial": "아니요",
-                 "ecog": "혼자 씻고 먹을 수 있지만 일은 못 해요", "fit_for_induction": "아니요", "other_malignancy": "없어요",
-                 "cardiac_function": "없어요", "hepatic_renal_function": "없어요", "serious_conditions": "없어요",
-                 "childbearing_potential": "폐경됐어요", "creatinine": "1.1 mg/dL", "liver_enzymes": "정상이래요"}
 FOR_FATHER_KO = dict(FOR_MOTHER_KO, respondent="아버지 대신 물어봐요", age="70세", male_barrier_contraception="네")
 
 

@@ -15,6 +15,7 @@ import yaml
 from bot.eligibility.model import load_trial
 from bot.eligibility.reading import NoAnswer
 from bot.eligibility.session import read
+from tests.conversation_helpers import FOR_MOTHER, FOR_MOTHER_KO, Chat
 
 TODAY = date(2026, 11, 25)
 TRIAL = load_trial()
@@ -72,8 +73,6 @@ def test_offtopic_is_never_an_answer(message, qid):
 # sends them: what one message leaves behind (a part of an answer kept for
 # the next) must not let a later one record anything.
 def _walks():
-    from tests.test_live import FOR_MOTHER, FOR_MOTHER_KO
-
     for path, answers, opening in ((HERE / "offtopic.yml", FOR_MOTHER, ("hi", "yes")),
                                    (HERE / "offtopic_ko.yml", FOR_MOTHER_KO, ("안녕하세요", "네"))):
         for qid in answers:
@@ -82,8 +81,6 @@ def _walks():
 
 @pytest.mark.parametrize("path, answers, opening, qid", list(_walks()))
 def test_offtopic_one_after_another_records_nothing(path, answers, opening, qid):
-    from tests.conversation_helpers import Chat
-
     chat = Chat()
     for text in opening:
         chat.say(text)

@@ -18,7 +18,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.records import crypto
 from bot.staff.auth import hash_password
-from bot.records.store import ChatSession, Handoff, Screening
+from bot.records.store import ChatSession, Handoff
 from tests.servers import free_port
 from web.app import create_app, earliest_date, replay
 

@@ -22,7 +22,7 @@ from bot.conversation.texts import Texts, cap, fill
 from bot.eligibility import relations
 from bot.eligibility.model import PROFILE_IDS, Outcome, Trial, Verdict
 from bot.eligibility.reading import NoAnswer, Reading
-from bot.eligibility.readers import polarity
+from bot.eligibility.readers import polarity, respondent_reading
 from bot.eligibility.session import Session, read, read_button, reading_words, reason
 from bot.eligibility.text import TYPED_SLASH, clean, is_korean, is_question, language_of, pattern
 
@@ -241,8 +241,7 @@ class _Turn:
             return
         found = relations.read_relation(self.text)
         if found and found[0] not in ("self", "patient"):
-            relation, sex, words = found
-            self.state["heard"] = {"text": self.text, "words": words, "relation": relation, "sex": sex}
+            self.state["heard"] = self.text
 
     def on_consent(self) -> bool:
         if self.clicked("lang"):
@@ -299,24 +298,22 @@ class _Turn:
 
     def heard_reading(self) -> Optional[Reading]:
         heard = self.state.get("heard")
-        if not heard:
-            return None
-        extra = {"relation": heard["relation"], **({"sex": heard["sex"]} if heard.get("sex") else {})}
-        return Reading("proxy", heard["words"], heard["text"], extra=extra)
+        found = relations.read_relation(heard) if heard else None
+        return respondent_reading(found, heard) if found else None
 
     def on_heard(self) -> Optional[bool]:
         """The answer to "you mentioned your mother: is this for her?". Words
         that say who it is win; a yes takes what was said before; a no asks
         the usual question. None when the message says none of these."""
-        heard, key = self.heard_reading(), self.clicked(HEARD)
-        if key is None and not self.payload:
+        heard = self.heard_reading()
+        if not self.payload:
             own = read(self.trial, RESPONDENT, self.text, self.today)
             if isinstance(own, Reading):
                 self.state["heard"] = None
                 self.record(RESPONDENT, self.text, own)
                 self.next_question()
                 return True
-        answer = key if key in ("yes", "no") else (None if self.payload else self.agrees(HEARD))
+        answer = self.agrees(HEARD)
         if answer is None:
             return None
         self.state["heard"] = None
@@ -384,14 +381,12 @@ class _Turn:
     def fixes_who(self, fix: Tuple[str, Optional[str], str]) -> bool:
         """Applies a correction of who the patient is, if it changes anything,
         and asks the open question again in the new words."""
-        relation, sex, words = fix
+        relation, sex, _ = fix
         current = self.session().profile
         value = "self" if relation == "self" else "proxy"
         if value == current.get(RESPONDENT) and (relation == "self" or relation == current.get("relation")):
             return False
-        extra = {} if relation == "self" else {"relation": relation, **({"sex": sex} if sex else {})}
-        reading = Reading(value, words, self.text, extra=extra)
-        self.record(RESPONDENT, self.text, reading)
+        self.record(RESPONDENT, self.text, respondent_reading(fix, self.text))
         if "sex" in self.state["readings"] and sex and self.state["readings"]["sex"]["value"] != sex:
             self.forget("sex")
         self.next_question()

@@ -368,7 +368,8 @@ def read_diagnosis(text: str, ctx: Context) -> Result:
     p = ctx.params
     state: Dict[str, str] = {}
     names: Dict[str, str] = {}
-    for m in nlp.mentions(text, ctx.vocab):
+    found = nlp.mentions(text, ctx.vocab)
+    for m in found:
         if m.label != "DISEASE":
             continue
         key = "precursor" if m.id in p["precursors"] else m.id
@@ -393,7 +394,7 @@ def read_diagnosis(text: str, ctx: Context) -> Result:
         return Reading(value, evidence, text, hedged=hedged or pol.hedged)
 
     if not state:
-        drug = _denies_only_a_medicine(nlp.mentions(text, ctx.vocab), pol, p)
+        drug = _denies_only_a_medicine(found, pol, p)
         if drug:
             return NoAnswer(f"the no is about {drug}, not the diagnosis")
         if pol.value == "unsure":
@@ -615,14 +616,15 @@ def read_lab(text: str, ctx: Context) -> Result:
     if re.search(r"(?<![\d\w.])-\s*\d", low):
         return NoAnswer("a negative value", "impossible")
     unit_alts = [(p["unit_regex"], 1.0)] + [(rx, float(f)) for rx, f in p.get("units", {}).items()]
+    units = "|".join(rx for rx, _ in unit_alts)
     values = []
-    for m in re.finditer(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(" + "|".join(rx for rx, _ in unit_alts) + r")?", low):
+    for m in re.finditer(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(" + units + r")?", low):
         values.append((float(m[1]), m[2], m.group(0).strip()))
     if not values:
         word = _lab_words(low)
         if word:
             return Reading(word[0], word[1], text)
-        if re.search(r"(?<![\w/])(?:" + "|".join(rx for rx, _ in unit_alts) + r")(?![\w/])", low):
+        if re.search(r"(?<![\w/])(?:" + units + r")(?![\w/])", low):
             return NoAnswer("a unit without its number", partial=True)  # "mg/dL", after "1.1"
         return NoAnswer("no number with a unit", "unit")
     with_unit = [v for v in values if v[1]]
@@ -719,14 +721,16 @@ def read_respondent(text: str, ctx: Context) -> Result:
         return bad
     found = read_relation(text)
     if found is not None:
-        relation, sex, evidence = found
-        if relation == "self":
-            return Reading("self", evidence, text)
-        extra = {"relation": relation}
-        if sex:
-            extra["sex"] = sex
-        return Reading("proxy", evidence, text, extra=extra)
+        return respondent_reading(found, text)
     return NoAnswer("not clear who the patient is")
+
+
+def respondent_reading(found: Tuple[str, Optional[str], str], text: str) -> Reading:
+    """Who is answering, from read_relation's (relation, the patient's sex, words)."""
+    relation, sex, evidence = found
+    if relation == "self":
+        return Reading("self", evidence, text)
+    return Reading("proxy", evidence, text, extra={"relation": relation, **({"sex": sex} if sex else {})})
 
 
 _FEMALE_EN = [r"female", r"woman", r"women", r"f", r"lady", r"girl", r"she", r"her"]

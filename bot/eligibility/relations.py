@@ -15,15 +15,17 @@ _PATH = Path(__file__).with_name("relations.yml")
 
 
 @lru_cache(maxsize=1)
-def table() -> Dict[str, dict]:
-    raw = yaml_files.read(_PATH)
-    raw.pop("inverse")
-    return raw
+def _file() -> dict:
+    return yaml_files.read(_PATH)
 
 
 @lru_cache(maxsize=1)
+def table() -> Dict[str, dict]:
+    return {k: v for k, v in _file().items() if k != "inverse"}
+
+
 def inverse() -> Dict[str, list]:
-    return yaml_files.read(_PATH)["inverse"]
+    return _file()["inverse"]
 
 
 def sex_of(relation: str) -> Optional[str]:

@@ -237,8 +237,8 @@ _KO_UNIT = {"일": "day", "날": "day", "주": "week", "주일": "week", "달": 
 _NUM = r"(\d+(?:\.\d+)?|a couple of|a couple|couple of|a few|few|several|an|a|half a)"
 
 
-_WEEKDAY_EN = re.compile(r"\b(?:(last|this|on)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
-_WEEKDAY_KO = re.compile(r"(지난\s?주\s?|저번\s?주\s?)?(월|화|수|목|금|토|일)요일")
+_WEEKDAY_EN = re.compile(r"\b(?:(?:last|this|on)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
+_WEEKDAY_KO = re.compile(r"(?:(?:지난|저번)\s?주\s?)?(월|화|수|목|금|토|일)요일")
 
 
 class FutureDate(ValueError):
@@ -266,10 +266,10 @@ def time_ago(text: str, today: date) -> Optional[Tuple[float, float, str]]:
         (r"this month", 0, today.day - 1),
         (r"last month", *last_month),
     ]
-    for pattern, lo, hi in fixed:
-        if weekday and "week" in pattern:
+    for rx, lo, hi in fixed:
+        if weekday and "week" in rx:
             continue  # "last week on Wednesday": the weekday below says which day
-        m = re.search(r"\b(?:" + pattern + r")\b", low)
+        m = re.search(r"\b(?:" + rx + r")\b", low)
         if m:
             return float(lo), float(hi), m.group(0)
     ko_fixed = [
@@ -278,10 +278,10 @@ def time_ago(text: str, today: date) -> Optional[Tuple[float, float, str]]:
         (r"이번 ?주", 0, today.weekday()), (r"지난 ?주|저번 ?주", *last_week),
         (r"이번 ?달", 0, today.day - 1), (r"지난 ?달|저번 ?달", *last_month),
     ]
-    for pattern, lo, hi in ko_fixed:
-        if weekday and "주" in pattern:
+    for rx, lo, hi in ko_fixed:
+        if weekday and "주" in rx:
             continue
-        m = re.search(pattern, low)
+        m = re.search(rx, low)
         if m:
             return float(lo), float(hi), m.group(0)
     m = re.search(r"\b(?:more than|over|at least)\s+(\d+)\s+(week|month|year)s?\b", low) or \
@@ -318,7 +318,7 @@ def time_ago(text: str, today: date) -> Optional[Tuple[float, float, str]]:
         return max(days - slack, 0.0), days + slack, m.group(0).strip()
     if weekday:
         names = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-        wd = names.index(weekday[2]) if weekday[2] in names else "월화수목금토일".index(weekday[2])
+        wd = names.index(weekday[1]) if weekday[1] in names else "월화수목금토일".index(weekday[1])
         of_last_week = re.search(r"\blast week\b|지난\s?주|저번\s?주", low)
         back = today.weekday() + 7 - wd if of_last_week else (today.weekday() - wd) % 7 or 7
         words = weekday.group(0).strip()
