@@ -333,6 +333,9 @@ RECENT_CHEMO = [
     ("recent_chemo", "하이드리아 3주 전에 끊었어요", "pass"),
     ("recent_chemo", "4일 전에 마지막으로 먹었어요", "unknown"),
     ("recent_chemo", "사흘 전까지요", "unknown"),
+    ("recent_chemo", "I did hydroxyurea until around two weeks ago", "unknown"),  # may be 11 days
+    ("recent_chemo", "2주 정도 전에 끊었어요", "unknown"),
+    ("recent_chemo", "hydrea stopped 2 weeks ago", "pass"),
     ("recent_chemo", "until 3 days ago", "unknown"),
     ("recent_chemo", "모르겠어요", "unknown"),
 ]

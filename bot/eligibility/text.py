@@ -233,6 +233,8 @@ def find_dates(text: str, today: date) -> List[Tuple[date, date, str]]:
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 # Months and years said in passing are rough: "2 years ago" may be 18 or 30 months.
 _UNIT_SLACK = {"day": 0, "week": 0, "month": 15, "year": 182}
+# "About two weeks ago" / "2주 정도 전" may be 11 days: never enough to call it two weeks.
+_ABOUT_WEEKS_SLACK = 3
 _KO_UNIT = {"일": "day", "날": "day", "주": "week", "주일": "week", "달": "month", "개월": "month", "년": "year"}
 _NUM = r"(\d+(?:\.\d+)?|a couple of|a couple|couple of|a few|few|several|an|a|half a)"
 
@@ -309,12 +311,14 @@ def time_ago(text: str, today: date) -> Optional[Tuple[float, float, str]]:
         n = float(FUZZY.get(qty, qty))
         days = n * _UNIT_DAYS[m[2]]
         slack = _UNIT_SLACK[m[2]]
+        if m[2] == "week" and re.match(r"(?:about|around|roughly|approximately|almost|nearly|some) ", m.group(0)):
+            slack = _ABOUT_WEEKS_SLACK
         return max(days - slack, 0.0), days + slack, m.group(0).strip()
     m = re.search(r"(\d+(?:\.\d+)?)\s*(주일|개월|일|주|달|년)\s*(?:전|정도 ?전|쯤 ?전|째|됐|되었|지났)", low)
     if m:
         unit = _KO_UNIT[m[2]]
         days = float(m[1]) * _UNIT_DAYS[unit]
-        slack = _UNIT_SLACK[unit]
+        slack = _ABOUT_WEEKS_SLACK if unit == "week" and re.search(r"정도|쯤", m.group(0)) else _UNIT_SLACK[unit]
         return max(days - slack, 0.0), days + slack, m.group(0).strip()
     if weekday:
         names = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
