@@ -1,5 +1,5 @@
 # Obvious targets; every one sets up what it needs first (scripts/setup.sh).
-.PHONY: setup run run-scaled test unit validate train stories crossval shell bench fuzz personas offtopic clean
+.PHONY: setup run run-scaled test check unit validate train stories crossval shell bench fuzz personas offtopic safety clean
 
 VENV := .venv/bin
 export RASA_TELEMETRY_ENABLED := false
@@ -27,6 +27,17 @@ test: setup
 
 unit: setup
 	$(VENV)/python -m pytest -q -m "not rasa"
+
+## The fast lane for the edit-test loop: no training, no servers, no browser.
+check:
+	$(VENV)/python -m pytest -q -p no:cacheprovider -m "not rasa and not postgres and not scale" \
+	  --ignore=tests/test_browser.py --ignore=tests/test_scale.py -x
+
+## Every safety vignette batch (tests/safety/) through the live servers, typed at
+## three different questions; prints sensitivity and specificity per language and sign.
+safety: setup
+	$(VENV)/python scripts/safety_score.py tests/safety/*.jsonl --live --at consent,respondent,age \
+	  --json results/safety.json
 
 validate: setup
 	$(VENV)/rasa data validate --domain domain --fail-on-warnings

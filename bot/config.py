@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 from bot import yaml_files
 
@@ -61,6 +61,13 @@ class CrisisLine:
     number: str
     name: str
     name_ko: str = ""
+
+    def __post_init__(self) -> None:
+        if not (self.number.strip() and self.name.strip()):
+            raise ValueError("a crisis line needs a number and a name")
+
+    def name_in(self, language: str) -> str:
+        return (self.name_ko if language == "ko" else "") or self.name
 
 
 @dataclass(frozen=True)
@@ -128,8 +135,8 @@ class Site:
         return out
 
 
-DEFAULT_CRISIS_LINES = (CrisisLine("109", "Suicide prevention line", "자살예방 상담전화"),
-                        CrisisLine("119", "Emergency (ambulance, fire)", "응급 신고(구급·화재)"))
+DEFAULT_CRISIS_LINES = (CrisisLine("109", "suicide prevention line", "자살예방 상담전화"),
+                        CrisisLine("119", "emergency", "응급"))
 
 
 def _text(raw: dict, *keys: str) -> str:
@@ -138,6 +145,19 @@ def _text(raw: dict, *keys: str) -> str:
         if value is not None and str(value).strip() and str(value).strip() != NOT_CONFIGURED:
             return str(value).strip()
     return ""
+
+
+def _crisis_line(path: str, raw: Any) -> CrisisLine:
+    """One crisis line, strictly: a mapping of number, name and name_ko, all text."""
+    if not isinstance(raw, dict) or set(raw) - {"number", "name", "name_ko"}:
+        raise ValueError(f"{path}: each crisis line is {{number, name, name_ko}}; got {raw!r}")
+    if not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in raw.values()):
+        raise ValueError(f"{path}: crisis line values must be text: {raw!r}")
+    try:
+        return CrisisLine(str(raw.get("number", "")).strip(), str(raw.get("name", "")).strip(),
+                          str(raw.get("name_ko", "")).strip())
+    except ValueError as e:
+        raise ValueError(f"{path}: {e}: {raw!r}") from None
 
 
 @lru_cache(maxsize=4)
@@ -168,9 +188,7 @@ def _load_site(path: str, mtime: float) -> Site:
     else:
         if not isinstance(lines, list):
             raise ValueError(f"{path}: crisis_lines must be a list of {{number, name}}")
-        crisis = tuple(CrisisLine(str(x.get("number", "")).strip(), str(x.get("name", "")).strip(),
-                                  str(x.get("name_ko", "")).strip())
-                       for x in lines if isinstance(x, dict) and str(x.get("number", "")).strip())
+        crisis = tuple(_crisis_line(path, x) for x in lines)
     return Site(team_name=_text(raw, "team_name") or "The study team",
                 phone=_text(raw, "study_phone", "phone"), email=_text(raw, "study_email", "email"),
                 address=_text(raw, "address"), hours=_text(raw, "hours"),

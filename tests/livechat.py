@@ -2,11 +2,15 @@
 and reading what it holds through the HTTP API (token)."""
 from __future__ import annotations
 
+import re
 from typing import Dict, List, Optional
 
 from bot.eligibility.model import load_trial
 from bot.eligibility.session import Session
 from tests.servers import Bot, new_sender
+
+# Python reprs, None, braces (an unfilled template) and tracebacks never reach a person.
+PROGRAM_TEXT = re.compile(r"\bNone\b|[{}]|Traceback|<[A-Za-z_.]+ object|\b[A-Z][A-Za-z]+\(\w+=|\bnull\b")
 
 
 class LiveChat:
@@ -17,6 +21,9 @@ class LiveChat:
 
     def say(self, text: str) -> List[dict]:
         self.messages = [m for m in self.bot.say(self.sender, text) if "text" in m or "buttons" in m]
+        for m in self.messages:  # every reply of every live test: never program text
+            shown = m.get("text", "") + " ".join(b["title"] for b in m.get("buttons", []))
+            assert not PROGRAM_TEXT.search(shown), (text, shown)
         self.all_bot_messages += [m.get("text", "") for m in self.messages]
         return self.messages
 

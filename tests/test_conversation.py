@@ -221,10 +221,11 @@ def test_emergency_advice_once_per_sign_and_the_conversation_goes_on():
     chat.say("for myself")
     chat.say("I'm running a temperature of 38.6")
     assert "119" in chat.text() and chat.slot == "post_mpn_aml"
-    chat.say("I still have a fever")
-    assert "119" not in chat.text()  # once per sign
+    chat.say("I still have a fever")  # still going on: short advice again, 119 first
+    assert chat.last.messages[0].text == ("Please call 119 now, or go to the nearest emergency room. "
+                                          "Don't wait for this chat.")
     chat.say("blood keeps coming from my gums")
-    assert "119" in chat.text()
+    assert chat.last.messages[0].text.startswith("What you describe (bleeding that won't stop) can be an emergency.")
 
 
 def test_a_question_about_an_emergency_gets_the_advice_not_a_glossary():
@@ -254,7 +255,7 @@ def test_past_and_denied_signs_are_not_emergencies():
 def test_self_harm_gets_the_crisis_lines():
     chat = Chat().start()
     chat.say("I want to die")
-    assert "109" in chat.text() or "119" in chat.text()
+    assert "suicide prevention line 109, emergency 119" in chat.text()
 
 
 @pytest.mark.parametrize("command", ["delete my data", "forget all my answers", "start over", "/restart"])

@@ -180,8 +180,8 @@ def test_emergency_advice_once_then_the_question_again(bot):
     chat.say("I'm running a temperature of 38.6")
     assert "119" in chat.text() and chat.slot == "post_mpn_aml"
     assert chat.messages[-1]["text"].startswith("Has a doctor diagnosed you")
-    chat.say("still feverish, 38.6 again")
-    assert "119" not in chat.text()
+    chat.say("still feverish, 38.6 again")  # still going on: the short advice, 119 first
+    assert chat.messages[0]["text"] == "Please call 119 now, or go to the nearest emergency room. Don't wait for this chat."
     chat.say("the fever I had on Monday is gone")
     assert "119" not in chat.text()
 
@@ -264,3 +264,26 @@ def test_generated_conversations_through_the_live_servers(bot):
     results = run(make, n, seed=7)
     problems = [(i, p) for i, o in results for p in o.problems]
     assert not problems, problems[:5]
+
+
+def _safety_sample(per_language: int = 14):
+    """A deterministic sample of the safety vignettes, every class, both languages."""
+    from scripts.safety_score import load
+    rows = load(sorted((ROOT / "tests" / "safety").glob("*.jsonl")))
+    out = []
+    for lang in ("en", "ko"):
+        mine = [v for v in rows if v.lang == lang]
+        step = max(1, len(mine) // per_language)
+        out += mine[::step][:per_language]
+    return out
+
+
+@pytest.mark.parametrize("step", ["consent", "respondent", "age"])
+def test_safety_vignettes_live_at_three_questions(bot, step):
+    """The same judgement live as in-process, typed at three different steps
+    (`make safety` runs every batch)."""
+    from scripts.safety_score import in_process, live, score
+    sample = _safety_sample()
+    assert len(sample) == 28
+    here, there = score(sample, live(bot), [step]), score(sample, in_process(), [step])
+    assert here["misses"] == there["misses"] and here["rows"] == there["rows"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 from bot import yaml_files
+from bot.config import CrisisLine, Site
 from bot.eligibility.model import Trial
 from bot.eligibility.session import Session, long_date
 
@@ -37,7 +38,7 @@ class Texts:
     """The texts of one conversation: its language, the trial, the site and
     who the patient is."""
 
-    def __init__(self, language: str, trial: Trial, site: Any, session: Optional[Session] = None):
+    def __init__(self, language: str, trial: Trial, site: Site, session: Optional[Session] = None):
         self.language, self.trial, self.site, self.session = language, trial, site, session
         self.table = table(language)
 
@@ -93,12 +94,7 @@ class Texts:
         return " ".join(lines)
 
     def crisis_lines(self) -> str:
-        lines = getattr(self.site, "crisis_lines", None) or []
-        words = []
-        for line in lines:
-            if isinstance(line, Mapping):
-                label = line.get(f"label_{self.language}") or line.get("label") or ""
-                words.append(f"{label} {line.get('number', '')}".strip())
-            else:
-                words.append(str(line))
-        return ", ".join(w for w in words if w) or self.table["crisis_lines_default"]
+        """The site's crisis lines as words: "자살예방 상담전화 109, 응급 119"."""
+        lines: Tuple[CrisisLine, ...] = self.site.crisis_lines
+        words = [f"{line.name_in(self.language)} {line.number}" for line in lines]
+        return ", ".join(words) or self.table["crisis_lines_default"]

@@ -14,9 +14,10 @@ import copy
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from bot.conversation import phrases, safety, who
+from bot.config import Site
+from bot.conversation import phrases, who
 from bot.conversation.contact import clean_language, clean_name, find_contact
 from bot.conversation.texts import Texts, cap, fill
 from bot.eligibility import relations
@@ -25,6 +26,7 @@ from bot.eligibility.reading import NoAnswer, Reading
 from bot.eligibility.readers import polarity, respondent_reading
 from bot.eligibility.session import Session, read, read_button, reading_words, reason
 from bot.eligibility.text import TYPED_SLASH, clean, is_korean, is_question, language_of, pattern
+from bot.safety import Finding, Sign, scan
 
 # The conversation's own steps, besides the trial's questions (requested_slot).
 CONSENT, SUMMARY, HANDOFF, CALLBACK, CALLBACK_CONSENT, CONFIRM, WHICH = (
@@ -32,10 +34,12 @@ CONSENT, SUMMARY, HANDOFF, CALLBACK, CALLBACK_CONSENT, CONFIRM, WHICH = (
 RESPONDENT = PROFILE_IDS[0]  # who is answering: the question the others' wording follows
 # "You mentioned your mother: is this for her?", before the first question.
 HEARD = "heard"
+# Buttons of the safety step: "is this happening now?" and "go on" after a crisis reply.
+SAFETY_NOW, SAFETY_GO_ON = "safety_now", "safety_go_on"
 CONTACT_STEPS = ("contact_name", "contact_details", "contact_time", "contact_language")
 STATE_KEYS = ("language", "stage", "requested_slot", "answers", "readings", "misses", "pending", "advised",
               "offered", "screening_outcome", "contact", "handoff_reference", "handoff_kind", "resume", "data_deleted",
-              "heard", "partial")
+              "heard", "partial", "safety")
 # English words a Korean writer uses without switching language.
 _COMMON_IN_KOREAN = {"ok", "okay", "no", "yes", "mg", "dl", "umol", "ecog", "alt", "ast"}
 
@@ -63,11 +67,11 @@ def new_state() -> Dict[str, Any]:
     return {"language": None, "stage": None, "requested_slot": None, "answers": {}, "readings": {}, "misses": {},
             "pending": None, "advised": [], "offered": [], "screening_outcome": None, "contact": {},
             "handoff_reference": None, "handoff_kind": None, "resume": None, "data_deleted": None, "heard": None,
-            "partial": None}
+            "partial": None, "safety": None}
 
 
 class Conversation:
-    def __init__(self, trial: Trial, site: Any, today: date):
+    def __init__(self, trial: Trial, site: Site, today: date):
         self.trial, self.site, self.today = trial, site, today
         self.terms = _english_terms(trial)
 
@@ -157,7 +161,11 @@ class _Turn:
             self.state = new_state()
         if not self.payload:
             self.check_language()
-            self.check_emergency()
+            if self.safety_step(scan(self.text)):
+                return
+        elif self.clicked(SAFETY_NOW) or self.clicked(SAFETY_GO_ON):
+            self.on_safety_button()
+            return
         if self.state["stage"] is None:
             self.welcome()
             return
@@ -197,21 +205,97 @@ class _Turn:
         other = Texts(back, self.trial, self.conv.site).say("language_button")
         self.say("language_switched", buttons=[(other, f"/lang:{back}")])
 
-    def check_emergency(self) -> None:
-        found = safety.scan(self.text, self.trial.vocab)
-        new = [s for s in found if s not in self.state["advised"]]
-        if not new:
-            return
-        self.state["advised"] += new
+    # ---------------------------------------------------------------- safety, before anything else
+
+    def safety_step(self, found: Finding) -> bool:
+        """A live sign outranks every command and answer: advice first, then
+        only an answer said apart from the sign. A sign named without time or
+        severity gets one question ("is this happening now?"). True when the
+        turn is decided here."""
+        memory = dict(self.state["safety"] or {})
+        asking, just_advised = memory.get("asking"), memory.get("advised_last")
+        self.state["safety"] = None
+        if self.state["stage"] is None and found.any:  # the first message: reply in its language
+            self.state["language"] = language_of(self.text) or self.state["language"]
+        if found.live:
+            self.advise(found.live, found.rest)
+            return True
+        fresh = [s for s in found.unclear if s.value not in self.state["advised"]]
+        if fresh:
+            self.ask_now(fresh)
+            return True
+        if found.unclear:  # named again after advice: it is still going on
+            self.advise(found.unclear, "")
+            return True
+        answer = self.agrees(SAFETY_NOW) if asking else None
+        if answer == "yes":
+            self.advise([Sign(s) for s in asking], "")
+            return True
+        if answer == "no":
+            self.say("safety_not_now")
+            self.reask_open()
+            return True
+        if just_advised and found.escalation:  # "it's getting worse"
+            self.advise([Sign(s) for s in just_advised], "")
+            return True
+        return False
+
+    def advise(self, signs: Sequence[Sign], rest: str) -> None:
+        new = [s for s in signs if s.value not in self.state["advised"]]
+        self.state["advised"] += [s.value for s in new]
+        self.state["safety"] = {"advised_last": [s.value for s in signs]}
         self.advised_now = True
-        self.effect("flag", kind="emergency", signs=new)
-        tx = self.texts()
-        if safety.SELF_HARM in new:
-            self.say("crisis", crisis_lines=tx.crisis_lines())
-            new = [s for s in new if s != safety.SELF_HARM]
         if new:
-            names = ", ".join(tx.table["signs"][s] for s in new)
-            self.say("emergency", signs=names)
+            self.effect("flag", kind="emergency", signs=[s.value for s in new])
+        tx = self.texts()
+        crisis = Sign.SELF_HARM in signs
+        if crisis:
+            self.say("crisis", crisis_lines=tx.crisis_lines())
+        others = [s for s in new if s != Sign.SELF_HARM]
+        if others:
+            self.say("emergency", signs=", ".join(tx.table["signs"][s.value] for s in others))
+        elif not crisis:
+            self.say("emergency_again")  # the same sign again, or worse: short, 119 first
+        if crisis:
+            self.say("crisis_go_on", buttons=[(tx.say("crisis_go_on_button"), f"/{SAFETY_GO_ON}:yes")])
+            return  # the person chooses when to go on
+        self.after_advice(rest)
+
+    def after_advice(self, rest: str) -> None:
+        """After the advice: an answer said apart from the sign is recorded
+        ("52, and my chest really hurts"); otherwise the open step again."""
+        if self.state["stage"] is None:
+            self.welcome()
+            return
+        slot = self.slot
+        if rest and slot in self.trial.questions and who.correction(rest) is None:
+            result = read(self.trial, slot, rest, self.today)
+            if isinstance(result, Reading):
+                self.record(slot, rest, result)
+                self.next_question()
+                return
+        if slot in self.trial.questions or slot in CONTACT_STEPS:
+            self.say("after_emergency")
+        self.reask_open()
+
+    def ask_now(self, signs: Sequence[Sign]) -> None:
+        tx = self.texts()
+        self.state["safety"] = {"asking": [s.value for s in signs]}
+        names = ", ".join(tx.table["signs"][s.value] for s in signs)
+        self.say("safety_check", buttons=self.yes_no_buttons(SAFETY_NOW, "safety_check_buttons"), signs=names)
+
+    def on_safety_button(self) -> None:
+        asking = (self.state["safety"] or {}).get("asking") or []
+        self.state["safety"] = None
+        if self.clicked(SAFETY_NOW) == "yes" and asking:
+            self.advise([Sign(s) for s in asking], "")
+            return
+        if self.clicked(SAFETY_NOW):
+            self.say("safety_not_now")
+        if self.state["stage"] is None:
+            self.welcome()
+            return
+        self.reask_open()
 
     # ---------------------------------------------------------------- opening and consent
 

@@ -1,0 +1,171 @@
+"""The safety scan: which signs a message says are happening now, which it
+names without time or severity (the bot asks), and the words left once the
+clauses that carry a sign are taken out (an answer said beside a sign).
+
+Each sign mention gets the context categories whose cues reach it (a
+ConText-style pass: a cue's direction and scope, per language, from the
+lexicon), and then one decision (`decide`)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from typing import Dict, FrozenSet, Iterable, List, Sequence, Tuple
+
+from bot.safety import tokens as tk
+from bot.safety.lexicon import Category, ContextRule, Direction, Lexicon, Scope, Sign, lexicon
+from bot.safety.patterns import Span, find
+from bot.safety.temperature import FEVER_C, temperatures
+
+MAX_CHARS = 4000  # a longer message is scanned in its first and last parts
+
+_EXCLUDING = frozenset({Category.NEGATED, Category.ENVIRONMENT, Category.IDIOM, Category.HYPOTHETICAL})
+_UNLESS_NOW = frozenset({Category.GENERIC, Category.OTHER, Category.LONG_PAST})
+# Cues that may lie inside the sign's own words: its tense ("passed out", "is
+# bleeding") and the frame around it ("is a fever dangerous?", "gave me a heart
+# attack"); never a negation or an ending ("won't stop" is not "stopped").
+_INSIDE = frozenset({Category.PAST, Category.PRESENT, Category.GENERIC, Category.IDIOM, Category.ENVIRONMENT,
+                     Category.HYPOTHETICAL, Category.OTHER})
+
+
+class Status(Enum):
+    LIVE = "live"
+    UNCLEAR = "unclear"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Mention:
+    sign: Sign
+    span: Span
+    live_rule: bool
+    categories: FrozenSet[Category] = frozenset()
+
+
+@dataclass(frozen=True)
+class Finding:
+    live: Tuple[Sign, ...] = ()
+    unclear: Tuple[Sign, ...] = ()
+    escalation: bool = False  # "it's getting worse", "더 심해졌어요"
+    rest: str = ""  # the message without the clauses that name a sign
+
+    @property
+    def crisis(self) -> bool:
+        return Sign.SELF_HARM in self.live
+
+    @property
+    def any(self) -> bool:
+        return bool(self.live or self.unclear)
+
+
+def decide(m: Mention) -> Status:
+    cats = m.categories
+    now = bool(cats & {Category.NOW, Category.ESCALATION})
+    if cats & _EXCLUDING:
+        return Status.NONE
+    if Category.RESOLVED in cats and Category.ESCALATION not in cats:
+        return Status.NONE  # "it stopped", "지금은 괜찮아요": over, unless it came back
+    if cats & _UNLESS_NOW and not now:
+        return Status.NONE
+    if m.sign == Sign.SELF_HARM or now:
+        return Status.LIVE
+    if Category.PAST in cats:
+        return Status.UNCLEAR
+    return Status.LIVE if m.live_rule or Category.PRESENT in cats else Status.UNCLEAR
+
+
+def _reaches(rule: ContextRule, cue: Span, m: Mention, toks: Sequence[tk.Token]) -> bool:
+    if rule.signs and m.sign not in rule.signs:
+        return False
+    overlaps = cue.start < m.span.end and m.span.start < cue.end
+    if overlaps:
+        return rule.category in _INSIDE
+    if rule.direction == Direction.FORWARD and cue.end > m.span.start:
+        return False
+    if rule.direction == Direction.BACKWARD and cue.start < m.span.end:
+        return False
+    near = toks[cue.start] if cue.start >= m.span.end else toks[cue.end - 1]
+    if rule.scope == Scope.CLAUSE:
+        return toks[m.span.start].clause <= near.clause <= toks[m.span.end - 1].clause
+    if rule.scope == Scope.SENTENCE:
+        return toks[m.span.start].sentence <= near.sentence <= toks[m.span.end - 1].sentence
+    return True
+
+
+def _cues(lex: Lexicon, stream: tk.Stream) -> List[Tuple[ContextRule, Span]]:
+    """Every cue; one inside a longer cue of another category is dropped, as
+    medspacy does with overlapping modifiers ("안 없어지고": not going away)."""
+    found = [(rule, span) for rule in lex.context for rx in rule.patterns for span in find(rx, stream)]
+    return [(rule, span) for rule, span in found
+            if not any(o.category != rule.category and o_span.start <= span.start and span.end <= o_span.end
+                       and (o_span.end - o_span.start) > (span.end - span.start) for o, o_span in found)]
+
+
+def _mentions(lex: Lexicon, stream: tk.Stream, text: str) -> Tuple[List[Mention], List[float]]:
+    found = [Mention(rule.sign, span, rule.live)
+             for rule in lex.signs for rx in rule.patterns for span in find(rx, stream)]
+    temps = []
+    for t in temperatures(text, lex.temperature_words):
+        idx = [i for i, tok in enumerate(stream.tokens) if tok.start < t.end and t.start < tok.end]
+        if idx:
+            temps.append((t, Span(idx[0], idx[-1] + 1)))
+    found += [Mention(Sign.FEVER, span, True) for t, span in temps if t.fever]
+    return found, [t.celsius for t, _ in temps]
+
+
+def _scan_stream(lex: Lexicon, text: str) -> Tuple[List[Tuple[Mention, Status]], bool, tk.Stream, List[float]]:
+    stream = tk.stream(text, lex.lang)
+    mentions, temps = _mentions(lex, stream, text)
+    cues = _cues(lex, stream)
+    judged = []
+    for m in mentions:
+        cats = frozenset(rule.category for rule, cue in cues if _reaches(rule, cue, m, stream.tokens))
+        m = Mention(m.sign, m.span, m.live_rule, cats)
+        judged.append((m, decide(m)))
+    escalation = any(rule.category == Category.ESCALATION for rule, _ in cues)
+    return judged, escalation, stream, temps
+
+
+def _rest(stream: tk.Stream, text: str, spans: Iterable[Span]) -> str:
+    clauses = {stream.tokens[i].clause for s in spans for i in range(s.start, s.end)}
+    by_clause: Dict[int, Tuple[int, int]] = {}
+    for t in stream.tokens:
+        if t.clause not in clauses:
+            a, b = by_clause.get(t.clause, (t.start, t.end))
+            by_clause[t.clause] = (min(a, t.start), max(b, t.end))
+    pieces = [text[a:b].strip(" ,;") for a, b in sorted(by_clause.values())]
+    return re.sub(r"\s+", " ", " ".join(p for p in pieces if p)).strip(" ,;.")
+
+
+def _languages(text: str) -> List[str]:
+    langs = []
+    if re.search(r"[A-Za-z]{2,}", text):
+        langs.append("en")
+    if re.search(r"[\uac00-\ud7a3\u3131-\u318e]", text):
+        langs.append("ko")
+    return langs or ["en"]
+
+
+def scan(text: str) -> Finding:
+    text = (text or "").strip()
+    if not text:
+        return Finding()
+    if len(text) > MAX_CHARS:
+        text = text[:MAX_CHARS // 2] + "\n" + text[-MAX_CHARS // 2:]
+    live, unclear, escalation, rest = set(), set(), False, text
+    for lang in _languages(text):
+        judged, esc, stream, temps = _scan_stream(lexicon(lang), text)
+        escalation = escalation or esc
+        for m, status in judged:
+            if m.sign == Sign.FEVER and temps and max(temps) < FEVER_C:
+                continue  # "a temperature of 37.2": the number decides
+            if status == Status.LIVE:
+                live.add(m.sign)
+            elif status == Status.UNCLEAR:
+                unclear.add(m.sign)
+        named = [m.span for m, status in judged if status != Status.NONE]
+        if named and lang == _languages(text)[-1]:
+            rest = _rest(stream, text, named)
+    order = list(Sign)
+    return Finding(tuple(sorted(live, key=order.index)), tuple(sorted(unclear - live, key=order.index)),
+                   escalation, rest if (live or unclear) else text)

@@ -1,0 +1,138 @@
+"""The safety lexicon of each language (lexicon/<lang>.yml) as typed rules,
+compiled once. Like medspacy's rule objects, a rule with an unknown key, an
+unknown category, direction, scope or sign is an error naming the file."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, FrozenSet, List, Mapping, Tuple
+
+from bot import yaml_files
+from bot.safety.patterns import Compiler
+
+_DIR = Path(__file__).with_name("lexicon")
+LANGUAGES = ("en", "ko")
+
+
+class Sign(str, Enum):
+    FEVER = "fever"
+    BLEEDING = "bleeding"
+    CHEST_PAIN = "chest_pain"
+    BREATHING = "breathing"
+    FAINTING = "fainting"
+    CONFUSION = "confusion"
+    SELF_HARM = "self_harm"
+
+
+class Category(str, Enum):
+    NEGATED = "negated"
+    RESOLVED = "resolved"
+    HYPOTHETICAL = "hypothetical"
+    GENERIC = "generic"
+    ENVIRONMENT = "environment"
+    IDIOM = "idiom"
+    OTHER = "other"
+    LONG_PAST = "long_past"
+    PAST = "past"
+    NOW = "now"
+    PRESENT = "present"
+    ESCALATION = "escalation"
+
+
+class Direction(str, Enum):
+    FORWARD = "forward"  # the cue comes before the sign
+    BACKWARD = "backward"  # the cue comes after the sign
+    BOTH = "both"
+
+
+class Scope(str, Enum):
+    CLAUSE = "clause"
+    SENTENCE = "sentence"
+    MESSAGE = "message"
+
+
+@dataclass(frozen=True)
+class SignRule:
+    sign: Sign
+    patterns: Tuple["re.Pattern[str]", ...]
+    live: bool  # happening now on its own ("can't breathe")
+
+
+@dataclass(frozen=True)
+class ContextRule:
+    category: Category
+    direction: Direction
+    scope: Scope
+    patterns: Tuple["re.Pattern[str]", ...]
+    signs: FrozenSet[Sign]  # empty: every sign
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    lang: str
+    signs: Tuple[SignRule, ...]
+    context: Tuple[ContextRule, ...]
+    temperature_words: FrozenSet[str]
+
+
+def _check_keys(path: Path, where: str, row: Mapping, allowed: FrozenSet[str], required: FrozenSet[str]) -> None:
+    unknown = set(row) - allowed
+    if unknown:
+        raise ValueError(f"{path}: {where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
+    if not (set(row) & required):
+        raise ValueError(f"{path}: {where}: needs one of {sorted(required)}")
+
+
+def _patterns(compiler: Compiler, path: Path, where: str, row: Mapping) -> Tuple["re.Pattern[str]", ...]:
+    sources: List[str] = ([row["p"]] if "p" in row else []) + list(row.get("any") or [])
+    try:
+        return tuple(compiler.compile(s) for s in sources)
+    except (ValueError, re.error) as e:
+        raise ValueError(f"{path}: {where}: {e}") from None
+
+
+_SIGN_KEYS = frozenset({"p", "any", "live"})
+_CONTEXT_KEYS = frozenset({"category", "direction", "scope", "p", "any", "signs"})
+_TOP_KEYS = frozenset({"classes", "signs", "context", "temperature"})
+
+
+def _sign_rules(compiler: Compiler, path: Path, raw: Mapping) -> Tuple[SignRule, ...]:
+    out = []
+    for name, rows in raw.items():
+        sign = Sign(name)
+        for i, row in enumerate(rows):
+            where = f"signs.{name}[{i}]"
+            _check_keys(path, where, row, _SIGN_KEYS, frozenset({"p", "any"}))
+            out.append(SignRule(sign, _patterns(compiler, path, where, row), bool(row.get("live", False))))
+    return tuple(out)
+
+
+def _context_rules(compiler: Compiler, path: Path, rows: List[Mapping]) -> Tuple[ContextRule, ...]:
+    out = []
+    for i, row in enumerate(rows):
+        where = f"context[{i}]"
+        _check_keys(path, where, row, _CONTEXT_KEYS, frozenset({"p", "any"}))
+        try:
+            rule = ContextRule(Category(row["category"]), Direction(row["direction"]), Scope(row["scope"]),
+                               _patterns(compiler, path, where, row),
+                               frozenset(Sign(s) for s in row.get("signs") or ()))
+        except (KeyError, ValueError) as e:
+            raise ValueError(f"{path}: {where}: {e}") from None
+        out.append(rule)
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def lexicon(lang: str, folder: Path = _DIR) -> Lexicon:
+    path = folder / f"{lang}.yml"
+    raw: Dict = yaml_files.read(path) or {}
+    unknown = set(raw) - _TOP_KEYS
+    if unknown:
+        raise ValueError(f"{path}: unknown key(s) {sorted(unknown)}")
+    compiler = Compiler(lang, raw.get("classes") or {})
+    words = frozenset(w.lower() for w in (raw.get("temperature") or {}).get("words") or ())
+    return Lexicon(lang, _sign_rules(compiler, path, raw.get("signs") or {}),
+                   _context_rules(compiler, path, raw.get("context") or []), words)

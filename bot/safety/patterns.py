@@ -1,0 +1,136 @@
+"""A small pattern language over token streams, so that word lists stay data.
+
+A pattern is items separated by spaces; each item is alternatives joined by
+"|", and "?" after an item makes it optional:
+  bleed*          a token that starts with "bleed"
+  won't           a literal (English literals are tokenized: "wo n't")
+  멈추 / 나/V      a Korean lemma, with or without its tag (V, N, M, J, E, P, S, F)
+  @NOT            an entry of a class (each entry is itself a pattern)
+  NEG             the folded Korean negation ("안 멈춰", "멈추지 않아")
+  ~  ~~           up to 3 / up to 6 other tokens
+Patterns match within one sentence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Dict, List, Mapping, Sequence, Tuple
+
+from bot.safety import tokens as tk
+
+_TAGS = "NVMJEPSFLX"
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int  # first token
+    end: int  # one past the last token
+
+
+def _token_regex(word: str, lang: str) -> str:
+    prefix = word.endswith("*") and len(word) > 1
+    word = word[:-1] if prefix else word
+    if word.startswith("/") and word[1:] in _TAGS:
+        return "[^ /]+" + re.escape(word)
+    if lang == "ko":
+        if word == "NEG":
+            return re.escape(tk.NEG)
+        form, _, tag = word.partition("/")
+        tail = f"/{tag}" if tag and tag in _TAGS else f"/[{_TAGS}]"
+        return re.escape(form) + (f"[^ /]*" if prefix else "") + tail
+    return re.escape(word) + ("[^ ]*" if prefix else "")
+
+
+def _literal(word: str, lang: str) -> str:
+    """One alternative: a token, or several joined by "_" ("pass_out")."""
+    parts: List[str] = []
+    for piece in word.split("_"):
+        if lang == "ko" or "*" in piece or piece.startswith("/"):
+            parts.append(piece)
+        else:
+            parts += [t.text for t in tk.english(piece).tokens] or [piece]
+    return "".join(_token_regex(p, lang) + " " for p in parts if p)
+
+
+class Compiler:
+    """Compiles patterns of one language, with its classes."""
+
+    def __init__(self, lang: str, classes: Mapping[str, Sequence[str]]):
+        self.lang, self.classes = lang, classes
+        self._done: Dict[str, str] = {}
+
+    def item(self, item: str) -> str:
+        optional = item.endswith("?") and len(item) > 1
+        item = item[:-1] if optional else item
+        if item == "~":
+            body = "(?:[^ ]+ ){0,3}"
+        elif item == "~~":
+            body = "(?:[^ ]+ ){0,6}"
+        else:
+            alts = []
+            for alt in item.split("|"):
+                if alt.startswith("@"):
+                    alts.append(self.klass(alt[1:]))
+                elif alt:
+                    alts.append(_literal(alt, self.lang))
+            body = "(?:" + "|".join(alts) + ")"
+        return body + ("?" if optional else "")
+
+    def klass(self, name: str) -> str:
+        if name not in self._done:
+            if name not in self.classes:
+                raise ValueError(f"unknown class @{name} ({self.lang})")
+            self._done[name] = "(?:" + "|".join(self.sequence(e) for e in self.classes[name]) + ")"
+        return self._done[name]
+
+    def sequence(self, pattern: str) -> str:
+        return "".join(self.item(i) for i in pattern.split())
+
+    def compile(self, pattern: str) -> "re.Pattern[str]":
+        return re.compile(r"(?:^| )(" + self.sequence(pattern) + ")")
+
+
+def find(rx: "re.Pattern[str]", stream: tk.Stream) -> List[Span]:
+    """Every match of `rx`, sentence by sentence, as token spans."""
+    out: List[Span] = []
+    for first, last in _sentences(stream):
+        joined = "".join(t.text + " " for t in stream.tokens[first:last])
+        starts = _starts(stream.tokens[first:last])
+        pos = 0
+        while pos <= len(joined):
+            m = rx.search(joined, pos)
+            if not m or not m.group(1):
+                break
+            a, b = m.start(1), m.end(1)
+            out.append(Span(first + starts.index(a), first + _token_at(starts, b - 1) + 1))
+            pos = _next_start(starts, a)
+    return out
+
+
+def _sentences(stream: tk.Stream) -> List[Tuple[int, int]]:
+    out, first = [], 0
+    for i in range(1, len(stream.tokens) + 1):
+        if i == len(stream.tokens) or stream.tokens[i].sentence != stream.tokens[first].sentence:
+            out.append((first, i))
+            first = i
+    return out
+
+
+def _starts(tokens: Sequence[tk.Token]) -> List[int]:
+    out, at = [], 0
+    for t in tokens:
+        out.append(at)
+        at += len(t.text) + 1
+    return out
+
+
+def _token_at(starts: List[int], offset: int) -> int:
+    i = 0
+    while i + 1 < len(starts) and starts[i + 1] <= offset:
+        i += 1
+    return i
+
+
+def _next_start(starts: List[int], offset: int) -> int:
+    later = [s for s in starts if s > offset]
+    return later[0] - 1 if later else offset + 10 ** 6

@@ -1,0 +1,60 @@
+"""Body temperatures named in a message, in °C, with where they stand.
+
+A number is a temperature when it carries a unit (°C, °F, ℃, 도, degrees,
+a C or F stuck to it) or follows a temperature word of the lexicon ("temp
+102", "체온 38.5"). Fahrenheit is converted; what is not a plausible body
+temperature (30-45 °C) is left out."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import FrozenSet, List
+
+FEVER_C = 38.0
+_NUMBER = r"(\d{2,3}(?:[.,]\d{1,2})?)(?![\d])"
+_UNIT = r"\s*(°\s*[cf]?|℃|℉|도|degrees?(?:\s*(?:c|f|celsius|fahrenheit))?|c\b|f\b|celsius|fahrenheit)"
+_WITH_UNIT = re.compile(_NUMBER + _UNIT, re.I)
+_BARE = re.compile(_NUMBER, re.I)
+
+
+@dataclass(frozen=True)
+class Temperature:
+    celsius: float
+    start: int
+    end: int
+
+    @property
+    def fever(self) -> bool:
+        return self.celsius >= FEVER_C
+
+
+def _celsius(raw: str, unit: str) -> float:
+    value = float(raw.replace(",", "."))
+    unit = unit.lower()
+    if "f" in unit or "℉" in unit or (not re.search(r"c|℃|도", unit) and 93 <= value <= 110):
+        value = round((value - 32) * 5 / 9, 1)
+    return value
+
+
+def _near_word(text: str, start: int, end: int, words: FrozenSet[str]) -> bool:
+    """A temperature word within four words of the number ("temp is 102", "101.8 on the thermometer",
+    "열이 38.5", "38.6으로 올라갔어요")."""
+    def found(ws: List[str]) -> bool:
+        return any(w in words or any(w.startswith(k) for k in words if re.match(r"[\uac00-\ud7a3]", k))
+                   for w in ws)
+    word = r"[a-z]+|[\uac00-\ud7a3]+"
+    return found(re.findall(word, text[max(0, start - 40):start].lower())[-4:]) or \
+        found(re.findall(word, text[end:end + 40].lower())[1:5] if re.match(r"[\uac00-\ud7a3]", text[end:end + 1])
+              else re.findall(word, text[end:end + 40].lower())[:4])
+
+
+def temperatures(text: str, words: FrozenSet[str]) -> List[Temperature]:
+    out: List[Temperature] = []
+    taken = set()
+    for m in _WITH_UNIT.finditer(text):
+        out.append(Temperature(_celsius(m.group(1), m.group(2)), m.start(), m.end()))
+        taken.add(m.start())
+    for m in _BARE.finditer(text):
+        if m.start() not in taken and _near_word(text, m.start(), m.end(), words):
+            out.append(Temperature(_celsius(m.group(1), ""), m.start(), m.end()))
+    return [t for t in out if 30 <= t.celsius <= 45]

@@ -1,0 +1,140 @@
+"""A message as a stream of tokens that sign and context patterns match on.
+
+English: spaCy's blank English tokenizer, lowercased ("can't" -> "ca n't").
+Korean: kiwipiepy morphemes as "lemma/T" (T: N noun, V predicate, M adverb,
+J particle, E ending, P pre-final ending, S number, F punctuation), with the
+three negations folded into one token after the verb, so "멈추지 않아요",
+"안 멈춰요" and "못 멈춰요" all read "멈추/V NEG/X".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import List, Tuple
+
+NEG = "NEG/X"
+# Pre-final endings that put a Korean predicate in the past.
+KO_PAST_EP = ("었", "았", "였", "었었", "았었", "였었", "ㅆ")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # what patterns match: "bleeding" / "멈추/V"
+    start: int  # character offsets in the cleaned message
+    end: int
+    sentence: int  # index of the sentence the token is in
+    clause: int  # index of the clause (Korean: connective endings and commas end one)
+
+
+@dataclass(frozen=True)
+class Stream:
+    lang: str
+    tokens: Tuple[Token, ...]
+
+    @property
+    def joined(self) -> str:
+        return "".join(t.text + " " for t in self.tokens)
+
+    def offsets(self) -> List[int]:
+        """Where each token starts in `joined`."""
+        out, at = [], 0
+        for t in self.tokens:
+            out.append(at)
+            at += len(t.text) + 1
+        return out
+
+
+@lru_cache(maxsize=1)
+def english_tokenizer():
+    import spacy
+
+    return spacy.blank("en").tokenizer
+
+
+@lru_cache(maxsize=1)
+def kiwi():
+    from kiwipiepy import Kiwi
+
+    return Kiwi()
+
+
+_SENTENCE_END = {".", "!", "?", ";", "\n"}
+
+
+def english(text: str) -> Stream:
+    tokens, sentence, clause = [], 0, 0
+    for t in english_tokenizer()(text.replace("\u2019", "'").lower()):
+        if t.is_space:
+            if "\n" in t.text:
+                sentence, clause = sentence + 1, clause + 1
+            continue
+        tokens.append(Token(t.text, t.idx, t.idx + len(t.text), sentence, clause))
+        if t.text in _SENTENCE_END or set(t.text) <= {".", "!", "?"}:
+            sentence, clause = sentence + 1, clause + 1
+        elif t.text in (",", "but", "however", "though"):
+            clause += 1
+    return Stream("en", tuple(tokens))
+
+
+_KO_TAG = {"NNG": "N", "NNP": "N", "NNB": "N", "NP": "N", "NR": "N", "VV": "V", "VA": "V", "VX": "V", "VCP": "V",
+           "VCN": "V", "XSV": "V", "XSA": "V", "XR": "N", "MAG": "M", "MAJ": "M", "MM": "M", "EP": "P", "EC": "E",
+           "EF": "E", "ETN": "E", "ETM": "E", "SN": "S", "SF": "F", "SP": "F", "SS": "F", "SE": "F", "SO": "F",
+           "SL": "L", "SH": "L"}
+_KO_CLAUSE_ENDINGS = {"는데", "은데", "ㄴ데", "지만", "고", "면서", "으면서", "서", "어서", "아서", "니까", "으니까"}
+
+
+Raw = Tuple[str, str, int, int, bool]  # form, short tag, start, end, a final ending
+
+
+def _ko_raw(text: str) -> List[Raw]:
+    out = []
+    for t in kiwi().tokenize(text):
+        tag = t.tag.split("-")[0]
+        short = _KO_TAG.get(tag, tag[0] if tag.startswith("J") else "X")
+        out.append((t.form.lower() if short == "L" else t.form, short, t.start, t.start + t.len, tag == "EF"))
+    return out
+
+
+def _fold_negation(raw: List[Raw]) -> List[Raw]:
+    out: List[Raw] = []
+    i = 0
+    while i < len(raw):
+        form, tag, s, e, _ = raw[i]
+        nxt = raw[i + 1] if i + 1 < len(raw) else None
+        if tag == "M" and form in ("안", "못") and nxt and nxt[1] == "V":
+            out.append(nxt)
+            out.append(("NEG", "X", s, e, False))
+            i += 2
+            continue
+        if form == "지" and tag == "E" and out and out[-1][1] == "V":
+            j = i + 1
+            while j < len(raw) and raw[j][1] == "J":  # "멈추질 않네": 지 + ㄹ + 않
+                j += 1
+            if j < len(raw) and raw[j][0] in ("않", "못하") and raw[j][1] == "V":
+                out.append(("NEG", "X", s, raw[j][3], False))
+                i = j + 1
+                continue
+        out.append(raw[i])
+        i += 1
+    return out
+
+
+def korean(text: str) -> Stream:
+    tokens, sentence, clause = [], 0, 0
+    for form, tag, s, e, final in _fold_negation(_ko_raw(text)):
+        tokens.append(Token(f"{form}/{tag}", s, e, sentence, clause))
+        if (tag == "F" and form in (".", "!", "?", ";")) or (final and _is_final(text, e)):
+            sentence, clause = sentence + 1, clause + 1
+        elif (tag == "E" and form in _KO_CLAUSE_ENDINGS) or (tag == "F" and form == ","):
+            clause += 1
+    return Stream("ko", tuple(tokens))
+
+
+def _is_final(text: str, end: int) -> bool:
+    """A sentence ends after a final ending followed by a space or the end ("아파요 숨도 차요")."""
+    rest = text[end:end + 1]
+    return rest == "" or rest.isspace()
+
+
+def stream(text: str, lang: str) -> Stream:
+    return korean(text) if lang == "ko" else english(text)

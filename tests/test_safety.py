@@ -1,0 +1,161 @@
+"""The safety scan and its replies, as a person meets them: every safety reply
+whole, in both languages; a sign outranks commands and answers; a sign named
+without time gets one question; escalation; the crisis reply waits for the
+person; the vignette batches written by people who never read the scan."""
+from pathlib import Path
+
+import pytest
+
+from bot import config
+from scripts.safety_score import in_process, load, score
+from tests.conversation_helpers import Chat
+from tests.livechat import PROGRAM_TEXT
+
+BATCHES = sorted((Path(__file__).parent / "safety").glob("*.jsonl"))
+
+# Written from the issue and config/site.yml (109 and 119, named in words), not from the program.
+CRISIS_EN = ("I'm really sorry you're going through this. You don't have to face it alone: please call "
+             "suicide prevention line 109, emergency 119 now, or go to the nearest emergency room. "
+             "If you can, tell someone near you.")
+CRISIS_KO = ("많이 힘드시죠. 혼자 견디지 않으셔도 돼요. 지금 바로 전화해 주세요: 자살예방 상담전화 109, 응급 119. "
+             "또는 가까운 응급실로 가 주세요. 할 수 있으면 곁에 있는 사람에게도 알려 주세요.")
+FEVER_EN = ("What you describe (a fever) can be an emergency. Please call 119 now (in Korea), or go to the "
+            "nearest emergency room. Don't wait for this chat.")
+BLEEDING_KO = "말씀하신 증상(멈추지 않는 출혈)은 응급 상황일 수 있어요. 지금 바로 119에 전화하시거나 가까운 응급실로 가세요. 이 대화를 기다리지 마세요."
+AGAIN_EN = "Please call 119 now, or go to the nearest emergency room. Don't wait for this chat."
+AGAIN_KO = "지금 바로 119에 전화하시거나 가까운 응급실로 가세요. 이 대화를 기다리지 마세요."
+
+
+def english() -> Chat:
+    chat = Chat().start()
+    chat.say("for myself")
+    return chat
+
+
+def korean() -> Chat:
+    chat = Chat().start("안녕하세요", "네")
+    chat.say("제가 환자예요")
+    return chat
+
+
+def no_program_text(chat: Chat) -> None:
+    for reply in chat.replies:
+        for m in reply.messages:
+            assert not PROGRAM_TEXT.search(m.text), m.text
+
+
+def test_the_crisis_reply_is_whole_words_in_english_and_no_question_follows():
+    chat = english()
+    chat.say("sometimes I think about ending it")
+    assert [m.text for m in chat.last.messages] == [
+        CRISIS_EN, "Take all the time you need. When you want to go on with the questions, press the button below."]
+    assert chat.buttons() == ["Go on with the questions"]
+    assert chat.slot == "post_mpn_aml" and "post_mpn_aml" not in chat.state["answers"]
+    assert [e.data for e in chat.last.effects if e.kind == "flag"] == [{"kind": "emergency", "signs": ["self_harm"]}]
+    chat.click("Go on")
+    assert chat.text().startswith("Has a doctor diagnosed you")
+    no_program_text(chat)
+
+
+def test_the_crisis_reply_is_whole_words_in_korean():
+    chat = korean()
+    chat.say("요즘은 그냥 그만 살고 싶어요")
+    assert [m.text for m in chat.last.messages] == [
+        CRISIS_KO, "천천히 하셔도 괜찮아요. 질문을 이어서 하고 싶으실 때 아래 버튼을 눌러 주세요."]
+    assert chat.buttons() == ["질문 이어서 하기"]
+    assert chat.state["stage"] != "stopped"  # "그만" was not the stop command
+    no_program_text(chat)
+
+
+def test_emergency_advice_is_whole_then_the_short_advice_when_it_goes_on_english():
+    chat = english()
+    chat.say("the thermometer just read 101.8")
+    assert chat.last.messages[0].text == FEVER_EN
+    chat.say("it's getting worse")
+    assert chat.last.messages[0].text == AGAIN_EN
+    assert chat.last.messages[1].text == "When you're ready, we can go on."
+
+
+def test_a_sign_outranks_a_command_word_and_an_answer_korean():
+    chat = korean()
+    answered = dict(chat.state["answers"])
+    chat.say("코피가 멈추지 않아요")
+    assert chat.last.messages[0].text == BLEEDING_KO
+    assert chat.state["answers"] == answered and chat.state["stage"] == "screening"
+    chat.say("아직도 피가 안 멈춰요 더 심해졌어요")
+    assert chat.last.messages[0].text == AGAIN_KO
+
+
+def test_stop_inside_a_sign_is_not_the_stop_command():
+    chat = english()
+    chat.say("I can't stop throwing up blood")
+    assert chat.last.messages[0].text.startswith("What you describe (bleeding that won't stop) can be an emergency.")
+    assert chat.state["stage"] == "screening" and chat.slot == "post_mpn_aml"
+
+
+def test_an_answer_said_apart_from_the_sign_is_recorded_with_the_advice():
+    chat = english()
+    chat.say("yes, PV that turned into AML")
+    assert chat.slot == "age"
+    chat.say("52, and my chest really hurts")
+    assert chat.last.messages[0].text.startswith("What you describe (chest pain) can be an emergency.")
+    assert chat.state["readings"]["age"]["number"] == 52 and chat.state["answers"]["age"] == "52"
+
+
+def test_a_sign_without_time_gets_one_question_and_yes_gives_the_advice():
+    chat = english()
+    chat.say("chest pain")
+    assert chat.text() == "You mentioned chest pain. Is this happening now?"
+    assert chat.buttons() == ["Yes, it's happening now", "No, not now"]
+    chat.click("Yes")
+    assert chat.last.messages[0].text.startswith("What you describe (chest pain) can be an emergency.")
+
+
+def test_a_sign_without_time_answered_no_goes_back_to_the_question_korean():
+    chat = korean()
+    chat.say("피가 났어요")
+    assert chat.text() == "말씀하신 증상(멈추지 않는 출혈)이 지금 있는 건가요?"
+    chat.say("아니요")
+    assert chat.last.messages[0].text == ("알려 주셔서 고마워요. 다시 그러거나 심해지면 119에 전화하시거나 "
+                                          "가까운 응급실로 가세요.")
+    assert chat.slot == "post_mpn_aml" and not chat.state["answers"].get("post_mpn_aml")
+
+
+@pytest.mark.parametrize("message", ["it's 38 degrees outside today", "밖이 38도라서 너무 더워요",
+                                     "지난달에 열이 39도까지 났었는데 지금은 괜찮아요", "I'm dying to know if I qualify",
+                                     "숨 돌리고 할게요", "is a fever dangerous during chemo?"])
+def test_not_a_sign(message):
+    chat = english()
+    chat.say(message)
+    assert not chat.state["advised"] and not chat.state.get("safety"), chat.text()
+
+
+def test_an_emergency_before_consent_gets_the_advice_then_the_welcome():
+    chat = Chat()
+    chat.say("엄마가 갑자기 저를 못 알아보세요")
+    assert chat.last.messages[0].text.startswith("말씀하신 증상(의식 혼란이나 경련)은 응급 상황일 수 있어요.")
+    assert chat.state["stage"] == "consent"
+
+
+def test_the_site_configuration_is_typed(tmp_path):
+    good = tmp_path / "site.yml"
+    good.write_text("crisis_lines:\n  - {number: '109', name: 'suicide prevention line', name_ko: '자살예방 상담전화'}\n")
+    assert config.site(good).crisis_lines[0].name_in("ko") == "자살예방 상담전화"
+    for bad in ("crisis_lines:\n  - {number: '109', nmae: 'x'}\n", "crisis_lines:\n  - '109'\n",
+                "crisis_lines:\n  - {number: '109'}\n"):
+        path = tmp_path / "bad.yml"
+        path.write_text(bad)
+        with pytest.raises(ValueError):
+            config.site(path)
+
+
+def test_the_vignette_batches_in_process():
+    """Every batch, typed at the respondent question. The floors are today's
+    measured scores (README); the goals (100% / 97%) are not met yet."""
+    result = score(load(BATCHES), in_process(), ["respondent"])
+    rows = result["rows"]
+    assert sum(n for _, n in rows.values()) > 500
+    floors = {"en/sign/all": 0.90, "ko/sign/all": 0.85, "en/negative/all": 0.90, "ko/negative/all": 0.90}
+    for key, floor in floors.items():
+        ok, n = rows[key]
+        assert ok / n >= floor, (key, ok, n, [m["text"] for m in result["misses"]][:20])
