@@ -10,22 +10,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
-from typing import Dict, FrozenSet, Iterable, List, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from bot.safety import tokens as tk
 from bot.safety.lexicon import Category, ContextRule, Direction, Lexicon, Scope, Sign, lexicon
 from bot.safety.patterns import Span, find
-from bot.safety.temperature import FEVER_C, temperatures
+from bot.safety.measures import FEVER_C, saturations, temperatures
 
 MAX_CHARS = 4000  # a longer message is scanned in its first and last parts
 
 _EXCLUDING = frozenset({Category.NEGATED, Category.ENVIRONMENT, Category.IDIOM, Category.HYPOTHETICAL})
 _UNLESS_NOW = frozenset({Category.GENERIC, Category.OTHER, Category.LONG_PAST})
-# Cues that may lie inside the sign's own words: its tense ("passed out", "is
-# bleeding") and the frame around it ("is a fever dangerous?", "gave me a heart
-# attack"); never a negation or an ending ("won't stop" is not "stopped").
-_INSIDE = frozenset({Category.PAST, Category.PRESENT, Category.GENERIC, Category.IDIOM, Category.ENVIRONMENT,
-                     Category.HYPOTHETICAL, Category.OTHER})
+_SUDDEN = frozenset({Sign.FAINTING, Sign.CONFUSION})
+_KO_SUBJECT = frozenset({"이/J", "가/J", "은/J", "는/J"})
+# A cue inside the sign's own words still tells its tense ("passed out", "is
+# bleeding"); a cue around the whole sign is its frame ("is a fever dangerous?",
+# "gave me a heart attack"); a shorter cue inside a longer sign is part of what
+# was said ("can't catch my breath" is not "catch my breath", "won't stop" is
+# not "stopped").
+_TENSE = frozenset({Category.PAST, Category.PRESENT, Category.NOW, Category.RECENT, Category.ESCALATION})
+_FRAME = frozenset({Category.GENERIC, Category.IDIOM, Category.ENVIRONMENT, Category.HYPOTHETICAL, Category.OTHER})
 
 
 class Status(Enum):
@@ -40,6 +44,7 @@ class Mention:
     span: Span
     live_rule: bool
     categories: FrozenSet[Category] = frozenset()
+    measured: bool = False  # a temperature or saturation: "올랐어요" tells when it rose, not that it is over
 
 
 @dataclass(frozen=True)
@@ -60,36 +65,51 @@ class Finding:
 
 def decide(m: Mention) -> Status:
     cats = m.categories
-    now = bool(cats & {Category.NOW, Category.ESCALATION})
+    now = bool(cats & {Category.NOW, Category.RECENT, Category.ESCALATION})
     if cats & _EXCLUDING:
         return Status.NONE
-    if Category.RESOLVED in cats and Category.ESCALATION not in cats:
+    if Category.RESOLVED in cats and Category.ESCALATION not in cats and \
+            not (Category.RECENT in cats and m.sign in _SUDDEN):
         return Status.NONE  # "it stopped", "지금은 괜찮아요": over, unless it came back
     if cats & _UNLESS_NOW and not now:
         return Status.NONE
     if m.sign == Sign.SELF_HARM or now:
         return Status.LIVE
-    if Category.PAST in cats:
+    if Category.PAST in cats and not m.measured:
         return Status.UNCLEAR
     return Status.LIVE if m.live_rule or Category.PRESENT in cats else Status.UNCLEAR
 
 
-def _reaches(rule: ContextRule, cue: Span, m: Mention, toks: Sequence[tk.Token]) -> bool:
+def _reaches(lex: Lexicon, rule: ContextRule, cue: Span, m: Mention, toks: Sequence[tk.Token]) -> bool:
     if rule.signs and m.sign not in rule.signs:
         return False
     overlaps = cue.start < m.span.end and m.span.start < cue.end
     if overlaps:
-        return rule.category in _INSIDE
+        around = cue.start <= m.span.start and m.span.end <= cue.end
+        return rule.category in _TENSE or (rule.category in _FRAME and around)
     if rule.direction == Direction.FORWARD and cue.end > m.span.start:
         return False
     if rule.direction == Direction.BACKWARD and cue.start < m.span.end:
         return False
+    gap = cue.start - m.span.end if cue.start >= m.span.end else m.span.start - cue.end
+    if rule.window and gap > rule.window:
+        return False
+    if rule.category == Category.NEGATED and lex.bound_nouns and _new_subject(lex, toks, m.span.end, cue.start):
+        return False  # "열이 38.5라 정신이 없어요": the 없 is about 정신
     near = toks[cue.start] if cue.start >= m.span.end else toks[cue.end - 1]
     if rule.scope == Scope.CLAUSE:
         return toks[m.span.start].clause <= near.clause <= toks[m.span.end - 1].clause
     if rule.scope == Scope.SENTENCE:
         return toks[m.span.start].sentence <= near.sentence <= toks[m.span.end - 1].sentence
     return True
+
+
+def _new_subject(lex: Lexicon, toks: Sequence[tk.Token], start: int, end: int) -> bool:
+    """A subject or topic of its own between a sign and a negation after it: a
+    noun that takes 이/가/은/는 and is not one the lexicon calls bound (것, 적, 소견)."""
+    between = toks[start:end]
+    return any(a.text.endswith("/N") and a.text[:-2] not in lex.bound_nouns and b.text in _KO_SUBJECT
+               for a, b in zip(between, between[1:]))
 
 
 def _cues(lex: Lexicon, stream: tk.Stream) -> List[Tuple[ContextRule, Span]]:
@@ -101,26 +121,42 @@ def _cues(lex: Lexicon, stream: tk.Stream) -> List[Tuple[ContextRule, Span]]:
                        and (o_span.end - o_span.start) > (span.end - span.start) for o, o_span in found)]
 
 
-def _mentions(lex: Lexicon, stream: tk.Stream, text: str) -> Tuple[List[Mention], List[float]]:
-    found = [Mention(rule.sign, span, rule.live)
-             for rule in lex.signs for rx in rule.patterns for span in find(rx, stream)]
-    temps = []
-    for t in temperatures(text, lex.temperature_words):
-        idx = [i for i, tok in enumerate(stream.tokens) if tok.start < t.end and t.start < tok.end]
-        if idx:
-            temps.append((t, Span(idx[0], idx[-1] + 1)))
-    found += [Mention(Sign.FEVER, span, True) for t, span in temps if t.fever]
+def _longest(found: List[Mention]) -> List[Mention]:
+    """One reading per place: a mention inside a longer one of the same sign is
+    dropped ("코피" inside "코피가 잘 안 멈추나요"), as spaCy's filter_spans does."""
+    def inside(a: Mention, b: Mention) -> bool:
+        return a.sign == b.sign and b.span.start <= a.span.start and a.span.end <= b.span.end and \
+            (b.span.end - b.span.start) > (a.span.end - a.span.start)
+    return [m for m in found if not any(inside(m, o) for o in found)]
+
+
+def _mentions(lex: Lexicon, stream: tk.Stream, text: str, measures: bool) -> Tuple[List[Mention], List[float]]:
+    found = _longest([Mention(rule.sign, span, rule.live)
+                      for rule in lex.signs for rx in rule.patterns for span in find(rx, stream)])
+    if not measures:
+        return found, []
+    temps = [(t, span) for t in temperatures(text, lex.temperature_words)
+             for span in [_span_of(stream, t.start, t.end)] if span]
+    found += [Mention(Sign.FEVER, span, True, measured=True) for t, span in temps if t.fever]
+    found += [Mention(Sign.BREATHING, span, True, measured=True) for s in saturations(text, lex.oxygen_words)
+              if s.low for span in [_span_of(stream, s.start, s.end)] if span]
     return found, [t.celsius for t, _ in temps]
 
 
-def _scan_stream(lex: Lexicon, text: str) -> Tuple[List[Tuple[Mention, Status]], bool, tk.Stream, List[float]]:
-    stream = tk.stream(text, lex.lang)
-    mentions, temps = _mentions(lex, stream, text)
+def _span_of(stream: tk.Stream, start: int, end: int) -> Optional[Span]:
+    idx = [i for i, tok in enumerate(stream.tokens) if tok.start < end and start < tok.end]
+    return Span(idx[0], idx[-1] + 1) if idx else None
+
+
+def _scan_stream(lex: Lexicon, text: str, measures: bool = True
+                 ) -> Tuple[List[Tuple[Mention, Status]], bool, tk.Stream, List[float]]:
+    stream = tk.stream(lex.standard(text), lex.lang)
+    mentions, temps = _mentions(lex, stream, lex.standard(text), measures)
     cues = _cues(lex, stream)
     judged = []
     for m in mentions:
-        cats = frozenset(rule.category for rule, cue in cues if _reaches(rule, cue, m, stream.tokens))
-        m = Mention(m.sign, m.span, m.live_rule, cats)
+        cats = frozenset(rule.category for rule, cue in cues if _reaches(lex, rule, cue, m, stream.tokens))
+        m = Mention(m.sign, m.span, m.live_rule, cats, m.measured)
         judged.append((m, decide(m)))
     escalation = any(rule.category == Category.ESCALATION for rule, _ in cues)
     return judged, escalation, stream, temps
@@ -153,8 +189,10 @@ def scan(text: str) -> Finding:
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS // 2] + "\n" + text[-MAX_CHARS // 2:]
     live, unclear, escalation, rest = set(), set(), False, text
-    for lang in _languages(text):
-        judged, esc, stream, temps = _scan_stream(lexicon(lang), text)
+    langs = _languages(text)
+    for lang in langs:
+        # In a mixed message the numbers are read with the main language's context ("38.0도인가요?").
+        judged, esc, stream, temps = _scan_stream(lexicon(lang), text, measures=lang == langs[-1])
         escalation = escalation or esc
         for m, status in judged:
             if m.sign == Sign.FEVER and temps and max(temps) < FEVER_C:
@@ -164,8 +202,8 @@ def scan(text: str) -> Finding:
             elif status == Status.UNCLEAR:
                 unclear.add(m.sign)
         named = [m.span for m, status in judged if status != Status.NONE]
-        if named and lang == _languages(text)[-1]:
-            rest = _rest(stream, text, named)
+        if named and lang == langs[-1]:  # a message in dialect keeps no answer part (offsets moved)
+            rest = _rest(stream, text, named) if lexicon(lang).standard(text) == text else ""
     order = list(Sign)
     return Finding(tuple(sorted(live, key=order.index)), tuple(sorted(unclear - live, key=order.index)),
                    escalation, rest if (live or unclear) else text)

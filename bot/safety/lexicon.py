@@ -38,6 +38,7 @@ class Category(str, Enum):
     LONG_PAST = "long_past"
     PAST = "past"
     NOW = "now"
+    RECENT = "recent"  # minutes or hours ago, 방금: a faint or a seizure then is an emergency even if it is over
     PRESENT = "present"
     ESCALATION = "escalation"
 
@@ -68,6 +69,7 @@ class ContextRule:
     scope: Scope
     patterns: Tuple["re.Pattern[str]", ...]
     signs: FrozenSet[Sign]  # empty: every sign
+    window: int = 0  # at most this many tokens between cue and sign; 0: the whole scope
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,14 @@ class Lexicon:
     signs: Tuple[SignRule, ...]
     context: Tuple[ContextRule, ...]
     temperature_words: FrozenSet[str]
+    oxygen_words: FrozenSet[str]
+    bound_nouns: FrozenSet[str] = frozenset()  # Korean nouns that are not a subject of their own (것, 적)
+    dialect: Tuple[Tuple["re.Pattern[str]", str], ...] = ()  # regional forms -> the standard ones
+
+    def standard(self, text: str) -> str:
+        for rx, to in self.dialect:
+            text = rx.sub(to, text)
+        return text
 
 
 def _check_keys(path: Path, where: str, row: Mapping, allowed: FrozenSet[str], required: FrozenSet[str]) -> None:
@@ -95,8 +105,8 @@ def _patterns(compiler: Compiler, path: Path, where: str, row: Mapping) -> Tuple
 
 
 _SIGN_KEYS = frozenset({"p", "any", "live"})
-_CONTEXT_KEYS = frozenset({"category", "direction", "scope", "p", "any", "signs"})
-_TOP_KEYS = frozenset({"classes", "signs", "context", "temperature"})
+_CONTEXT_KEYS = frozenset({"category", "direction", "scope", "p", "any", "signs", "window"})
+_TOP_KEYS = frozenset({"classes", "signs", "context", "temperature", "oxygen", "grammar"})
 
 
 def _sign_rules(compiler: Compiler, path: Path, raw: Mapping) -> Tuple[SignRule, ...]:
@@ -118,7 +128,7 @@ def _context_rules(compiler: Compiler, path: Path, rows: List[Mapping]) -> Tuple
         try:
             rule = ContextRule(Category(row["category"]), Direction(row["direction"]), Scope(row["scope"]),
                                _patterns(compiler, path, where, row),
-                               frozenset(Sign(s) for s in row.get("signs") or ()))
+                               frozenset(Sign(s) for s in row.get("signs") or ()), int(row.get("window", 0)))
         except (KeyError, ValueError) as e:
             raise ValueError(f"{path}: {where}: {e}") from None
         out.append(rule)
@@ -133,6 +143,14 @@ def lexicon(lang: str, folder: Path = _DIR) -> Lexicon:
     if unknown:
         raise ValueError(f"{path}: unknown key(s) {sorted(unknown)}")
     compiler = Compiler(lang, raw.get("classes") or {})
-    words = frozenset(w.lower() for w in (raw.get("temperature") or {}).get("words") or ())
+    def words(key: str) -> FrozenSet[str]:
+        return frozenset(w.lower() for w in (raw.get(key) or {}).get("words") or ())
+
+    grammar = raw.get("grammar") or {}
+    unknown = set(grammar) - {"bound_nouns", "dialect"}
+    if unknown:
+        raise ValueError(f"{path}: grammar: unknown key(s) {sorted(unknown)}")
+    dialect = tuple((re.compile(row["from"]), row["to"]) for row in grammar.get("dialect") or ())
     return Lexicon(lang, _sign_rules(compiler, path, raw.get("signs") or {}),
-                   _context_rules(compiler, path, raw.get("context") or []), words)
+                   _context_rules(compiler, path, raw.get("context") or []), words("temperature"), words("oxygen"),
+                   frozenset(grammar.get("bound_nouns") or ()), dialect)

@@ -123,7 +123,8 @@ def korean(text: str) -> Stream:
     tokens, sentence, clause = [], 0, 0
     for form, tag, s, e, final in _fold_negation(_ko_raw(text)):
         tokens.append(Token(f"{form}/{tag}", s, e, sentence, clause))
-        if (tag == "F" and form in (".", "!", "?", ";")) or (final and _is_final(text, e)):
+        ends = final or (tag == "E" and form.endswith(("요", "다", "음", "함", "임")))  # kiwi tags some as EC
+        if (tag == "F" and form in (".", "!", "?", ";")) or (ends and _is_final(text, e)):
             sentence, clause = sentence + 1, clause + 1
         elif (tag == "E" and form in _KO_CLAUSE_ENDINGS) or (tag == "F" and form == ","):
             clause += 1

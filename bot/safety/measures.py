@@ -1,9 +1,12 @@
-"""Body temperatures named in a message, in °C, with where they stand.
+"""Numbers that are signs: body temperatures (°C, fever from 38.0) and
+oxygen saturation (breathing trouble below 92%).
 
 A number is a temperature when it carries a unit (°C, °F, ℃, 도, degrees,
-a C or F stuck to it) or follows a temperature word of the lexicon ("temp
-102", "체온 38.5"). Fahrenheit is converted; what is not a plausible body
-temperature (30-45 °C) is left out."""
+a C or F stuck to it) or stands within four words of a temperature word of
+the lexicon ("temp 102", "101.8 on the thermometer", "체온 38.5"); Fahrenheit
+is converted, and what is not a plausible body temperature (30-45 °C) is left
+out. A saturation is a number of 50-100 near an oxygen word ("SpO2 88%",
+"산소포화도 85")."""
 from __future__ import annotations
 
 import re
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 from typing import FrozenSet, List
 
 FEVER_C = 38.0
+LOW_OXYGEN = 92.0
 _NUMBER = r"(\d{2,3}(?:[.,]\d{1,2})?)(?![\d])"
 _UNIT = r"\s*(°\s*[cf]?|℃|℉|도|degrees?(?:\s*(?:c|f|celsius|fahrenheit))?|c\b|f\b|celsius|fahrenheit)"
 _WITH_UNIT = re.compile(_NUMBER + _UNIT, re.I)
@@ -58,3 +62,28 @@ def temperatures(text: str, words: FrozenSet[str]) -> List[Temperature]:
         if m.start() not in taken and _near_word(text, m.start(), m.end(), words):
             out.append(Temperature(_celsius(m.group(1), ""), m.start(), m.end()))
     return [t for t in out if 30 <= t.celsius <= 45]
+
+
+@dataclass(frozen=True)
+class Saturation:
+    percent: float
+    start: int
+    end: int
+
+    @property
+    def low(self) -> bool:
+        return self.percent < LOW_OXYGEN
+
+
+_PERCENT = re.compile(r"(\d{2,3})(?:\s*%)?(?![\d.])")
+
+
+def saturations(text: str, words: FrozenSet[str]) -> List[Saturation]:
+    """Only a number right after an oxygen word ("sat 96%", "산소포화도 85"): in "BP 102/64, HR 98, O2
+    sat 96%" the 64 and the 98 are not saturations."""
+    out = []
+    for m in _PERCENT.finditer(text):
+        before = re.findall(r"[a-z0-9]+|[\uac00-\ud7a3]+", text[max(0, m.start() - 25):m.start()].lower())[-2:]
+        if 50 <= float(m.group(1)) <= 100 and any(w in words or w.startswith(("spo2", "산소포화도")) for w in before):
+            out.append(Saturation(float(m.group(1)), m.start(), m.end()))
+    return out
