@@ -150,12 +150,13 @@ def test_the_site_configuration_is_typed(tmp_path):
 
 
 def test_the_vignette_batches_in_process():
-    """Every batch, typed at the respondent question. The floors are today's
-    measured scores (README); the goals (100% / 97%) are not met yet."""
+    """Every batch, typed at the respondent question. The floors are the scores
+    measured after the last round (README); the issue's goals (100% / 97%) are
+    not met yet, so a regression fails here and an improvement raises them."""
     result = score(load(BATCHES), in_process(), ["respondent"])
     rows = result["rows"]
-    assert sum(n for _, n in rows.values()) > 500
-    floors = {"en/sign/all": 0.90, "ko/sign/all": 0.85, "en/negative/all": 0.90, "ko/negative/all": 0.90}
+    assert sum(n for _, n in rows.values()) > 1100
+    floors = {"en/sign/all": 0.96, "ko/sign/all": 0.93, "en/negative/all": 0.98, "ko/negative/all": 0.97}
     for key, floor in floors.items():
         ok, n = rows[key]
         assert ok / n >= floor, (key, ok, n, [m["text"] for m in result["misses"]][:20])

@@ -242,7 +242,7 @@ async def test_search_filter_and_sort_the_handoffs(web):
 
 async def test_the_handoff_page_shows_what_to_check_first(web):
     ref = make(web.store, "s-d", "Kim Minji", "+821012345678", language="ko",
-               flags={"emergencies": ["fever"], "unread": [{"criterion": "ecog", "text": "so-so"}, "age"]},
+               flags={"emergencies": ["fever", "self_harm"], "unread": [{"criterion": "ecog", "text": "so-so"}, "age"]},
                answers=[("age", "pass", "Age 58 is fine."),
                         ("life_expectancy", "deferred", "Judged by the study doctor."),
                         ("ecog", "unknown", "The answer does not settle this; the study team will check."),
@@ -255,7 +255,8 @@ async def test_the_handoff_page_shows_what_to_check_first(web):
     assert "Judged by the study doctor." in check and "does not settle this" in check
     assert "Age 58 is fine." not in check
     assert "2026-12-09" in check
-    assert "Emergency mentioned: fever" in check and "so-so" in check and check.count("flag unread") == 2
+    assert "Urgent advice given: a fever" in check and "Crisis lines given: thoughts of self-harm" in check
+    assert "so-so" in check and check.count("flag unread") == 2
     assert page.index('id="points"') < page.index('id="criteria-title"') < page.index('id="transcript-title"')
     assert 'href="tel:+821012345678"' in page and 'href="mailto:s-d@example.com"' in page
     assert "한국어" in page  # the conversation's language

@@ -26,6 +26,7 @@ import jinja2
 from aiohttp import web
 
 from bot import config
+from bot.conversation.texts import table as conversation_texts
 from bot.eligibility.text import TYPED_SLASH
 from bot.staff import review as staff
 from bot.staff.auth import LoginLimiter, PendingSecondFactor, Sessions, TotpGuard, verify_password
@@ -532,7 +533,7 @@ async def staff_handoff(request: web.Request) -> web.Response:
     return render("staff_handoff.html", user=username, csrf=csrf, h=h, labels=labels, transcript=transcript,
                   statuses=HANDOFF_STATUSES, points=points_to_check(h), flags=h.screening.flags, trail=trail,
                   staff_users=users, phone_link=phone_link, languages=LANGUAGES,
-                  saved=request.query.get("saved"))
+                  sign_names=conversation_texts("en")["signs"], saved=request.query.get("saved"))
 
 
 async def _staff_change(request: web.Request, change) -> web.Response:

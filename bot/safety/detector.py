@@ -85,8 +85,8 @@ def _reaches(lex: Lexicon, rule: ContextRule, cue: Span, m: Mention, toks: Seque
         return False
     overlaps = cue.start < m.span.end and m.span.start < cue.end
     if overlaps:
-        around = cue.start <= m.span.start and m.span.end <= cue.end
-        return rule.category in _TENSE or (rule.category in _FRAME and around)
+        inside = m.span.start <= cue.start and cue.end <= m.span.end
+        return rule.category in _TENSE or (rule.category in _FRAME and not inside)
     if rule.direction == Direction.FORWARD and cue.end > m.span.start:
         return False
     if rule.direction == Direction.BACKWARD and cue.start < m.span.end:
@@ -121,6 +121,33 @@ def _cues(lex: Lexicon, stream: tk.Stream) -> List[Tuple[ContextRule, Span]]:
                        and (o_span.end - o_span.start) > (span.end - span.start) for o, o_span in found)]
 
 
+def _corrected(lex: Lexicon, stream: tk.Stream) -> tk.Stream:
+    """Typos one edit away from a word of the signs ("pasted out", "my chess hurts",
+    "kill hinself") read as that word; offsets stay the person's."""
+    if not lex.vocabulary:
+        return stream
+    fixed = [tk.Token(_nearest(t.text, lex.vocabulary), t.start, t.end, t.sentence, t.clause) for t in stream.tokens]
+    return tk.Stream(stream.lang, tuple(fixed))
+
+
+def _nearest(word: str, vocabulary: FrozenSet[str]) -> str:
+    if len(word) < 5 or word in vocabulary or not word.isalpha():
+        return word
+    near = sorted((abs(len(k) - len(word)), k) for k in vocabulary
+                  if k[0] == word[0] and abs(len(k) - len(word)) <= 1 and _one_edit(word, k))
+    return near[0][1] if near else word  # sorted: the same reading on every run
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """a and b differ by one letter changed, added, dropped or two letters swapped."""
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and
+                                  a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
 def _longest(found: List[Mention]) -> List[Mention]:
     """One reading per place: a mention inside a longer one of the same sign is
     dropped ("코피" inside "코피가 잘 안 멈추나요"), as spaCy's filter_spans does."""
@@ -135,7 +162,7 @@ def _mentions(lex: Lexicon, stream: tk.Stream, text: str, measures: bool) -> Tup
                       for rule in lex.signs for rx in rule.patterns for span in find(rx, stream)])
     if not measures:
         return found, []
-    temps = [(t, span) for t in temperatures(text, lex.temperature_words)
+    temps = [(t, span) for t in temperatures(text, lex.temperature_words, lex.lab_words)
              for span in [_span_of(stream, t.start, t.end)] if span]
     found += [Mention(Sign.FEVER, span, True, measured=True) for t, span in temps if t.fever]
     found += [Mention(Sign.BREATHING, span, True, measured=True) for s in saturations(text, lex.oxygen_words)
@@ -150,7 +177,7 @@ def _span_of(stream: tk.Stream, start: int, end: int) -> Optional[Span]:
 
 def _scan_stream(lex: Lexicon, text: str, measures: bool = True
                  ) -> Tuple[List[Tuple[Mention, Status]], bool, tk.Stream, List[float]]:
-    stream = tk.stream(lex.standard(text), lex.lang)
+    stream = _corrected(lex, tk.stream(lex.standard(text), lex.lang))
     mentions, temps = _mentions(lex, stream, lex.standard(text), measures)
     cues = _cues(lex, stream)
     judged = []

@@ -79,6 +79,8 @@ class Lexicon:
     context: Tuple[ContextRule, ...]
     temperature_words: FrozenSet[str]
     oxygen_words: FrozenSet[str]
+    lab_words: FrozenSet[str] = frozenset()  # a number after these is a lab value, never a temperature
+    vocabulary: FrozenSet[str] = frozenset()  # the words of the sign patterns, for typo correction
     bound_nouns: FrozenSet[str] = frozenset()  # Korean nouns that are not a subject of their own (것, 적)
     dialect: Tuple[Tuple["re.Pattern[str]", str], ...] = ()  # regional forms -> the standard ones
 
@@ -151,6 +153,28 @@ def lexicon(lang: str, folder: Path = _DIR) -> Lexicon:
     if unknown:
         raise ValueError(f"{path}: grammar: unknown key(s) {sorted(unknown)}")
     dialect = tuple((re.compile(row["from"]), row["to"]) for row in grammar.get("dialect") or ())
+    temperature = raw.get("temperature") or {}
+    if set(temperature) - {"words", "lab_words"}:
+        raise ValueError(f"{path}: temperature: unknown key(s) {sorted(set(temperature) - {'words', 'lab_words'})}")
     return Lexicon(lang, _sign_rules(compiler, path, raw.get("signs") or {}),
                    _context_rules(compiler, path, raw.get("context") or []), words("temperature"), words("oxygen"),
+                   frozenset(w.lower() for w in temperature.get("lab_words") or ()),
+                   _vocabulary(raw) if lang == "en" else frozenset(),
                    frozenset(grammar.get("bound_nouns") or ()), dialect)
+
+
+def _vocabulary(raw: Mapping) -> FrozenSet[str]:
+    """Every whole word of five letters or more in the sign patterns and classes,
+    and the usual endings of a stem of five letters or more ("bleed*": bleeding,
+    bleeds); a shorter stem ("note*") would make words nobody writes ("noteing")."""
+    texts = [e for entries in (raw.get("classes") or {}).values() for e in entries]
+    texts += [p for rows in (raw.get("signs") or {}).values() for row in rows
+              for p in ([row["p"]] if "p" in row else []) + list(row.get("any") or [])]
+    out = set()
+    for word in re.findall(r"[a-z*'-]+", " ".join(texts).lower().replace("_", " ").replace("|", " ")):
+        stem = word.rstrip("*")
+        if word.endswith("*") and len(stem) < 5:
+            continue
+        forms = [stem + end for end in ("", "s", "ed", "ing")] if word.endswith("*") else [word]
+        out.update(f for f in forms if len(f) >= 5 and "'" not in f)
+    return frozenset(out)

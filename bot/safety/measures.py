@@ -52,14 +52,21 @@ def _near_word(text: str, start: int, end: int, words: FrozenSet[str]) -> bool:
               else re.findall(word, text[end:end + 40].lower())[:4])
 
 
-def temperatures(text: str, words: FrozenSet[str]) -> List[Temperature]:
+def _after_lab(text: str, start: int, labs: FrozenSet[str]) -> bool:
+    """A lab name just before the number ("혈소판이 38", "WBC 38.5"): a count, not a temperature."""
+    before = re.findall(r"[a-z0-9]+|[\uac00-\ud7a3]+", text[max(0, start - 20):start].lower())[-2:]
+    return any(w in labs or any(w.startswith(lab) for lab in labs if len(lab) > 1) for w in before)
+
+
+def temperatures(text: str, words: FrozenSet[str], labs: FrozenSet[str] = frozenset()) -> List[Temperature]:
     out: List[Temperature] = []
     taken = set()
     for m in _WITH_UNIT.finditer(text):
         out.append(Temperature(_celsius(m.group(1), m.group(2)), m.start(), m.end()))
         taken.add(m.start())
     for m in _BARE.finditer(text):
-        if m.start() not in taken and _near_word(text, m.start(), m.end(), words):
+        if m.start() not in taken and _near_word(text, m.start(), m.end(), words) and \
+                not _after_lab(text, m.start(), labs):
             out.append(Temperature(_celsius(m.group(1), ""), m.start(), m.end()))
     return [t for t in out if 30 <= t.celsius <= 45]
 
@@ -83,7 +90,7 @@ def saturations(text: str, words: FrozenSet[str]) -> List[Saturation]:
     sat 96%" the 64 and the 98 are not saturations."""
     out = []
     for m in _PERCENT.finditer(text):
-        before = re.findall(r"[a-z0-9]+|[\uac00-\ud7a3]+", text[max(0, m.start() - 25):m.start()].lower())[-2:]
+        before = re.findall(r"[a-z0-9]+|[\uac00-\ud7a3]+", text[max(0, m.start() - 50):m.start()].lower())[-6:]
         if 50 <= float(m.group(1)) <= 100 and any(w in words or w.startswith(("spo2", "산소포화도")) for w in before):
             out.append(Saturation(float(m.group(1)), m.start(), m.end()))
     return out
