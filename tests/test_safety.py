@@ -155,8 +155,26 @@ def test_the_vignette_batches_in_process():
     not met yet, so a regression fails here and an improvement raises them."""
     result = score(load(BATCHES), in_process(), ["respondent"])
     rows = result["rows"]
-    assert sum(n for _, n in rows.values()) > 1100
-    floors = {"en/sign/all": 0.96, "ko/sign/all": 0.93, "en/negative/all": 0.98, "ko/negative/all": 0.97}
+    assert sum(n for _, n in rows.values()) > 1300
+    floors = {"en/sign/all": 0.954, "ko/sign/all": 0.93, "en/negative/all": 0.98, "ko/negative/all": 0.975}
     for key, floor in floors.items():
         ok, n = rows[key]
         assert ok / n >= floor, (key, ok, n, [m["text"] for m in result["misses"]][:20])
+
+
+def test_feeling_ill_without_a_sign_is_never_couldnt_read_that():
+    chat = english()
+    chat.say("my stomach is cramping and I feel sick")
+    assert chat.last.messages[0].text == (
+        "I'm sorry you're not feeling well. If it gets worse, or you are worried, please call 119 or go to the "
+        "nearest emergency room. When you're ready, we can go on.")
+    assert not chat.state["misses"]
+
+
+def test_it_has_eased_after_the_advice_korean():
+    chat = korean()
+    chat.say("엄마가 방금 쓰러지셨어요")
+    assert chat.last.messages[0].text.startswith("말씀하신 증상(실신이나 쓰러짐)은 응급 상황일 수 있어요.")
+    chat.say("지금은 눈 뜨시고 괜찮아지셨어요")
+    assert chat.last.messages[0].text == "조금 나아지셨다니 다행이에요. 다시 그러거나 심해지면 바로 119에 전화해 주세요."
+    assert chat.slot == "post_mpn_aml" and not chat.state["misses"]

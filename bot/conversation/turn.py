@@ -161,7 +161,8 @@ class _Turn:
             self.state = new_state()
         if not self.payload:
             self.check_language()
-            if self.safety_step(scan(self.text)):
+            self.finding = scan(self.text)
+            if self.safety_step(self.finding):
                 return
         elif self.clicked(SAFETY_NOW) or self.clicked(SAFETY_GO_ON):
             self.on_safety_button()
@@ -238,6 +239,9 @@ class _Turn:
         if just_advised and found.escalation:  # "it's getting worse"
             self.advise([Sign(s) for s in just_advised], "")
             return True
+        if just_advised and found.better:  # "he's fine now": glad, and the question again without a miss
+            self.say("safety_better")
+            self.advised_now = True
         return False
 
     def advise(self, signs: Sequence[Sign], rest: str) -> None:
@@ -1010,6 +1014,11 @@ class _Turn:
         slot = self.slot
         if getattr(self, "advised_now", False) and (slot in self.trial.questions or slot in CONTACT_STEPS):
             self.say("after_emergency")  # the advice was the reply; no miss counted
+            self.reask_open()
+            return
+        finding: Optional[Finding] = getattr(self, "finding", None)
+        if finding is not None and finding.unwell:  # never "I couldn't read that" to someone feeling ill
+            self.say("safety_unwell")
             self.reask_open()
             return
         if slot in self.trial.questions:

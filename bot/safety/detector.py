@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from bot.safety import tokens as tk
@@ -53,6 +54,8 @@ class Finding:
     unclear: Tuple[Sign, ...] = ()
     escalation: bool = False  # "it's getting worse", "더 심해졌어요"
     rest: str = ""  # the message without the clauses that name a sign
+    unwell: bool = False  # feeling ill in words that are not a sign ("still spinning", "어지러워요")
+    better: bool = False  # "he's fine now", "괜찮아졌어요"
 
     @property
     def crisis(self) -> bool:
@@ -130,6 +133,7 @@ def _corrected(lex: Lexicon, stream: tk.Stream) -> tk.Stream:
     return tk.Stream(stream.lang, tuple(fixed))
 
 
+@lru_cache(maxsize=8192)
 def _nearest(word: str, vocabulary: FrozenSet[str]) -> str:
     if len(word) < 5 or word in vocabulary or not word.isalpha():
         return word
@@ -215,12 +219,14 @@ def scan(text: str) -> Finding:
         return Finding()
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS // 2] + "\n" + text[-MAX_CHARS // 2:]
-    live, unclear, escalation, rest = set(), set(), False, text
+    live, unclear, escalation, rest, unwell, better = set(), set(), False, text, False, False
     langs = _languages(text)
     for lang in langs:
         # In a mixed message the numbers are read with the main language's context ("38.0도인가요?").
         judged, esc, stream, temps = _scan_stream(lexicon(lang), text, measures=lang == langs[-1])
         escalation = escalation or esc
+        unwell = unwell or any(find(rx, stream) for rx in lexicon(lang).unwell)
+        better = better or any(find(rx, stream) for rx in lexicon(lang).better)
         for m, status in judged:
             if m.sign == Sign.FEVER and temps and max(temps) < FEVER_C:
                 continue  # "a temperature of 37.2": the number decides
@@ -233,4 +239,4 @@ def scan(text: str) -> Finding:
             rest = _rest(stream, text, named) if lexicon(lang).standard(text) == text else ""
     order = list(Sign)
     return Finding(tuple(sorted(live, key=order.index)), tuple(sorted(unclear - live, key=order.index)),
-                   escalation, rest if (live or unclear) else text)
+                   escalation, rest if (live or unclear) else text, unwell, better)

@@ -38,6 +38,7 @@ class Category(str, Enum):
     LONG_PAST = "long_past"
     PAST = "past"
     NOW = "now"
+    HEDGE = "hedge"  # "I might be overreacting", "sorry if this is nothing": about the telling, not the sign
     RECENT = "recent"  # minutes or hours ago, 방금: a faint or a seizure then is an emergency even if it is over
     PRESENT = "present"
     ESCALATION = "escalation"
@@ -83,6 +84,8 @@ class Lexicon:
     vocabulary: FrozenSet[str] = frozenset()  # the words of the sign patterns, for typo correction
     bound_nouns: FrozenSet[str] = frozenset()  # Korean nouns that are not a subject of their own (것, 적)
     dialect: Tuple[Tuple["re.Pattern[str]", str], ...] = ()  # regional forms -> the standard ones
+    unwell: Tuple["re.Pattern[str]", ...] = ()  # feeling ill, not an emergency sign: never "I couldn't read that"
+    better: Tuple["re.Pattern[str]", ...] = ()  # after advice: "he's fine now", "괜찮아졌어요"
 
     def standard(self, text: str) -> str:
         for rx, to in self.dialect:
@@ -108,7 +111,7 @@ def _patterns(compiler: Compiler, path: Path, where: str, row: Mapping) -> Tuple
 
 _SIGN_KEYS = frozenset({"p", "any", "live"})
 _CONTEXT_KEYS = frozenset({"category", "direction", "scope", "p", "any", "signs", "window"})
-_TOP_KEYS = frozenset({"classes", "signs", "context", "temperature", "oxygen", "grammar"})
+_TOP_KEYS = frozenset({"classes", "signs", "context", "temperature", "oxygen", "grammar", "unwell", "better"})
 
 
 def _sign_rules(compiler: Compiler, path: Path, raw: Mapping) -> Tuple[SignRule, ...]:
@@ -160,7 +163,9 @@ def lexicon(lang: str, folder: Path = _DIR) -> Lexicon:
                    _context_rules(compiler, path, raw.get("context") or []), words("temperature"), words("oxygen"),
                    frozenset(w.lower() for w in temperature.get("lab_words") or ()),
                    _vocabulary(raw) if lang == "en" else frozenset(),
-                   frozenset(grammar.get("bound_nouns") or ()), dialect)
+                   frozenset(grammar.get("bound_nouns") or ()), dialect,
+                   tuple(compiler.compile(p) for p in raw.get("unwell") or ()),
+                   tuple(compiler.compile(p) for p in raw.get("better") or ()))
 
 
 def _vocabulary(raw: Mapping) -> FrozenSet[str]:

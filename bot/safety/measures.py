@@ -19,6 +19,9 @@ _NUMBER = r"(\d{2,3}(?:[.,]\d{1,2})?)(?![\d])"
 _UNIT = r"\s*(°\s*[cf]?|℃|℉|도|degrees?(?:\s*(?:c|f|celsius|fahrenheit))?|c\b|f\b|celsius|fahrenheit)"
 _WITH_UNIT = re.compile(_NUMBER + _UNIT, re.I)
 _BARE = re.compile(_NUMBER, re.I)
+# One decimal in the body's range, with no unit after it: "she's been at 38.9".
+_BODY = re.compile(r"3[5-9][.,]\d|4[0-2][.,]\d")
+_NOT_BODY_UNIT = re.compile(r"\s*(?:kg|lbs?|mg|g/dl|%|cm|mm|세|살|킬로|키로|년생)", re.I)
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,9 @@ def _near_word(text: str, start: int, end: int, words: FrozenSet[str]) -> bool:
         return any(w in words or any(w.startswith(k) for k in words if re.match(r"[\uac00-\ud7a3]", k))
                    for w in ws)
     word = r"[a-z]+|[\uac00-\ud7a3]+"
+    window = text[max(0, start - 12):end + 12]
+    if any(w in window for w in words if not w.isalnum()):  # 🌡️ 38.4
+        return True
     return found(re.findall(word, text[max(0, start - 40):start].lower())[-4:]) or \
         found(re.findall(word, text[end:end + 40].lower())[1:5] if re.match(r"[\uac00-\ud7a3]", text[end:end + 1])
               else re.findall(word, text[end:end + 40].lower())[:4])
@@ -65,8 +71,9 @@ def temperatures(text: str, words: FrozenSet[str], labs: FrozenSet[str] = frozen
         out.append(Temperature(_celsius(m.group(1), m.group(2)), m.start(), m.end()))
         taken.add(m.start())
     for m in _BARE.finditer(text):
-        if m.start() not in taken and _near_word(text, m.start(), m.end(), words) and \
-                not _after_lab(text, m.start(), labs):
+        body = _BODY.fullmatch(m.group(1)) is not None and not _NOT_BODY_UNIT.match(text, m.end())
+        near = _near_word(text, m.start(), m.end(), words) or body
+        if m.start() not in taken and near and not _after_lab(text, m.start(), labs):
             out.append(Temperature(_celsius(m.group(1), ""), m.start(), m.end()))
     return [t for t in out if 30 <= t.celsius <= 45]
 

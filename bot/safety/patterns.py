@@ -93,44 +93,26 @@ class Compiler:
 def find(rx: "re.Pattern[str]", stream: tk.Stream) -> List[Span]:
     """Every match of `rx`, sentence by sentence, as token spans."""
     out: List[Span] = []
-    for first, last in _sentences(stream):
-        joined = "".join(t.text + " " for t in stream.tokens[first:last])
-        starts = _starts(stream.tokens[first:last])
+    for first, joined, starts in stream.sentences:
         pos = 0
         while pos <= len(joined):
             m = rx.search(joined, pos)
             if not m or not m.group(1):
                 break
             a, b = m.start(1), m.end(1)
-            out.append(Span(first + starts.index(a), first + _token_at(starts, b - 1) + 1))
-            pos = _next_start(starts, a)
+            out.append(Span(first + starts[a], first + _token_at(joined, starts, b - 1) + 1))
+            pos = _next_start(joined, a)
     return out
 
 
-def _sentences(stream: tk.Stream) -> List[Tuple[int, int]]:
-    out, first = [], 0
-    for i in range(1, len(stream.tokens) + 1):
-        if i == len(stream.tokens) or stream.tokens[i].sentence != stream.tokens[first].sentence:
-            out.append((first, i))
-            first = i
-    return out
+def _token_at(joined: str, starts: Dict[int, int], offset: int) -> int:
+    """The token that covers `offset` in a sentence's joined text."""
+    while offset not in starts:
+        offset -= 1
+    return starts[offset]
 
 
-def _starts(tokens: Sequence[tk.Token]) -> List[int]:
-    out, at = [], 0
-    for t in tokens:
-        out.append(at)
-        at += len(t.text) + 1
-    return out
-
-
-def _token_at(starts: List[int], offset: int) -> int:
-    i = 0
-    while i + 1 < len(starts) and starts[i + 1] <= offset:
-        i += 1
-    return i
-
-
-def _next_start(starts: List[int], offset: int) -> int:
-    later = [s for s in starts if s > offset]
-    return later[0] - 1 if later else offset + 10 ** 6
+def _next_start(joined: str, offset: int) -> int:
+    """The space before the token after the one at `offset`."""
+    space = joined.find(" ", offset)
+    return space if space >= 0 else len(joined) + 1

@@ -9,8 +9,8 @@ three negations folded into one token after the verb, so "멈추지 않아요",
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import List, Tuple
+from functools import cached_property, lru_cache
+from typing import Dict, List, Tuple
 
 NEG = "NEG/X"
 # Pre-final endings that put a Korean predicate in the past.
@@ -31,16 +31,20 @@ class Stream:
     lang: str
     tokens: Tuple[Token, ...]
 
-    @property
-    def joined(self) -> str:
-        return "".join(t.text + " " for t in self.tokens)
-
-    def offsets(self) -> List[int]:
-        """Where each token starts in `joined`."""
-        out, at = [], 0
-        for t in self.tokens:
-            out.append(at)
-            at += len(t.text) + 1
+    @cached_property
+    def sentences(self) -> List[Tuple[int, str, Dict[int, int]]]:
+        """Per sentence: its first token, its tokens joined by spaces (what the
+        patterns search) and where each token starts in that text. Built once."""
+        out, first = [], 0
+        for i in range(1, len(self.tokens) + 1):
+            if i == len(self.tokens) or self.tokens[i].sentence != self.tokens[first].sentence:
+                joined, starts, at = "", {}, 0
+                for k, t in enumerate(self.tokens[first:i]):
+                    starts[at] = k
+                    joined += t.text + " "
+                    at += len(t.text) + 1
+                out.append((first, joined, starts))
+                first = i
         return out
 
 
