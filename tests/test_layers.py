@@ -1,0 +1,56 @@
+"""Packages import downward only (README, *How it is built*): every import of
+every module is read from its source and checked against the layers."""
+import ast
+from pathlib import Path
+from typing import Dict, Set
+
+ROOT = Path(__file__).resolve().parents[1]
+# What each package of bot/ may import from the rest of the bot (itself always).
+ALLOWED: Dict[str, Set[str]] = {
+    "bot.yaml_files": set(),
+    "bot.config": {"bot.yaml_files"},
+    "bot.safety": {"bot.yaml_files"},
+    "bot.eligibility": {"bot.yaml_files", "bot.config"},  # config: which trial is active
+    "bot.conversation": {"bot.yaml_files", "bot.config", "bot.safety", "bot.eligibility"},
+    "bot.records": {"bot.yaml_files", "bot.config", "bot.eligibility"},
+    "bot.staff": {"bot.yaml_files", "bot.config", "bot.eligibility", "bot.records", "bot.conversation"},
+}
+
+
+def _package(module: str) -> str:
+    parts = module.split(".")
+    return ".".join(parts[:2]) if len(parts) > 1 else module
+
+
+def _imports(path: Path) -> Set[str]:
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out.add(node.module)
+            out.update(f"{node.module}.{a.name}" for a in node.names)
+    return {m for m in out if m.startswith("bot.")}
+
+
+def test_bot_packages_import_downward_only():
+    checked = 0
+    for path in sorted((ROOT / "bot").rglob("*.py")):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        own = _package(module)
+        if own not in ALLOWED:
+            continue  # bot.cli, bot.__main__: the top of bot/
+        for imported in _imports(path):
+            target = _package(imported)
+            if target in ALLOWED or imported in ALLOWED:
+                target = imported if imported in ALLOWED else target
+                assert target == own or target in ALLOWED[own], f"{module} imports {imported} ({own} -> {target})"
+        checked += 1
+    assert checked > 30
+
+
+def test_nothing_in_bot_imports_the_layers_above_it():
+    for path in sorted((ROOT / "bot").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for top in ("import actions", "from actions", "import addons", "from addons", "import web", "from web"):
+            assert top not in text, f"{path} imports {top.split()[-1]}"
