@@ -178,3 +178,38 @@ def test_it_has_eased_after_the_advice_korean():
     chat.say("지금은 눈 뜨시고 괜찮아지셨어요")
     assert chat.last.messages[0].text == "조금 나아지셨다니 다행이에요. 다시 그러거나 심해지면 바로 119에 전화해 주세요."
     assert chat.slot == "post_mpn_aml" and not chat.state["misses"]
+
+
+def _at_summary(chat: Chat) -> Chat:
+    from tests.conversation_helpers import FOR_MOTHER
+    from tests.test_conversation import answer_until
+    answer_until(chat, FOR_MOTHER)
+    assert chat.slot == "summary"
+    return chat
+
+
+def test_a_sign_at_the_summary_gets_the_advice_and_the_summary_question_again():
+    chat = _at_summary(Chat().start())
+    chat.say("hold on, she just collapsed in the kitchen")
+    assert chat.last.messages[0].text.startswith("What you describe (fainting or collapse) can be an emergency.")
+    assert chat.slot == "summary" and chat.state["screening_outcome"] is None
+
+
+def test_a_sign_beside_contact_details_keeps_the_details():
+    chat = _at_summary(Chat().start())
+    chat.click("Yes")  # the result
+    chat.click("Yes")  # share with the study team
+    assert chat.slot == "contact_name"
+    chat.say("Kim Sunhee")
+    chat.say("010-3456-7890, and she's throwing up blood again")
+    assert chat.last.messages[0].text.startswith("What you describe (bleeding that won't stop) can be an emergency.")
+    assert chat.state["contact"]["phone"] and chat.slot == "contact_time"
+
+
+def test_a_sign_while_stopped_gets_the_advice_and_stays_stopped():
+    chat = english()
+    chat.say("stop")
+    assert chat.state["stage"] == "stopped"
+    chat.say("숨을 못 쉬겠어요")
+    assert chat.last.messages[0].text.startswith("말씀하신 증상(숨쉬기 어려움)은 응급 상황일 수 있어요.")
+    assert chat.state["stage"] == "stopped"

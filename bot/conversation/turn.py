@@ -161,8 +161,12 @@ class _Turn:
             self.state = new_state()
         if not self.payload:
             self.check_language()
+            switched, self.messages = self.messages, []
             self.finding = scan(self.text)
-            if self.safety_step(self.finding):
+            decided = self.safety_step(self.finding)
+            # The advice comes first; "let's continue in Korean" after it.
+            self.messages = self.messages + switched if decided else switched + self.messages
+            if decided:
                 return
         elif self.clicked(SAFETY_NOW) or self.clicked(SAFETY_GO_ON):
             self.on_safety_button()
@@ -278,6 +282,10 @@ class _Turn:
                 self.record(slot, rest, result)
                 self.next_question()
                 return
+        if rest and slot in CONTACT_STEPS and slot != "contact_language":
+            self.text = rest  # "010-1234-5678, and she's vomiting blood": the number is kept
+            self.on_contact()
+            return
         if slot in self.trial.questions or slot in CONTACT_STEPS:
             self.say("after_emergency")
         self.reask_open()
