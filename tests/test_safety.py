@@ -213,3 +213,23 @@ def test_a_sign_while_stopped_gets_the_advice_and_stays_stopped():
     chat.say("숨을 못 쉬겠어요")
     assert chat.last.messages[0].text.startswith("말씀하신 증상(숨쉬기 어려움)은 응급 상황일 수 있어요.")
     assert chat.state["stage"] == "stopped"
+
+
+def test_despair_gets_the_direct_question_and_yes_gives_the_crisis_lines():
+    chat = english()
+    chat.say("honestly I feel completely hopeless these days")
+    assert chat.text() == ("Thank you for telling me. May I ask you directly: are there thoughts of suicide, or of "
+                           "hurting yourself, right now?")
+    assert chat.buttons() == ["Yes, there are", "No"]
+    chat.click("Yes")
+    assert chat.last.messages[0].text == CRISIS_EN
+
+
+def test_despair_answered_no_korean():
+    chat = korean()
+    chat.say("요즘 자꾸 나쁜 생각이 들어요")
+    assert chat.text() == "말씀해 주셔서 고마워요. 조심스럽게 여쭤볼게요. 지금 자살이나 자해에 대한 생각이 드시나요?"
+    chat.say("아니요")
+    assert chat.last.messages[0].text == ("답해 주셔서 고마워요. 그런 생각이 들면 언제든 자살예방 상담전화 109에 "
+                                          "전화하실 수 있어요. 밤낮없이 받아요.")
+    assert chat.slot == "post_mpn_aml"

@@ -237,7 +237,7 @@ class _Turn:
             self.advise([Sign(s) for s in asking], "")
             return True
         if answer == "no":
-            self.say("safety_not_now")
+            self.say(_not_now(asking))
             self.reask_open()
             return True
         if just_advised and found.escalation:  # "it's getting worse"
@@ -293,6 +293,9 @@ class _Turn:
     def ask_now(self, signs: Sequence[Sign]) -> None:
         tx = self.texts()
         self.state["safety"] = {"asking": [s.value for s in signs]}
+        if list(signs) == [Sign.SELF_HARM]:  # asked directly, with buttons that say it
+            self.say("safety_check_self_harm", buttons=self.yes_no_buttons(SAFETY_NOW, "safety_check_self_harm_buttons"))
+            return
         names = ", ".join(tx.table["signs"][s.value] for s in signs)
         self.say("safety_check", buttons=self.yes_no_buttons(SAFETY_NOW, "safety_check_buttons"), signs=names)
 
@@ -303,7 +306,7 @@ class _Turn:
             self.advise([Sign(s) for s in asking], "")
             return
         if self.clicked(SAFETY_NOW):
-            self.say("safety_not_now")
+            self.say(_not_now(asking))
         if self.state["stage"] is None:
             self.welcome()
             return
@@ -1057,6 +1060,11 @@ class _Turn:
         if misses % 2 == 0:
             self.say("step_help")
         self.reask_open()
+
+
+def _not_now(asking: Optional[List[str]]) -> str:
+    """After "no" to "is this happening now?": when to call, and whom (109 for thoughts of self-harm)."""
+    return "safety_not_now_self_harm" if asking == [Sign.SELF_HARM.value] else "safety_not_now"
 
 
 _TERMS: Dict[str, frozenset] = {}

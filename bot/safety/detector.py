@@ -46,6 +46,7 @@ class Mention:
     live_rule: bool
     categories: FrozenSet[Category] = frozenset()
     measured: bool = False  # a temperature or saturation: "올랐어요" tells when it rose, not that it is over
+    ask: bool = False  # "hopeless", "나쁜 생각": the direct question, never advice alone
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ def decide(m: Mention) -> Status:
         return Status.NONE  # "it stopped", "지금은 괜찮아요": over, unless it came back
     if cats & _UNLESS_NOW and not now:
         return Status.NONE
+    if m.ask:
+        return Status.UNCLEAR
     if m.sign == Sign.SELF_HARM or now:
         return Status.LIVE
     if Category.PAST in cats and not m.measured:
@@ -162,7 +165,7 @@ def _longest(found: List[Mention]) -> List[Mention]:
 
 
 def _mentions(lex: Lexicon, stream: tk.Stream, text: str, measures: bool) -> Tuple[List[Mention], List[float]]:
-    found = _longest([Mention(rule.sign, span, rule.live)
+    found = _longest([Mention(rule.sign, span, rule.live, ask=rule.ask)
                       for rule in lex.signs for rx in rule.patterns for span in find(rx, stream)])
     if not measures:
         return found, []
@@ -187,7 +190,7 @@ def _scan_stream(lex: Lexicon, text: str, measures: bool = True
     judged = []
     for m in mentions:
         cats = frozenset(rule.category for rule, cue in cues if _reaches(lex, rule, cue, m, stream.tokens))
-        m = Mention(m.sign, m.span, m.live_rule, cats, m.measured)
+        m = Mention(m.sign, m.span, m.live_rule, cats, m.measured, m.ask)
         judged.append((m, decide(m)))
     escalation = any(rule.category == Category.ESCALATION for rule, _ in cues)
     return judged, escalation, stream, temps

@@ -61,6 +61,7 @@ class SignRule:
     sign: Sign
     patterns: Tuple["re.Pattern[str]", ...]
     live: bool  # happening now on its own ("can't breathe")
+    ask: bool = False  # despair that is not clearly about dying: always the direct question, never advice alone
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def _patterns(compiler: Compiler, path: Path, where: str, row: Mapping) -> Tuple
         raise ValueError(f"{path}: {where}: {e}") from None
 
 
-_SIGN_KEYS = frozenset({"p", "any", "live"})
+_SIGN_KEYS = frozenset({"p", "any", "live", "ask"})
 _CONTEXT_KEYS = frozenset({"category", "direction", "scope", "p", "any", "signs", "window"})
 _TOP_KEYS = frozenset({"classes", "signs", "context", "temperature", "oxygen", "grammar", "unwell", "better"})
 
@@ -121,7 +122,8 @@ def _sign_rules(compiler: Compiler, path: Path, raw: Mapping) -> Tuple[SignRule,
         for i, row in enumerate(rows):
             where = f"signs.{name}[{i}]"
             _check_keys(path, where, row, _SIGN_KEYS, frozenset({"p", "any"}))
-            out.append(SignRule(sign, _patterns(compiler, path, where, row), bool(row.get("live", False))))
+            out.append(SignRule(sign, _patterns(compiler, path, where, row), bool(row.get("live", False)),
+                                bool(row.get("ask", False))))
     return tuple(out)
 
 
