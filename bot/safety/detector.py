@@ -21,7 +21,7 @@ from bot.safety.measures import FEVER_C, saturations, temperatures
 MAX_CHARS = 4000  # a longer message is scanned in its first and last parts
 
 _EXCLUDING = frozenset({Category.NEGATED, Category.ENVIRONMENT, Category.IDIOM, Category.HYPOTHETICAL})
-_UNLESS_NOW = frozenset({Category.GENERIC, Category.OTHER, Category.LONG_PAST})
+_UNLESS_NOW = frozenset({Category.GENERIC, Category.OTHER, Category.LONG_PAST, Category.JOKE})
 _SUDDEN = frozenset({Sign.FAINTING, Sign.CONFUSION})
 _KO_SUBJECT = frozenset({"이/J", "가/J", "은/J", "는/J"})
 # A cue inside the sign's own words still tells its tense ("passed out", "is
@@ -29,7 +29,8 @@ _KO_SUBJECT = frozenset({"이/J", "가/J", "은/J", "는/J"})
 # "gave me a heart attack"); a shorter cue inside a longer sign is part of what
 # was said ("can't catch my breath" is not "catch my breath", "won't stop" is
 # not "stopped").
-_TENSE = frozenset({Category.PAST, Category.PRESENT, Category.NOW, Category.RECENT, Category.ESCALATION})
+_TENSE = frozenset({Category.PAST, Category.PRESENT, Category.NOW, Category.ONGOING, Category.RECENT,
+                    Category.ESCALATION})
 _FRAME = frozenset({Category.GENERIC, Category.IDIOM, Category.ENVIRONMENT, Category.HYPOTHETICAL, Category.OTHER})
 
 
@@ -77,9 +78,9 @@ def decide(m: Mention) -> Status:
         return Status.NONE  # "it stopped", "지금은 괜찮아요": over, unless it came back
     if cats & _UNLESS_NOW and not now:
         return Status.NONE
-    if m.ask:
-        return Status.UNCLEAR
-    if m.sign == Sign.SELF_HARM or now:
+    if m.ask:  # "나쁜 생각 들어요. 오늘.": said with a time, it is happening
+        return Status.LIVE if now else Status.UNCLEAR
+    if m.sign == Sign.SELF_HARM or now or Category.ONGOING in cats:
         return Status.LIVE
     if Category.PAST in cats and not m.measured:
         return Status.UNCLEAR

@@ -34,10 +34,12 @@ class Category(str, Enum):
     GENERIC = "generic"
     ENVIRONMENT = "environment"
     IDIOM = "idiom"
+    JOKE = "joke"  # "ㅋㅋ", "lol": a joke unless a word of time says it happened ("방금 기절함 ㅋㅋ")
     OTHER = "other"
     LONG_PAST = "long_past"
     PAST = "past"
     NOW = "now"
+    ONGOING = "ongoing"  # "지금", "right now" elsewhere in the message: settles the tense, not whose it is
     HEDGE = "hedge"  # "I might be overreacting", "sorry if this is nothing": about the telling, not the sign
     RECENT = "recent"  # minutes or hours ago, 방금: a faint or a seizure then is an emergency even if it is over
     PRESENT = "present"

@@ -105,7 +105,8 @@ def _fold_negation(raw: List[Raw]) -> List[Raw]:
     while i < len(raw):
         form, tag, s, e, _ = raw[i]
         nxt = raw[i + 1] if i + 1 < len(raw) else None
-        if tag == "M" and form in ("안", "못") and nxt and nxt[1] == "V":
+        # kiwi sometimes reads 안 as a noun ("가슴 안 아프대요"); right before a predicate it is the negation.
+        if tag in ("M", "N") and form in ("안", "못") and nxt and nxt[1] == "V" and nxt[2] <= e + 1:
             out.append(nxt)
             out.append(("NEG", "X", s, e, False))
             i += 2
