@@ -227,7 +227,7 @@ def test_despair_gets_the_direct_question_and_yes_gives_the_crisis_lines():
 
 def test_despair_answered_no_korean():
     chat = korean()
-    chat.say("요즘 자꾸 나쁜 생각이 들어요")
+    chat.say("가끔 나쁜 생각이 들 때가 있어요")
     assert chat.text() == "말씀해 주셔서 고마워요. 조심스럽게 여쭤볼게요. 지금 자살이나 자해에 대한 생각이 드시나요?"
     chat.say("아니요")
     assert chat.last.messages[0].text == ("답해 주셔서 고마워요. 그런 생각이 들면 언제든 자살예방 상담전화 109에 "
