@@ -171,6 +171,9 @@ def test_server_down_shows_retry_and_delivers_after_restart(site, page):
     page.fill("#message", "for myself")
     page.press("#message", "Enter")
     expect(page.locator("#problem")).to_be_visible()
+    expect(page.locator("#problem-text")).to_have_text(
+        "We couldn't reach the assistant. Your message is kept below; please try again. "
+        "If this is an emergency, call 119 now.")
     expect(page.locator("#message")).to_have_value("for myself")
     # Send while the first message waits for Retry is not silently ignored: the page says why.
     page.fill("#message", "something else")

@@ -243,3 +243,14 @@ def test_no_off_topic_message_is_a_sign_or_feeling_ill():
     assert len(messages) > 400
     flagged = [m for m in messages if (lambda f: f.any or f.unwell)(scan(m))]
     assert flagged == []
+
+
+def test_the_page_says_how_to_get_emergency_help_when_the_assistant_cannot_be_reached():
+    from web import i18n
+    texts = {lang: i18n.STRINGS[lang] for lang in ("en", "ko")}
+    assert texts["en"]["unreachable"] == ("We couldn't reach the assistant. Your message is kept below; please try "
+                                          "again. If this is an emergency, call 119 now.")
+    assert texts["ko"]["unreachable"] == ("도우미와 연결하지 못했어요. 입력하신 메시지는 아래에 그대로 있으니 다시 "
+                                          "시도해 주세요. 응급 상황이면 지금 바로 119에 전화하세요.")
+    assert texts["en"]["retry_first"].endswith(" If this is an emergency, call 119 now.")
+    assert texts["ko"]["retry_first"].endswith(" 응급 상황이면 지금 바로 119에 전화하세요.")

@@ -21,7 +21,7 @@ STRINGS: Dict[str, Dict[str, str]] = {
         "unreachable": "We couldn't reach the assistant. Your message is kept below; please try again. If this is an emergency, call 119 now.",
         "retry": "Retry",
         "retry_first": "Your earlier message has not been sent yet. Press Retry to send it first; what you typed "
-                       "is kept.",
+                       "is kept. If this is an emergency, call 119 now.",
         "queued": "Your message will be sent as soon as the assistant has answered.",
         "no_answer": "Sorry, I have no answer to that. Please try again.",
         "answer_label": "Your answer",
@@ -53,7 +53,8 @@ STRINGS: Dict[str, Dict[str, str]] = {
         "typing": "도우미가 답을 쓰고 있어요…",
         "unreachable": "도우미와 연결하지 못했어요. 입력하신 메시지는 아래에 그대로 있으니 다시 시도해 주세요. 응급 상황이면 지금 바로 119에 전화하세요.",
         "retry": "다시 시도",
-        "retry_first": "앞의 메시지가 아직 전송되지 않았어요. 먼저 '다시 시도'를 눌러 주세요. 입력하신 내용은 그대로 있어요.",
+        "retry_first": "앞의 메시지가 아직 전송되지 않았어요. 먼저 '다시 시도'를 눌러 주세요. 입력하신 내용은 그대로 있어요. "
+                       "응급 상황이면 지금 바로 119에 전화하세요.",
         "queued": "도우미가 답하면 바로 메시지를 보낼게요.",
         "no_answer": "죄송해요, 그 말씀에는 답을 드리지 못했어요. 다시 한번 말씀해 주세요.",
         "answer_label": "답변",
