@@ -25,6 +25,8 @@ def redis_settings():
     try:
         client.ping()
     except Exception as exc:  # noqa: BLE001
+        if os.environ.get("TRIALBOT_REQUIRE_REDIS") == "1":  # CI: a missing Redis is a failure, not a skip
+            pytest.fail(f"TRIALBOT_REQUIRE_REDIS=1 but Redis at {url} does not answer: {exc}")
         pytest.skip(f"needs Redis at {url}: {exc}")
     kw = client.connection_pool.connection_kwargs
     prefix = "locktest" + secrets.token_hex(4)
