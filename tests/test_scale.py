@@ -111,7 +111,10 @@ def scaled(tmp_path_factory):
         _fresh_database(db_url)
         red = _redis()
     except Exception as exc:  # noqa: BLE001 - any reason the services are missing
-        pytest.skip(f"needs PostgreSQL and Redis: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+        why = f"needs PostgreSQL and Redis: {exc.__class__.__name__}: {str(exc).splitlines()[0]}"
+        if os.environ.get("TRIALBOT_REQUIRE_REDIS") == "1" or os.environ.get("TRIALBOT_REQUIRE_POSTGRES") == "1":
+            pytest.fail(why)  # CI: a missing service is a failure, not a skip
+        pytest.skip(why)
     from cryptography.fernet import Fernet
 
     tmp = tmp_path_factory.mktemp("scaled")
