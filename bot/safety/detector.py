@@ -60,10 +60,6 @@ class Finding:
     better: bool = False  # "he's fine now", "괜찮아졌어요"
 
     @property
-    def crisis(self) -> bool:
-        return Sign.SELF_HARM in self.live
-
-    @property
     def any(self) -> bool:
         return bool(self.live or self.unclear)
 
@@ -185,8 +181,9 @@ def _span_of(stream: tk.Stream, start: int, end: int) -> Optional[Span]:
 
 def _scan_stream(lex: Lexicon, text: str, measures: bool = True
                  ) -> Tuple[List[Tuple[Mention, Status]], bool, tk.Stream, List[float]]:
-    stream = _corrected(lex, tk.stream(lex.standard(text), lex.lang))
-    mentions, temps = _mentions(lex, stream, lex.standard(text), measures)
+    """`text` is already in standard forms (`Lexicon.standard`)."""
+    stream = _corrected(lex, tk.stream(text, lex.lang))
+    mentions, temps = _mentions(lex, stream, text, measures)
     cues = _cues(lex, stream)
     judged = []
     for m in mentions:
@@ -226,11 +223,13 @@ def scan(text: str) -> Finding:
     live, unclear, escalation, rest, unwell, better = set(), set(), False, text, False, False
     langs = _languages(text)
     for lang in langs:
+        lex = lexicon(lang)
+        standard = lex.standard(text)
         # In a mixed message the numbers are read with the main language's context ("38.0도인가요?").
-        judged, esc, stream, temps = _scan_stream(lexicon(lang), text, measures=lang == langs[-1])
+        judged, esc, stream, temps = _scan_stream(lex, standard, measures=lang == langs[-1])
         escalation = escalation or esc
-        unwell = unwell or any(find(rx, stream) for rx in lexicon(lang).unwell)
-        better = better or any(find(rx, stream) for rx in lexicon(lang).better)
+        unwell = unwell or any(find(rx, stream) for rx in lex.unwell)
+        better = better or any(find(rx, stream) for rx in lex.better)
         for m, status in judged:
             if m.sign == Sign.FEVER and temps and max(temps) < FEVER_C:
                 continue  # "a temperature of 37.2": the number decides
@@ -240,7 +239,7 @@ def scan(text: str) -> Finding:
                 unclear.add(m.sign)
         named = [m.span for m, status in judged if status != Status.NONE]
         if named and lang == langs[-1]:  # a message in dialect keeps no answer part (offsets moved)
-            rest = _rest(stream, text, named) if lexicon(lang).standard(text) == text else ""
+            rest = _rest(stream, text, named) if standard == text else ""
     order = list(Sign)
     return Finding(tuple(sorted(live, key=order.index)), tuple(sorted(unclear - live, key=order.index)),
                    escalation, rest if (live or unclear) else text, unwell, better)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Mapping, Sequence, Tuple
+from typing import Dict, List, Mapping, Sequence
 
 from bot.safety import tokens as tk
 
@@ -37,7 +37,7 @@ def _token_regex(word: str, lang: str) -> str:
             return re.escape(tk.NEG)
         form, _, tag = word.partition("/")
         tail = f"/{tag}" if tag and tag in _TAGS else f"/[{_TAGS}]"
-        return re.escape(form) + (f"[^ /]*" if prefix else "") + tail
+        return re.escape(form) + ("[^ /]*" if prefix else "") + tail
     return re.escape(word) + ("[^ ]*" if prefix else "")
 
 

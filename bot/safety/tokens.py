@@ -13,8 +13,6 @@ from functools import cached_property, lru_cache
 from typing import Dict, List, Tuple
 
 NEG = "NEG/X"
-# Pre-final endings that put a Korean predicate in the past.
-KO_PAST_EP = ("었", "았", "였", "었었", "았었", "였었", "ㅆ")
 
 
 @dataclass(frozen=True)
