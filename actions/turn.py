@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 from bot import config
 from bot.conversation.turn import STATE_KEYS, Conversation
 from bot.eligibility.model import load_trial
-from bot.records.effects import apply
+from bot.records.effects import LanguageSet, apply
 from bot.records.store import default_store
 
 TRIAL = load_trial()
@@ -32,13 +32,13 @@ class ActionTurn(Action):
         intent = message.get("intent") or {}
         reply = Conversation(TRIAL, config.site(), date.today()).turn(
             state, message.get("text") or "", intent.get("name"), float(intent.get("confidence") or 0.0))
-        done = apply(default_store(), tracker.sender_id, TRIAL.id, reply.effects)
-        if "reference" in done:
-            reply.state["handoff_reference"] = done["reference"]
-        if any(e.kind == "language" for e in reply.effects):
+        reference = apply(default_store(), tracker.sender_id, TRIAL.id, reply.effects)
+        if reference:
+            reply.state["handoff_reference"] = reference
+        if any(isinstance(e, LanguageSet) for e in reply.effects):
             dispatcher.utter_message(json_message={"lang": reply.state["language"]})
         for m in reply.messages:
-            text = m.text.replace("{reference}", done.get("reference") or reply.state.get("handoff_reference") or "")
+            text = m.text.replace("{reference}", reply.state.get("handoff_reference") or "")
             dispatcher.utter_message(text=text, buttons=[{"title": t, "payload": p} for t, p in m.buttons])
         return _slot_events(state, reply.state, TRIAL, set(domain.get("slots") or {}))
 

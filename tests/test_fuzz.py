@@ -25,10 +25,10 @@ def test_generated_conversations_end_without_loops_errors_or_lost_answers(bot_en
         def say(text):
             nonlocal state
             reply = conv.turn(state, text)
-            done = apply(store, sender, trial.id, reply.effects)
+            reference = apply(store, sender, trial.id, reply.effects)
             state = reply.state
-            if "reference" in done:
-                state["handoff_reference"] = done["reference"]
+            if reference:
+                state["handoff_reference"] = reference
             return [(m.text, m.buttons) for m in reply.messages], state
 
         def stored():

@@ -15,6 +15,10 @@ ALLOWED: Dict[str, Set[str]] = {
     "bot.records": {"bot.yaml_files", "bot.config", "bot.eligibility"},
     "bot.staff": {"bot.yaml_files", "bot.config", "bot.eligibility", "bot.records", "bot.conversation"},
 }
+# Single modules a package may import from a package beside it: the effect
+# types are the seam between the conversation (which makes them) and the
+# records (which apply them), and import nothing of the store at run time.
+SEAMS: Dict[str, Set[str]] = {"bot.conversation": {"bot.records.effects"}}
 
 
 def _package(module: str) -> str:
@@ -41,6 +45,8 @@ def test_bot_packages_import_downward_only():
         if own not in ALLOWED:
             continue  # bot.cli, bot.__main__: the top of bot/
         for imported in _imports(path):
+            if any(imported == m or imported.startswith(m + ".") for m in SEAMS.get(own, ())):
+                continue
             target = _package(imported)
             if target in ALLOWED or imported in ALLOWED:
                 target = imported if imported in ALLOWED else target
@@ -54,3 +60,12 @@ def test_nothing_in_bot_imports_the_layers_above_it():
         text = path.read_text(encoding="utf-8")
         for top in ("import actions", "from actions", "import addons", "from addons", "import web", "from web"):
             assert top not in text, f"{path} imports {top.split()[-1]}"
+
+
+def test_the_effect_types_need_no_database():
+    """bot.records.effects is imported by the pure conversation: no SQLAlchemy, no store at run time."""
+    tree = ast.parse((ROOT / "bot" / "records" / "effects.py").read_text(encoding="utf-8"))
+    top = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    modules = {a.name for n in top if isinstance(n, ast.Import) for a in n.names}
+    modules |= {n.module or "" for n in top if isinstance(n, ast.ImportFrom)}
+    assert modules and not any(m.startswith(("bot.", "sqlalchemy")) for m in modules), modules

@@ -64,9 +64,9 @@ def meaning(text: str, suggestion: Optional[str] = None, confidence: float = 0.0
                 return Meaning(p.intent, p.kind, p.confirm, m.group(0))
     if is_question(low):  # any other question back: explained if it names a term, else the terms listed
         return Meaning("explain_term", "question", False, "?")
-    p = by_intent(suggestion) if suggestion else None
-    if p is not None and p.classifier and confidence >= 0.8:
-        return Meaning(p.intent, p.kind, p.confirm, "")
+    suggested = by_intent(suggestion) if suggestion else None
+    if suggested is not None and suggested.classifier and confidence >= 0.8:
+        return Meaning(suggested.intent, suggested.kind, suggested.confirm, "")
     return None
 
 

@@ -1,46 +1,184 @@
-"""Applies what a conversation turn asks to record (bot.conversation.turn
-Effect) to the store. Nothing is stored before consent: every write but the
-consent itself goes to the screening that consent created."""
+"""What a conversation turn asks to record, one frozen dataclass per kind,
+and `apply`, which hands each to the store by its type. Nothing is stored
+before consent: every write but the consent itself goes to the screening that
+consent created. Pure data here: the store is passed in."""
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, Iterable, Optional, Tuple
 
-from bot.records.store import Store
+if TYPE_CHECKING:
+    from bot.records.store import Store
 
 
-def apply(store: Store, sender_id: str, trial_id: str, effects: List[Any]) -> Dict[str, Any]:
-    """Returns what the conversation needs back (the handoff's reference)."""
-    out: Dict[str, Any] = {}
+@dataclass(frozen=True)
+class Effect:
+    kind: ClassVar[str] = ""
+
+    @property
+    def data(self) -> Dict[str, Any]:
+        """The effect's fields as plain data (for tests and logs of kinds, never of contents)."""
+        return asdict(self)
+
+    def apply_to(self, store: Store, sender: str, trial: str) -> Optional[str]:
+        raise NotImplementedError(type(self).__name__)
+
+
+@dataclass(frozen=True)
+class ConsentGiven(Effect):
+    kind: ClassVar[str] = "consent"
+    language: str
+
+    def apply_to(self, store: Store, sender: str, trial: str) -> None:
+        store.start_screening(sender, trial)
+        store.set_language(sender, self.language)
+
+
+@dataclass(frozen=True)
+class LanguageSet(Effect):
+    kind: ClassVar[str] = "language"
+    language: str
+
+    def apply_to(self, store: Store, sender: str, trial: str) -> None:
+        store.set_language(sender, self.language)
+
+
+@dataclass(frozen=True)
+class AnswerRecorded(Effect):
+    kind: ClassVar[str] = "record"
+    qid: str
+    question: str
+    text: str
+    reading: Dict[str, Any]
+    verdict: Optional[str] = None
+    reason: Optional[str] = None
+
+    def apply_to(self, store: Store, sender: str, trial: str) -> None:
+        store.record_answer(sender, trial, self.qid, self.question, self.text[:2000], self.reading, self.verdict,
+                            self.reason)
+
+
+@dataclass(frozen=True)
+class RespondentSet(Effect):
+    kind: ClassVar[str] = "respondent"
+    respondent: str
+    relation: Optional[str]
+
+    def apply_to(self, store: Store, sender: str, trial: str) -> None:
+        store.set_respondent(sender, trial, self.respondent, self.relation)
+
+
+@dataclass(frozen=True)
+class AnswerForgotten(Effect):
+    kind: ClassVar[str] = "forget"
+    qid: str
+
+    def apply_to(self, store: Store, sender: str, trial: str) -> None:
+        store.forget_answer(sender, self.qid)
+
+
+@dataclass(frozen=True)
+class ScreeningFinished(Effect):
+    kind: ClassVar[str] = "finish"
+    outcome: str
+    verdicts: Dict[str, Tuple[str, str]]  # criterion -> (verdict, reason)
+
+    def apply_to(self, store: Store, sender: str, trial: str) -> None:
+        store.finish_screening(sender, trial, self.outcome, self.verdicts)
+
+
+@dataclass(frozen=True)
+class Stopped(Effect):
+    kind: ClassVar[str] = "stop"
+
+    def apply_to(self, store: Store, sender: str, trial: str) -> None:
+        store.stop_screening(sender)
+
+
+@dataclass(frozen=True)
+class Resumed(Effect):
+    kind: ClassVar[str] = "resume"
+
+    def apply_to(self, store: Store, sender: str, trial: str) -> None:
+        store.resume_screening(sender)
+
+
+@dataclass(frozen=True)
+class Abandoned(Effect):
+    kind: ClassVar[str] = "abandon"
+
+    def apply_to(self, store: Store, sender: str, trial: str) -> None:
+        store.abandon_screening(sender)
+
+
+@dataclass(frozen=True)
+class DataDeleted(Effect):
+    kind: ClassVar[str] = "delete"
+
+    def apply_to(self, store: Store, sender: str, trial: str) -> None:
+        store.delete_person(sender)
+
+
+@dataclass(frozen=True)
+class EmergencyFlag(Effect):
+    """Urgent advice or a crisis line was given for these signs."""
+    kind: ClassVar[str] = "flag"
+    signs: Tuple[str, ...]
+
+    @property
+    def data(self) -> Dict[str, Any]:
+        return {"kind": "emergency", "signs": list(self.signs)}
+
+    def apply_to(self, store: Store, sender: str, trial: str) -> None:
+        for sign in self.signs:
+            store.add_flag(sender, "emergencies", sign)
+
+
+@dataclass(frozen=True)
+class UnreadFlag(Effect):
+    """A question whose answers could not be read twice: the team should look."""
+    kind: ClassVar[str] = "flag"
+    qid: str
+
+    @property
+    def data(self) -> Dict[str, Any]:
+        return {"kind": "unread", "qid": self.qid}
+
+    def apply_to(self, store: Store, sender: str, trial: str) -> None:
+        store.add_flag(sender, "unread", self.qid)
+
+
+@dataclass(frozen=True)
+class ContactGiven:
+    name: str
+    phone: Optional[str]
+    email: Optional[str]
+    time: str
+    language: str
+
+
+@dataclass(frozen=True)
+class HandoffRequested(Effect):
+    kind: ClassVar[str] = "handoff"
+    handoff: str  # screening / callback
+    contact: ContactGiven
+    language: str
+    consent_text: str
+
+    @property
+    def data(self) -> Dict[str, Any]:
+        return {**asdict(self), "kind": self.handoff}
+
+    def apply_to(self, store: Store, sender: str, trial: str) -> str:
+        c = self.contact
+        return store.create_handoff(sender, trial, self.consent_text, c.name, c.phone, c.email, c.time, c.language,
+                                    kind=self.handoff)
+
+
+def apply(store: Store, sender_id: str, trial_id: str, effects: Iterable[Effect]) -> Optional[str]:
+    """Applies every effect in order; returns the new handoff's reference, if one was made."""
+    reference = None
     for e in effects:
-        d = e.data
-        if e.kind == "consent":
-            store.start_screening(sender_id, trial_id)
-            store.set_language(sender_id, d["language"])
-        elif e.kind == "language":
-            store.set_language(sender_id, d["language"])
-        elif e.kind == "record":
-            store.record_answer(sender_id, trial_id, d["qid"], d["question"], d["text"][:2000], d["reading"],
-                                d["verdict"], d["reason"])
-        elif e.kind == "respondent":
-            store.set_respondent(sender_id, trial_id, d["respondent"], d["relation"])
-        elif e.kind == "forget":
-            store.forget_answer(sender_id, d["qid"])
-        elif e.kind == "finish":
-            store.finish_screening(sender_id, trial_id, d["outcome"], d["verdicts"])
-        elif e.kind == "stop":
-            store.stop_screening(sender_id)
-        elif e.kind == "resume":
-            store.resume_screening(sender_id)
-        elif e.kind == "abandon":
-            store.abandon_screening(sender_id)
-        elif e.kind == "delete":
-            store.delete_person(sender_id)
-        elif e.kind == "flag":
-            for value in d.get("signs") or [d.get("qid")]:
-                store.add_flag(sender_id, "emergencies" if d["kind"] == "emergency" else "unread", value)
-        elif e.kind == "handoff":
-            c = d["contact"]
-            out["reference"] = store.create_handoff(
-                sender_id, trial_id, d.get("consent_text", ""), c.get("name") or "", c.get("phone"), c.get("email"),
-                c.get("time") or "", c.get("language") or "", kind=d.get("kind", "screening"))
-    return out
+        made = e.apply_to(store, sender_id, trial_id)
+        reference = made or reference
+    return reference

@@ -1,0 +1,213 @@
+"""The trial's questions: asking one (or again, with a hint), reading the
+answer (typed, a button, or in two parts), recording it, and what comes next."""
+from __future__ import annotations
+
+from typing import Optional, Tuple
+
+from bot.conversation import result, steps, who
+from bot.conversation.core import Turn
+from bot.conversation.state import Buttons, Partial, Stage
+from bot.conversation.texts import cap, fill
+from bot.eligibility import relations
+from bot.eligibility.model import PROFILE_IDS
+from bot.eligibility.reading import NoAnswer, Reading, Result
+from bot.eligibility.readers import respondent_reading
+from bot.eligibility.session import read, read_button, reason
+from bot.records.effects import AnswerForgotten, AnswerRecorded, RespondentSet, UnreadFlag
+
+RESPONDENT = PROFILE_IDS[0]  # who is answering: the question the others' wording follows
+UNSURE = "_unsure"  # the "not sure" button added after two misses
+
+
+def ask(t: Turn, qid: str, reask: Optional[NoAnswer] = None) -> None:
+    """Opens a question (or asks it again): its words for this person, and
+    its buttons; after the second miss the buttons always include 'not sure'."""
+    t.state.requested_slot = qid
+    tx = t.texts()
+    misses = t.state.misses.get(qid, 0)
+    if t.state.partial is not None and t.state.partial.qid != qid:
+        t.state.partial = None
+    if reask is not None:
+        _say_hint(t, qid, reask, misses)
+    if reask is not None and qid == RESPONDENT:
+        t.state.heard = None  # after a miss, the usual question and its hint
+    heard = heard_reading(t) if qid == RESPONDENT else None
+    if heard is not None and tx.q(qid, "ask", {}).get("heard"):
+        patient = relations.name(heard.extra["relation"], t.lang)
+        t.add(cap(fill(tx.q(qid, "ask")["heard"], {"patient": patient})),
+              t.yes_no_buttons(Buttons.HEARD, "heard_buttons"))
+        return
+    q = t.trial.question(qid)
+    titles = tx.q(qid, "buttons", {}) or {}
+    buttons = [(titles.get(k, k), f"/{qid}:{k}") for k in q.buttons]
+    if reask is not None and misses >= 2 and "unsure" not in q.buttons and "unknown" not in q.buttons:
+        buttons.append((tx.say("not_sure_button"), f"/{qid}:{UNSURE}"))
+    t.add(tx.question(qid), buttons)
+
+
+def _say_hint(t: Turn, qid: str, reask: NoAnswer, misses: int) -> None:
+    tx = t.texts()
+    hint = (tx.q(qid, "hints") or {}).get(reask.hint_key) or tx.q(qid, "hint", "")
+    if reask.partial and misses <= 1:
+        t.say("reask_partial", hint=hint)
+    elif misses == 1:
+        t.say("reask_first", hint=hint, example=tx.q(qid, "example", ""))
+    elif misses == 2:
+        t.say("reask_second")
+    else:
+        t.say("reask_more")
+
+
+def heard_reading(t: Turn) -> Optional[Reading]:
+    heard = t.state.heard
+    found = relations.read_relation(heard) if heard else None
+    return respondent_reading(found, heard) if found and heard else None
+
+
+def on_heard(t: Turn) -> Optional[bool]:
+    """The answer to "you mentioned your mother: is this for her?". Words
+    that say who it is win; a yes takes what was said before; a no asks the
+    usual question. None when the message says none of these."""
+    heard = heard_reading(t)
+    if not t.payload:
+        own = read(t.trial, RESPONDENT, t.text, t.today)
+        if isinstance(own, Reading):
+            t.state.heard = None
+            record(t, RESPONDENT, t.text, own)
+            next_question(t)
+            return True
+    answer = t.agrees(Buttons.HEARD)
+    if answer is None:
+        return None
+    t.state.heard = None
+    if answer == "yes" and heard is not None:
+        record(t, RESPONDENT, heard.text, heard)
+        next_question(t)
+    else:
+        ask(t, RESPONDENT)
+    return True
+
+
+def on_question(t: Turn) -> bool:
+    qid = t.slot or ""
+    if t.clicked(Buttons.LANGUAGE):
+        return False
+    if qid == RESPONDENT and t.state.heard:
+        handled = on_heard(t)
+        if handled is not None:
+            return handled
+    key = t.clicked(qid)
+    read_out = _read_button(t, qid, key) if key is not None else _read_typed(t, qid)
+    if read_out is None:
+        return True  # a correction of who the patient is, handled
+    answer, text = read_out
+    if isinstance(answer, Reading):
+        record(t, qid, text, answer)
+        next_question(t)
+        return True
+    if answer.partial:
+        # The first part of an answer is not a miss; a second is (no loop).
+        t.first_part = t.state.partial is None or t.state.partial.qid != qid
+        t.state.partial = Partial(qid, text)
+    t.last_miss = answer
+    if key is not None:  # a button that is part of an answer ("yes": which one, and when?)
+        steps.not_understood(t)
+        return True
+    return False
+
+
+def _read_button(t: Turn, qid: str, key: str) -> Tuple[Result, str]:
+    if key == UNSURE:
+        answer = read(t.trial, qid, "not sure", t.today)
+        return answer, answer.text if isinstance(answer, Reading) else t.text
+    answer = read_button(t.trial, qid, key, title_of(t, qid, key), t.today)
+    return answer, answer.text if isinstance(answer, Reading) else t.trial.question(qid).buttons[key]
+
+
+def _read_typed(t: Turn, qid: str) -> Optional[Tuple[Result, str]]:
+    """The typed answer (with a part said before); None when the message
+    corrected who the patient is instead (never an answer to this question)."""
+    fix = who.correction(t.text) if qid != RESPONDENT else None
+    if fix:
+        if not fixes_who(t, fix):
+            t.say("reask_plain")
+            ask(t, qid)
+        return None
+    return with_part(t, qid, read(t.trial, qid, t.text, t.today))
+
+
+def with_part(t: Turn, qid: str, alone: Result) -> Tuple[Result, str]:
+    """A message read together with the part of an answer said just before
+    (a medicine, then "5 days ago"), when together they say more; the latest
+    words win when they alone say something else."""
+    part = t.state.partial
+    if part is None or part.qid != qid or (isinstance(alone, NoAnswer) and not alone.partial):
+        return alone, t.text  # a message about something else completes nothing
+    joined_text = part.text.rstrip(" ,.") + " " + t.text  # "88" + "umol/L" must stay one value
+    joined = read(t.trial, qid, joined_text, t.today)
+    if isinstance(joined, Reading) and (isinstance(alone, NoAnswer) or
+                                        (joined.value, joined.number) == (alone.value, alone.number)):
+        return joined, joined_text
+    if isinstance(alone, NoAnswer) and isinstance(joined, NoAnswer) and joined.partial:
+        return joined, joined_text
+    return alone, t.text
+
+
+def title_of(t: Turn, qid: str, key: str) -> str:
+    return (t.texts().q(qid, "buttons", {}) or {}).get(key, key)
+
+
+def fixes_who(t: Turn, fix: Tuple[str, Optional[str], str]) -> bool:
+    """Applies a correction of who the patient is, if it changes anything,
+    and asks the open question again in the new words."""
+    relation, sex, _ = fix
+    current = t.session().profile
+    value = "self" if relation == "self" else "proxy"
+    if value == current.get(RESPONDENT) and (relation == "self" or relation == current.get("relation")):
+        return False
+    record(t, RESPONDENT, t.text, respondent_reading(fix, t.text))
+    known_sex = t.state.readings.get("sex")
+    if known_sex is not None and sex and known_sex.value != sex:
+        forget(t, "sex")
+    next_question(t)
+    return True
+
+
+def record(t: Turn, qid: str, text: str, reading: Reading) -> None:
+    t.state.partial = None
+    t.state.answers[qid] = text
+    t.state.readings[qid] = reading
+    t.state.misses.pop(qid, None)
+    session = t.session()
+    judgement = session.verdict(qid) if t.trial.question(qid).is_criterion else None
+    t.effect(AnswerRecorded(qid, t.texts().question(qid), text, reading.as_dict(),
+                            judgement.verdict.value if judgement else None,
+                            reason(session, qid, t.lang) if judgement else None))
+    if qid == RESPONDENT:
+        t.effect(RespondentSet(reading.value, reading.extra.get("relation")))
+
+
+def forget(t: Turn, qid: str) -> None:
+    t.state.answers.pop(qid, None)
+    t.state.readings.pop(qid, None)
+    t.state.misses.pop(qid, None)
+    t.effect(AnswerForgotten(qid))
+
+
+def next_question(t: Turn) -> None:
+    qid = t.session().next_question()
+    if qid is not None:
+        t.state.stage = Stage.SCREENING
+        ask(t, qid)
+    else:
+        result.show_summary(t)
+
+
+def on_miss(t: Turn) -> None:
+    """Counts a miss (not for the first part of an answer) and asks again with a hint."""
+    qid = t.slot or ""
+    if not t.first_part:
+        t.state.misses[qid] = t.state.misses.get(qid, 0) + 1
+        if t.state.misses[qid] == 2:
+            t.effect(UnreadFlag(qid))
+    ask(t, qid, reask=t.last_miss or NoAnswer(""))

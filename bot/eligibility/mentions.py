@@ -1,0 +1,66 @@
+"""What a message names besides an answer: one of the trial's questions
+("change my age to 59", "나이 수정"), its explained terms ("what is ECOG?"),
+and whether it has words at all. The conversation asks; this reads."""
+from __future__ import annotations
+
+import re
+from typing import Iterable, List, Optional
+
+from bot.eligibility.model import Trial
+from bot.eligibility.text import clean, is_korean, pattern
+
+# "change my age to 59", "나이를 59로 바꿔 주세요": what follows is the new value.
+_NEW_VALUE = re.compile(r"\b(?:to|into|as)\b|(?:으로|로)\s*(?:바꿔|바꿀|수정|변경|고쳐)")
+
+
+def _names(word: str, low: str, guard: str) -> bool:
+    """`word` in `low` as a whole word (Korean words are found inside longer words)."""
+    return bool(word) and word in low and (
+        is_korean(word) or bool(pattern(rf"(?<!{guard})" + re.escape(word) + rf"(?!{guard})").search(low)))
+
+
+def find_question(trial: Trial, text: str, among: Iterable[str]) -> Optional[str]:
+    """The question (of `among`) a message names by its label or an alias; the longest name wins."""
+    low = clean(text).lower()
+    best, best_len = None, 0
+    for qid in among:
+        for lang in ("en", "ko"):
+            words = [trial.text(lang, qid, "label", "")] + list(trial.text(lang, qid, "aliases", []) or [])
+            for w in (w.lower() for w in words):
+                if len(w) > best_len and _names(w, low, "[A-Za-z0-9]"):
+                    best, best_len = qid, len(w)
+    return best
+
+
+def new_value(text: str) -> Optional[str]:
+    """The new value in "change X to Y", or None."""
+    parts = _NEW_VALUE.split(text, maxsplit=1)
+    return parts[1].strip() or None if len(parts) > 1 else None
+
+
+def terms_in(trial: Trial, text: str, language: str) -> List[str]:
+    """The explanations (in `language`) of the trial's terms a message names,
+    looking in the conversation's language first, then the other."""
+    low, out = clean(text).lower(), []
+    for lang in (language, "en" if language == "ko" else "ko"):
+        for key, term in trial.texts[lang]["terms"].items():
+            if any(_names(w.lower(), low, "[A-Za-z0-9-]") for w in term["words"]):
+                here = trial.texts[language]["terms"][key]["text"]
+                if here not in out:
+                    out.append(here)
+        if out:
+            return out
+    return out
+
+
+def text_problem(text: str) -> Optional[str]:
+    """Why a message cannot be read at all (a text key), or None."""
+    if not text:
+        return "empty_message"
+    if len(text) > 1000:
+        return "too_long"
+    if re.search(r"<\s*/?\s*[A-Za-z][^>]*>", text):
+        return "markup"
+    if not re.search(r"[A-Za-z0-9\uac00-\ud7a3\u3131-\u318e]", text):
+        return "no_words"
+    return None
