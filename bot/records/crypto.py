@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Optional, overload
 
 from cryptography.fernet import Fernet, InvalidToken
 
@@ -38,17 +38,32 @@ def cipher() -> Fernet:
     if not key:
         path = config.key_file()
         if not path.exists():
-            raise KeyMissing(f"no encryption key: set TRIALBOT_ENCRYPTION_KEY or run 'python -m bot init' to create {path}")
+            raise KeyMissing(f"no encryption key: set TRIALBOT_ENCRYPTION_KEY or run 'python -m bot init' "
+                             f"to create {path}")
         key = path.read_bytes().strip()
     return _fernet(key)
 
 
+# None passes through both ways (an empty optional column); the overloads let
+# callers with a str in hand get a str back.
+@overload
+def encrypt(text: str) -> str: ...
+@overload
+def encrypt(text: None) -> None: ...
+@overload
+def encrypt(text: Optional[str]) -> Optional[str]: ...
 def encrypt(text: Optional[str]) -> Optional[str]:
     if text is None:
         return None
     return cipher().encrypt(text.encode("utf-8")).decode("ascii")
 
 
+@overload
+def decrypt(token: str) -> str: ...
+@overload
+def decrypt(token: None) -> None: ...
+@overload
+def decrypt(token: Optional[str]) -> Optional[str]: ...
 def decrypt(token: Optional[str]) -> Optional[str]:
     if token is None:
         return None
