@@ -1,5 +1,5 @@
 # Obvious targets; every one sets up what it needs first (scripts/setup.sh).
-.PHONY: setup run run-scaled test check unit validate train stories crossval shell bench fuzz personas offtopic safety clean
+.PHONY: setup run run-scaled test check lint unit validate train stories crossval shell bench fuzz personas offtopic safety clean
 
 VENV := .venv/bin
 export RASA_TELEMETRY_ENABLED := false
@@ -28,8 +28,13 @@ test: setup
 unit: setup
 	$(VENV)/python -m pytest -q -m "not rasa"
 
-## The fast lane for the edit-test loop: no training, no servers, no browser.
-check:
+## ruff (style, complexity <= 15) and mypy (types) on bot/, actions/, addons/, web/: settings in pyproject.toml.
+lint:
+	$(VENV)/ruff check bot actions addons web scripts tests
+	$(VENV)/mypy
+
+## The fast lane for the edit-test loop: lint, then no training, no servers, no browser.
+check: lint
 	$(VENV)/python -m pytest -q -p no:cacheprovider -m "not rasa and not postgres and not scale" \
 	  --ignore=tests/test_browser.py --ignore=tests/test_scale.py -x
 

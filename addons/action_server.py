@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
 
 from rasa_sdk import utils
 from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
 from rasa_sdk.endpoint import create_app, create_argument_parser
 from sanic import response
+
+from bot import config
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +43,8 @@ def main() -> None:
     utils.configure_file_logging(logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file, args.loglevel,
                                  args.logging_config_file)
     utils.update_sanic_log_level()
-    token = os.environ.get("TRIALBOT_ACTIONS_TOKEN", "")
-    host = os.environ.get("SANIC_HOST", "127.0.0.1")
+    env = config.settings()
+    token, host = env.actions_token, env.action_host
     app = build_app(args.actions or "actions", token)
     logger.info(f"Action server on http://{host}:{args.port} ({'token required' if token else 'no token'})")
     app.run(host, args.port, workers=1, access_log=False)

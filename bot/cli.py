@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -86,7 +85,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     config.ensure_private_dir(config.data_dir())
     config.ensure_private_dir(config.data_dir() / "logs")
-    if not os.environ.get("TRIALBOT_ENCRYPTION_KEY"):
+    if not config.settings().encryption_key:
         if crypto.create_key_file(config.key_file()):
             print(f"created a new encryption key in {config.key_file()} (keep it safe: without it the stored "
                   "contact details cannot be read)")
@@ -226,10 +225,12 @@ def build_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("evaluate", help="evaluate answers from a JSON file and print the verdicts")
     ev.add_argument("file", help='JSON file: {"answers": {"<criterion id or profile slot>": "<text>"}}')
     ev.add_argument("--today", help="evaluate as of this date (YYYY-MM-DD); default: today")
-    ev.add_argument("--batch", action="store_true", help="FILE is JSON Lines: one answer sheet per line, one result per line")
+    ev.add_argument("--batch", action="store_true",
+                    help="FILE is JSON Lines: one answer sheet per line, one result per line")
     ev.add_argument("--language", choices=["en", "ko"], default="en", help="language of the reasons")
     ev.set_defaults(func=cmd_evaluate)
-    sub.add_parser("init", help="create the data folder, encryption key and database schema").set_defaults(func=cmd_init)
+    init = sub.add_parser("init", help="create the data folder, encryption key and database schema")
+    init.set_defaults(func=cmd_init)
     ho = sub.add_parser("handoffs", help="staff: the people handed off to the study team")
     hsub = ho.add_subparsers(dest="action", required=True)
     hl = hsub.add_parser("list", help="list handoffs, newest first")

@@ -1,5 +1,6 @@
-"""Settings from the environment and the site file. Defaults keep
-everything in a local `var/` folder with a SQLite database.
+"""Settings from the environment (`settings()`, the one place any
+TRIALBOT_* variable is read) and the site file. Defaults keep everything in a
+local `var/` folder with a SQLite database.
 
 `site()` gives the site's facts (from the listing) and the contact details
 the site must configure itself. An unset detail stays unset (an empty
@@ -20,8 +21,48 @@ ROOT = Path(__file__).resolve().parents[1]
 NOT_CONFIGURED = "to be configured by the site"
 
 
+@dataclass(frozen=True)
+class Settings:
+    """Everything the environment sets, read at call time (tests and the
+    servers set it before they ask). Secrets are kept out of repr."""
+    data_dir: Path
+    database_url: str
+    key_file: Path
+    site_file: Path
+    trials_dir: Path
+    trial: str  # TRIALBOT_TRIAL: the active trial instead of the site's study_id
+    behind_https_proxy: bool
+    chat_idle_minutes: Optional[float]
+    staff_user: str
+    rasa_urls: Tuple[str, ...]  # the Rasa servers the web server talks to, in order
+    web_port: int
+    action_host: str
+    encryption_key: str = field(default="", repr=False)
+    actions_token: str = field(default="", repr=False)
+    api_token: str = field(default="", repr=False)
+
+
+def settings() -> Settings:
+    env = os.environ
+    data = Path(env.get("TRIALBOT_DATA_DIR") or ROOT / "var")
+    many = tuple(u.strip().rstrip("/") for u in env.get("TRIALBOT_RASA_URLS", "").split(",") if u.strip())
+    one = env.get("TRIALBOT_RASA_URL") or f"http://127.0.0.1:{env.get('TRIALBOT_RASA_PORT', '5005')}"
+    idle = env.get("TRIALBOT_CHAT_IDLE_MINUTES")
+    return Settings(
+        data_dir=data, database_url=env.get("TRIALBOT_DATABASE_URL") or f"sqlite:///{data / 'trialbot.db'}",
+        key_file=Path(env.get("TRIALBOT_KEY_FILE") or data / "encryption.key"),
+        site_file=Path(env.get("TRIALBOT_SITE_CONFIG") or ROOT / "config" / "site.yml"),
+        trials_dir=Path(env.get("TRIALBOT_TRIALS_DIR") or ROOT / "trials"), trial=env.get("TRIALBOT_TRIAL", ""),
+        behind_https_proxy=env.get("TRIALBOT_BEHIND_HTTPS_PROXY", "").strip().lower() in ("1", "true", "yes", "on"),
+        chat_idle_minutes=float(idle) if idle else None,
+        staff_user=env.get("TRIALBOT_STAFF_USER", ""), rasa_urls=many or (one,),
+        web_port=int(env.get("TRIALBOT_WEB_PORT", "8000")), action_host=env.get("SANIC_HOST", "127.0.0.1"),
+        encryption_key=env.get("TRIALBOT_ENCRYPTION_KEY", ""), actions_token=env.get("TRIALBOT_ACTIONS_TOKEN", ""),
+        api_token=env.get("TRIALBOT_API_TOKEN", ""))
+
+
 def data_dir() -> Path:
-    return Path(os.environ.get("TRIALBOT_DATA_DIR") or ROOT / "var")
+    return settings().data_dir
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -37,15 +78,15 @@ def ensure_private_dir(path: Path) -> Path:
 
 
 def database_url() -> str:
-    return os.environ.get("TRIALBOT_DATABASE_URL") or f"sqlite:///{data_dir() / 'trialbot.db'}"
+    return settings().database_url
 
 
 def key_file() -> Path:
-    return Path(os.environ.get("TRIALBOT_KEY_FILE") or data_dir() / "encryption.key")
+    return settings().key_file
 
 
 def site_file() -> Path:
-    return Path(os.environ.get("TRIALBOT_SITE_CONFIG") or ROOT / "config" / "site.yml")
+    return settings().site_file
 
 
 def behind_https_proxy() -> bool:
@@ -53,7 +94,7 @@ def behind_https_proxy() -> bool:
     terminates TLS and sets X-Forwarded-Proto / X-Forwarded-For. Cookies then
     get `Secure`, responses get HSTS, and the client address is read from
     X-Forwarded-For."""
-    return os.environ.get("TRIALBOT_BEHIND_HTTPS_PROXY", "").strip().lower() in ("1", "true", "yes", "on")
+    return settings().behind_https_proxy
 
 
 @dataclass(frozen=True)
@@ -139,6 +180,12 @@ DEFAULT_CRISIS_LINES = (CrisisLine("109", "suicide prevention line", "자살예�
                         CrisisLine("119", "emergency", "응급"))
 
 
+SITE_KEYS = frozenset({
+    "team_name", "study_phone", "phone", "study_email", "email", "address", "hours", "retention_days", "institution",
+    "institution_short", "study_id", "contact_role", "public_phone", "time_zone", "reference_prefix", "crisis_lines",
+    "chat_idle_minutes"})
+
+
 def _text(raw: dict, *keys: str) -> str:
     for key in keys:
         value = raw.get(key)
@@ -165,6 +212,9 @@ def _load_site(path: str, mtime: float) -> Site:
     raw = yaml_files.read(path) or {}
     if not isinstance(raw, dict):
         raise ValueError(f"{path}: expected a mapping of settings")
+    unknown = sorted(set(raw) - SITE_KEYS)
+    if unknown:  # a misspelt key would silently leave a contact detail unset
+        raise ValueError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(SITE_KEYS))}")
 
     def whole(key: str, default: int) -> int:
         value = raw.get(key, default)
@@ -213,7 +263,5 @@ def site_warnings(path: Optional[Path] = None) -> List[str]:
 def chat_idle_seconds() -> float:
     """How long a patient's chat stays open without use (TRIALBOT_CHAT_IDLE_MINUTES
     overrides the site file's chat_idle_minutes)."""
-    value = os.environ.get("TRIALBOT_CHAT_IDLE_MINUTES")
-    if value:
-        return float(value) * 60
-    return site().chat_idle_minutes * 60
+    minutes = settings().chat_idle_minutes
+    return (minutes if minutes else site().chat_idle_minutes) * 60

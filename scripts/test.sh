@@ -28,6 +28,8 @@ if [ -z "${TRIALBOT_TEST_POSTGRES_URL:-}" ] && command -v pg_isready >/dev/null 
   export TRIALBOT_TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:5432/test"
 fi
 
+.venv/bin/ruff check bot actions addons web scripts tests
+.venv/bin/mypy
 .venv/bin/python -m pytest -q -p no:cacheprovider
 .venv/bin/rasa data validate --domain domain --fail-on-warnings --quiet
 .venv/bin/rasa test core --model models/trialbot.tar.gz --stories tests/test_stories.yml --e2e \

@@ -88,3 +88,23 @@ def test_site_accessor_keeps_unset_details_unset(tmp_path):
     site.write_text("time_zone: Mars/Olympus\n", encoding="utf-8")
     with pytest.raises(ValueError):
         config.site(site)
+    site.write_text("study_phnoe: '+82 2 2072 0000'\n", encoding="utf-8")  # misspelt: would leave the phone unset
+    with pytest.raises(ValueError, match="study_phnoe"):
+        config.site(site)
+
+
+def test_settings_are_read_in_one_place_and_keep_secrets_out_of_repr(monkeypatch, tmp_path):
+    from bot import config
+
+    monkeypatch.setenv("TRIALBOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("TRIALBOT_ENCRYPTION_KEY", "secret-key-value")
+    monkeypatch.setenv("TRIALBOT_RASA_URLS", "http://a:5005/, http://b:5005")
+    s = config.settings()
+    assert s.database_url == f"sqlite:///{tmp_path / 'trialbot.db'}" and s.key_file == tmp_path / "encryption.key"
+    assert s.rasa_urls == ("http://a:5005", "http://b:5005") and s.encryption_key == "secret-key-value"
+    assert "secret-key-value" not in repr(s)
+    for root in ("bot", "actions", "addons", "web"):
+        for path in (ROOT / root).rglob("*.py"):
+            if path != ROOT / "bot" / "config.py":
+                text = path.read_text(encoding="utf-8")
+                assert "os.environ.get(\"TRIALBOT" not in text and "getenv(" not in text, path

@@ -34,7 +34,7 @@ def _fernet(key: bytes) -> Fernet:
 
 
 def cipher() -> Fernet:
-    key = os.environ.get("TRIALBOT_ENCRYPTION_KEY", "").encode()
+    key = config.settings().encryption_key.encode()
     if not key:
         path = config.key_file()
         if not path.exists():

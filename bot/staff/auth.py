@@ -49,7 +49,8 @@ def hash_password(password: str, username: str = "", check: bool = True) -> str:
         check_password(password, username)
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=32)
-    return "scrypt${}${}${}${}${}".format(_N, _R, _P, base64.b64encode(salt).decode(), base64.b64encode(digest).decode())
+    encoded = (base64.b64encode(salt).decode(), base64.b64encode(digest).decode())
+    return "scrypt${}${}${}${}${}".format(_N, _R, _P, *encoded)
 
 
 def verify_password(password: str, stored: str) -> bool:

@@ -29,7 +29,7 @@ def trial_text(trial, language: str, key: str, default: str = "") -> str:
 
 
 def actor() -> str:
-    return os.environ.get("TRIALBOT_STAFF_USER") or f"cli:{getpass.getuser()}"
+    return config.settings().staff_user or f"cli:{getpass.getuser()}"
 
 
 def local(dt: datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -84,7 +84,8 @@ def show_text(store: Store, reference: str) -> str:
         f"  Email: {h.email or '-'}",
         f"  Preferred time: {h.preferred_time or '-'}",
         f"  Preferred language: {h.preferred_language or '-'}",
-        f"  Answering: {h.screening.respondent or '-'}" + (f" ({h.screening.relation})" if h.screening.relation else ""),
+        f"  Answering: {h.screening.respondent or '-'}"
+        + (f" ({h.screening.relation})" if h.screening.relation else ""),
         "",
         "Criteria",
     ]
