@@ -113,7 +113,7 @@ def scrub_record(record: logging.LogRecord) -> logging.LogRecord:
 _original_handle = logging.Handler.handle
 
 
-def _private_handle(self: logging.Handler, record: logging.LogRecord):
+def _private_handle(self: logging.Handler, record: logging.LogRecord) -> bool:
     return _original_handle(self, scrub_record(record))
 
 
@@ -159,8 +159,9 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    logging.Handler.handle = _private_handle  # type: ignore[assignment]
-    logging.Handler.handleError = _private_handle_error  # type: ignore[assignment]
+    # Replaced on the class, so every handler (those made later too) is covered.
+    logging.Handler.handle = _private_handle  # type: ignore[method-assign]
+    logging.Handler.handleError = _private_handle_error  # type: ignore[method-assign]
     _install_structlog()
     _installed = True
 

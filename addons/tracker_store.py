@@ -36,7 +36,8 @@ class _Decrypted:
     it see the same events."""
 
     def __init__(self, size: int = 10000) -> None:
-        self.size, self._plain = size, OrderedDict()
+        self.size = size
+        self._plain: OrderedDict[str, str] = OrderedDict()  # stored form -> decrypted JSON text, oldest first
 
     def event(self, data: str) -> dict:
         plain = self._plain.get(data)

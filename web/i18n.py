@@ -18,7 +18,8 @@ STRINGS: Dict[str, Dict[str, str]] = {
         "intro": "About 5 minutes of short questions, answered by you or by someone on your behalf.",
         "start": "Start the pre-screening",
         "typing": "The assistant is typing…",
-        "unreachable": "We couldn't reach the assistant. Your message is kept below; please try again. If this is an emergency, call 119 now.",
+        "unreachable": "We couldn't reach the assistant. Your message is kept below; please try again. "
+                       "If this is an emergency, call 119 now.",
         "retry": "Retry",
         "retry_first": "Your earlier message has not been sent yet. Press Retry to send it first; what you typed "
                        "is kept. If this is an emergency, call 119 now.",
@@ -51,15 +52,17 @@ STRINGS: Dict[str, Dict[str, str]] = {
         "intro": "짧은 질문에 5분 정도 답하시면 돼요. 본인이나 보호자가 대신 답하셔도 돼요.",
         "start": "사전 확인 시작하기",
         "typing": "도우미가 답을 쓰고 있어요…",
-        "unreachable": "도우미와 연결하지 못했어요. 입력하신 메시지는 아래에 그대로 있으니 다시 시도해 주세요. 응급 상황이면 지금 바로 119에 전화하세요.",
+        "unreachable": "도우미와 연결하지 못했어요. 입력하신 메시지는 아래에 그대로 있으니 "
+                       "다시 시도해 주세요. 응급 상황이면 지금 바로 119에 전화하세요.",
         "retry": "다시 시도",
-        "retry_first": "앞의 메시지가 아직 전송되지 않았어요. 먼저 '다시 시도'를 눌러 주세요. 입력하신 내용은 그대로 있어요. "
-                       "응급 상황이면 지금 바로 119에 전화하세요.",
+        "retry_first": "앞의 메시지가 아직 전송되지 않았어요. 먼저 '다시 시도'를 눌러 주세요. "
+                       "입력하신 내용은 그대로 있어요. 응급 상황이면 지금 바로 119에 전화하세요.",
         "queued": "도우미가 답하면 바로 메시지를 보낼게요.",
         "no_answer": "죄송해요, 그 말씀에는 답을 드리지 못했어요. 다시 한번 말씀해 주세요.",
         "answer_label": "답변",
         "send": "보내기",
-        "hint": "자유롭게 입력하시거나 버튼을 누르세요. 언제든지 \"왜 물어보세요?\", \"이전으로\", \"그만\"이라고 하실 수 있어요.",
+        "hint": "자유롭게 입력하시거나 버튼을 누르세요. "
+                "언제든지 \"왜 물어보세요?\", \"이전으로\", \"그만\"이라고 하실 수 있어요.",
         "choices": "답변 선택지",
         "you": "나: ",
         "assistant": "도우미: ",

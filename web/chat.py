@@ -1,0 +1,141 @@
+"""The patient chat: the page (/) and its JSON API (/api/...), which passes
+messages on to the Rasa server under a conversation id this server issued.
+
+Every visitor gets a random conversation id in an HttpOnly cookie, which the
+store remembers (as a hash): only an id it issued, that has not been ended
+by the visitor ("End and clear this chat") and has not been idle longer than
+the configured time, continues a conversation; any other cookie value gets
+a new id."""
+from __future__ import annotations
+
+import json
+import re
+from typing import List, Optional
+
+from aiohttp import web
+
+from bot import config
+from bot.staff import review
+from web import i18n, rasa
+from web.pages import LANGUAGES, render
+from web.replay import replay, shown_buttons
+from web.security import del_cookie, set_cookie
+from web.state import in_thread, services
+
+CHAT_COOKIE = "tb_session"
+MAX_MESSAGE = 2000
+UNREACHABLE = {"error": "unreachable"}
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """What may be passed on: no lone surrogates (they cannot be stored or
+    logged as UTF-8) and no control characters other than tab and newline."""
+    return _CONTROL.sub("", _SURROGATES.sub("\ufffd", text))
+
+
+async def _live_sender(request: web.Request) -> Optional[str]:
+    """The conversation id from the cookie, if this server issued it and it is still live."""
+    value = request.cookies.get(CHAT_COOKIE, "")
+    if not (20 <= len(value) <= 64 and value.replace("-", "").replace("_", "").isalnum()):
+        return None
+    live = await in_thread(services(request).store.chat_session_live, value, config.chat_idle_seconds())
+    return value if live else None
+
+
+def _json_only(request: web.Request) -> None:
+    # A cross-site form cannot send application/json without a CORS preflight, which is refused.
+    if request.content_type != "application/json":
+        raise web.HTTPUnsupportedMediaType(text="JSON only")
+
+
+def _language(messages: List[dict]) -> Optional[str]:
+    """The language a reply switches to (`"custom": {"lang": "ko"}`), if any."""
+    found = None
+    for m in messages:
+        custom = m.get("custom")
+        if isinstance(custom, dict) and custom.get("lang") in LANGUAGES:
+            found = custom["lang"]
+    return found
+
+
+async def patient_page(request: web.Request) -> web.Response:
+    trial, site = review.load_trial(), config.site()
+    minutes = max(1, int(config.chat_idle_seconds() // 60))
+    both = {lang: i18n.strings(lang, study=trial.id, minutes=minutes) for lang in LANGUAGES}
+    for lang, strings in both.items():  # the trial's own summary where it has one in that language
+        strings["summary"] = review.trial_text(trial, lang, "summary", strings["summary"])
+    return render("patient.html", trial=trial, title=review.trial_text(trial, "en", "title", trial.id), site=site,
+                  t=both["en"], idle_minutes=minutes,
+                  strings_json=json.dumps(both, ensure_ascii=False))
+
+
+async def chat(request: web.Request) -> web.Response:
+    _json_only(request)
+    try:
+        body = await request.json()
+    except Exception:
+        return web.json_response({"error": "bad request"}, status=400)
+    message = body.get("message") if isinstance(body, dict) else None
+    if not isinstance(message, str) or not message.strip():
+        return web.json_response({"error": "empty message"}, status=400)
+    message = clean_text(message[:MAX_MESSAGE])
+    live = await _live_sender(request)
+    sender = live if live is not None else await in_thread(services(request).store.issue_chat_session)
+    try:
+        replies = await rasa.webhook(request, sender, message)
+    except rasa.RasaUnreachable:
+        response = web.json_response(UNREACHABLE, status=503)
+    else:
+        messages = [{"text": m.get("text", ""), "buttons": shown_buttons(m.get("buttons") or [])}
+                    for m in replies if m.get("text") or m.get("buttons")]
+        response = web.json_response({"messages": messages, "lang": _language(replies), "new": live is None})
+    if live is None:
+        set_cookie(response, CHAT_COOKIE, sender, "/")
+    return response
+
+
+async def _known_contact(request: web.Request, sender: str) -> List[str]:
+    """The contact details this conversation's handoff holds, for masking (a
+    Korean number also as it is dialled at home)."""
+    h = await in_thread(services(request).store.handoff_for_sender, sender)
+    known = [h.name, h.phone, h.email] if h is not None else []
+    if h is not None and h.phone and h.phone.startswith("+82"):
+        known.append("0" + h.phone[3:])
+    return [k for k in known if k]
+
+
+async def history(request: web.Request) -> web.Response:
+    sender = await _live_sender(request)
+    if sender is None:
+        response = web.json_response({"messages": [], "ended": bool(request.cookies.get(CHAT_COOKIE))})
+        if request.cookies.get(CHAT_COOKIE):
+            del_cookie(response, CHAT_COOKIE, "/")
+        return response
+    try:
+        tracker = await rasa.tracker(request, sender)
+    except rasa.RasaUnreachable:
+        return web.json_response(UNREACHABLE, status=503)
+    known = await _known_contact(request, sender)
+    shown, lang = replay(tracker.get("events") or [], tracker.get("slots") or {}, known)
+    return web.json_response({"messages": shown, "lang": lang})
+
+
+async def end_chat(request: web.Request) -> web.Response:
+    """'End and clear this chat': the web session ends and its cookie goes;
+    the screening records stay for the study team."""
+    _json_only(request)
+    value = request.cookies.get(CHAT_COOKIE)
+    if value:
+        await in_thread(services(request).store.end_chat_session, value)
+    response = web.json_response({"ended": True})
+    del_cookie(response, CHAT_COOKIE, "/")
+    return response
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/", patient_page)
+    app.router.add_post("/api/chat", chat)
+    app.router.add_get("/api/history", history)
+    app.router.add_post("/api/end", end_chat)

@@ -1,0 +1,81 @@
+"""The web server's calls to the Rasa servers: which server a conversation
+goes to, and failover to the next one when a server is down."""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+from dataclasses import dataclass
+from typing import Any, List, Optional
+
+import aiohttp
+from aiohttp import web
+
+from web.state import HTTP
+
+
+class RasaUnreachable(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class RasaSettings:
+    urls: List[str]
+    api_token: str  # for Rasa's HTTP API (the tracker); the REST channel needs none
+
+
+def settings() -> RasaSettings:
+    """The Rasa servers: TRIALBOT_RASA_URLS (comma-separated) when scaled out,
+    else TRIALBOT_RASA_URL, else localhost on TRIALBOT_RASA_PORT. Read on
+    every call, as the tests change them while the server runs."""
+    many = [u.strip().rstrip("/") for u in os.environ.get("TRIALBOT_RASA_URLS", "").split(",") if u.strip()]
+    urls = many or [os.environ.get("TRIALBOT_RASA_URL")
+                    or f"http://127.0.0.1:{os.environ.get('TRIALBOT_RASA_PORT', '5005')}"]
+    return RasaSettings(urls=urls, api_token=os.environ.get("TRIALBOT_API_TOKEN", ""))
+
+
+def rasa_url_order(sender: Optional[str] = None) -> List[str]:
+    """The servers to try for a conversation: its own first, then the rest.
+    A stable hash of the sender id picks its own, so each conversation stays
+    on one server while it is up. Any server can serve any conversation (they
+    share the tracker store, and Redis's lock store keeps one conversation's
+    messages in order)."""
+    urls = settings().urls
+    if len(urls) == 1 or not sender:
+        return urls
+    first = int.from_bytes(hashlib.sha256(sender.encode("utf-8")).digest()[:8], "big") % len(urls)
+    return urls[first:] + urls[:first]
+
+
+async def call(request: web.Request, method: str, path: str, timeout: float, sender: Optional[str] = None,
+               **kwargs: Any) -> Any:
+    """One call to the conversation's Rasa server, answering its JSON; any
+    failure is 'cannot be reached'. A server that refuses the connection
+    (down) never got the message, so the next one is tried."""
+    error: Optional[Exception] = None
+    for url in rasa_url_order(sender):
+        try:
+            async with request.app[HTTP].request(method, f"{url}{path}",
+                                                 timeout=aiohttp.ClientTimeout(total=timeout), **kwargs) as r:
+                if r.status != 200:
+                    raise RasaUnreachable(f"status {r.status}")
+                return await r.json()
+        except aiohttp.ClientConnectorError as exc:
+            error = exc
+        except (aiohttp.ClientError, OSError, TimeoutError, asyncio.TimeoutError) as exc:  # 3.10: two kinds
+            raise RasaUnreachable(str(exc)) from None
+    raise RasaUnreachable(str(error))
+
+
+async def webhook(request: web.Request, sender: str, message: str) -> List[dict]:
+    """The bot's replies to one message (Rasa's REST channel)."""
+    replies: List[dict] = await call(request, "POST", "/webhooks/rest/webhook", 60, sender,
+                                     json={"sender": sender, "message": message})
+    return replies
+
+
+async def tracker(request: web.Request, sender: str) -> dict:
+    """The conversation so far (Rasa's HTTP API)."""
+    found: dict = await call(request, "GET", f"/conversations/{sender}/tracker", 30, sender,
+                             params={"token": settings().api_token})
+    return found

@@ -1,0 +1,175 @@
+"""The study team's pages behind sign-in: the handoff queue (/staff) with
+its search and filters, one handoff (/staff/handoffs/<ref>) and the changes
+made there (status, assignee, follow-up date), and the CSV/JSON download."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Callable, Dict, List, Mapping, Optional
+
+from aiohttp import web
+
+from bot import config
+from bot.conversation.texts import table as conversation_texts
+from bot.records.store import HANDOFF_STATUSES, OUTCOMES, Handoff, Store, handoff_as_json
+from bot.staff import review
+from web.dates import earliest_date
+from web.pages import LANGUAGES, render
+from web.signin import Form, check_csrf, require_staff
+from web.state import in_thread, services
+
+SORTS = {"waiting": "waiting longest first", "newest": "newest first", "oldest": "oldest first"}
+
+
+def _day(value: str) -> Optional[date]:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """The queue's search and filters as the page's form sent them; an
+    unknown status, outcome or language is no filter."""
+    q: str
+    status: str
+    outcome: str
+    language: str
+    created_from: str
+    created_to: str
+    sort: str
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> QueueFilter:
+        status, outcome, language = query.get("status") or "", query.get("outcome") or "", query.get("language") or ""
+        sort = query.get("sort") or ""
+        return cls(q=query.get("q", "").strip()[:100],
+                   status=status if status in HANDOFF_STATUSES else "",
+                   outcome=outcome if outcome in (*OUTCOMES, "callback") else "",
+                   language=language if language in LANGUAGES else "",
+                   created_from=query.get("from") or "", created_to=query.get("to") or "",
+                   sort=sort if sort in SORTS else "waiting")
+
+    @property
+    def filtered(self) -> bool:
+        return any((self.q, self.status, self.outcome, self.language, self.created_from, self.created_to))
+
+    def form(self) -> Dict[str, str]:
+        """The values by the form's field names, for the page to show again."""
+        return {"q": self.q, "status": self.status, "outcome": self.outcome, "language": self.language,
+                "from": self.created_from, "to": self.created_to, "sort": self.sort}
+
+
+async def staff_list(request: web.Request) -> web.Response:
+    who = require_staff(request)
+    f = QueueFilter.from_query(request.query)
+    store = services(request).store
+    rows = await in_thread(store.find_handoffs, f.q, f.status or None, f.outcome or None, f.language or None, None,
+                           _day(f.created_from), _day(f.created_to), f.sort, config.site().tz())
+    funnel = await in_thread(store.funnel)
+    peak = max([1] + [n for row in funnel if isinstance(n := row["started"], int)])  # the longest bar
+    return render("staff_list.html", user=who.username, csrf=who.csrf, handoffs=rows, f=f.form(), filtered=f.filtered,
+                  statuses=HANDOFF_STATUSES, outcomes=OUTCOMES, languages=LANGUAGES, sorts=SORTS,
+                  funnel=funnel, peak=peak, now=datetime.utcnow())
+
+
+def points_to_check(h: Handoff) -> List[dict]:
+    """Unknown and deferred criteria with their reasons, and any answer whose
+    reason names a date (a temporary exclusion: from when it may be fine)."""
+    points = []
+    for a in h.screening.answers:
+        reason = a.reason or ""
+        when = earliest_date(reason)
+        if a.verdict in ("unknown", "deferred") or (a.verdict == "fail" and when):
+            points.append({"criterion": a.criterion_id, "verdict": a.verdict, "reason": reason, "from": when})
+    return points
+
+
+async def staff_handoff(request: web.Request) -> web.Response:
+    who = require_staff(request)
+    store = services(request).store
+    h = await in_thread(store.handoff, request.match_info["ref"])
+    if h is None:
+        raise web.HTTPNotFound(text="No such handoff.")
+    await in_thread(store.audit, f"web:{who.username}", "handoff_viewed", h.reference)
+    labels = review.trial_labels(review.load_trial(h.screening.trial_id))
+    transcript = await in_thread(store.transcript, h.screening.sender_id)
+    trail = await in_thread(store.audit_trail, h.reference)
+    users = await in_thread(store.staff_users)
+    phone_link = "tel:" + re.sub(r"[^\d+]", "", h.phone) if h.phone else None
+    return render("staff_handoff.html", user=who.username, csrf=who.csrf, h=h, labels=labels, transcript=transcript,
+                  statuses=HANDOFF_STATUSES, points=points_to_check(h), flags=h.screening.flags, trail=trail,
+                  staff_users=users, phone_link=phone_link, languages=LANGUAGES,
+                  sign_names=conversation_texts("en")["signs"], saved=request.query.get("saved"))
+
+
+# A change to one handoff: (store, reference, posted form, actor).
+Change = Callable[[Store, str, Form, str], object]
+
+
+async def _staff_change(request: web.Request, change: Change) -> web.Response:
+    who = require_staff(request)
+    form = await request.post()
+    check_csrf(form, who.csrf)
+    ref = request.match_info["ref"]
+    try:
+        await in_thread(change, services(request).store, ref, form, f"web:{who.username}")
+    except (ValueError, LookupError) as exc:
+        raise web.HTTPBadRequest(text=str(exc))
+    raise web.HTTPFound(f"/staff/handoffs/{ref}")
+
+
+def _status(store: Store, ref: str, form: Form, actor: str) -> Handoff:
+    return store.set_status(ref, str(form.get("status", "")), str(form.get("note", ""))[:2000], actor)
+
+
+def _assign(store: Store, ref: str, form: Form, actor: str) -> Handoff:
+    return store.assign(ref, str(form.get("assigned_to", ""))[:64], actor)
+
+
+def _follow_up(store: Store, ref: str, form: Form, actor: str) -> Handoff:
+    value = str(form.get("follow_up_on", "")).strip()
+    when = None
+    if value:
+        when = _day(value)
+        if when is None:
+            raise ValueError("the follow-up date must be a date (YYYY-MM-DD)")
+    return store.set_follow_up(ref, when, actor)
+
+
+async def staff_status(request: web.Request) -> web.Response:
+    return await _staff_change(request, _status)
+
+
+async def staff_assign(request: web.Request) -> web.Response:
+    return await _staff_change(request, _assign)
+
+
+async def staff_follow_up(request: web.Request) -> web.Response:
+    return await _staff_change(request, _follow_up)
+
+
+async def staff_export(request: web.Request) -> web.Response:
+    who = require_staff(request)
+    fmt = request.query.get("format", "csv")
+    if fmt not in ("csv", "json"):
+        raise web.HTTPBadRequest(text="format must be csv or json")
+    store = services(request).store
+    rows = [handoff_as_json(h) for h in await in_thread(store.handoffs)]
+    body = review.render_export(rows, fmt)
+    await in_thread(store.audit, f"web:{who.username}", "handoffs_exported",
+                    detail=f"{len(rows)} handoffs as {fmt} (download)")
+    return web.Response(body=body.encode("utf-8"),
+                        content_type="text/csv" if fmt == "csv" else "application/json", charset="utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="handoffs.{fmt}"'})
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/staff", staff_list)
+    app.router.add_get("/staff/handoffs/{ref}", staff_handoff)
+    app.router.add_post("/staff/handoffs/{ref}/status", staff_status)
+    app.router.add_post("/staff/handoffs/{ref}/assign", staff_assign)
+    app.router.add_post("/staff/handoffs/{ref}/follow-up", staff_follow_up)
+    app.router.add_get("/staff/export", staff_export)
