@@ -5,7 +5,6 @@ aiohttp application, with the security headers on every response
 from __future__ import annotations
 
 import logging
-import os
 from typing import AsyncIterator, List, Optional
 
 import aiohttp
@@ -59,7 +58,7 @@ def warn_operator() -> List[str]:
 
 
 def _port() -> int:
-    return int(os.environ.get("TRIALBOT_WEB_PORT", "8000"))
+    return config.settings().web_port
 
 
 def main() -> None:

@@ -4,34 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
-from dataclasses import dataclass
 from typing import Any, List, Optional
 
 import aiohttp
 from aiohttp import web
 
+from bot import config
 from web.state import HTTP
 
 
 class RasaUnreachable(Exception):
     pass
-
-
-@dataclass(frozen=True)
-class RasaSettings:
-    urls: List[str]
-    api_token: str  # for Rasa's HTTP API (the tracker); the REST channel needs none
-
-
-def settings() -> RasaSettings:
-    """The Rasa servers: TRIALBOT_RASA_URLS (comma-separated) when scaled out,
-    else TRIALBOT_RASA_URL, else localhost on TRIALBOT_RASA_PORT. Read on
-    every call, as the tests change them while the server runs."""
-    many = [u.strip().rstrip("/") for u in os.environ.get("TRIALBOT_RASA_URLS", "").split(",") if u.strip()]
-    urls = many or [os.environ.get("TRIALBOT_RASA_URL")
-                    or f"http://127.0.0.1:{os.environ.get('TRIALBOT_RASA_PORT', '5005')}"]
-    return RasaSettings(urls=urls, api_token=os.environ.get("TRIALBOT_API_TOKEN", ""))
 
 
 def rasa_url_order(sender: Optional[str] = None) -> List[str]:
@@ -40,7 +23,7 @@ def rasa_url_order(sender: Optional[str] = None) -> List[str]:
     on one server while it is up. Any server can serve any conversation (they
     share the tracker store, and Redis's lock store keeps one conversation's
     messages in order)."""
-    urls = settings().urls
+    urls = list(config.settings().rasa_urls)  # read on every call: the tests change them while it runs
     if len(urls) == 1 or not sender:
         return urls
     first = int.from_bytes(hashlib.sha256(sender.encode("utf-8")).digest()[:8], "big") % len(urls)
@@ -77,5 +60,5 @@ async def webhook(request: web.Request, sender: str, message: str) -> List[dict]
 async def tracker(request: web.Request, sender: str) -> dict:
     """The conversation so far (Rasa's HTTP API)."""
     found: dict = await call(request, "GET", f"/conversations/{sender}/tracker", 30, sender,
-                             params={"token": settings().api_token})
+                             params={"token": config.settings().api_token})
     return found
