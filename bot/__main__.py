@@ -1,20 +1,24 @@
 import os
 import sys
 import types
+from typing import Dict, Optional
 
 # Start-up is most of a `python -m bot evaluate` call. The command line needs
 # neither TensorFlow nor h5py (which spaCy's thinc would import; Rasa installs
 # both), nor nltk (which medspacy pulls in for QuickUMLS, a matcher the readers
 # never use), nor spaCy's own command line (typer, requests, jinja2,
 # pkg_resources), which `import spacy` loads only to offer `spacy.info`.
-sys.modules.setdefault("tensorflow", None)
-sys.modules.setdefault("h5py", None)
+# A None entry makes `import tensorflow` raise ImportError, which they handle.
+blocked: Dict[str, Optional[types.ModuleType]] = sys.modules  # type: ignore[assignment]
+blocked.setdefault("tensorflow", None)
+blocked.setdefault("h5py", None)
 sys.modules.setdefault("nltk", types.ModuleType("nltk"))
+_spacy_info = types.ModuleType("spacy.cli.info")
+setattr(_spacy_info, "info", None)
 _spacy_cli = types.ModuleType("spacy.cli")
-_spacy_cli.info = types.ModuleType("spacy.cli.info")
-_spacy_cli.info.info = None
+setattr(_spacy_cli, "info", _spacy_info)
 sys.modules.setdefault("spacy.cli", _spacy_cli)
-sys.modules.setdefault("spacy.cli.info", _spacy_cli.info)
+sys.modules.setdefault("spacy.cli.info", _spacy_info)
 
 from bot.cli import main  # noqa: E402
 

@@ -233,9 +233,8 @@ def _load_site(path: str, mtime: float) -> Site:
     if not (prefix.isascii() and prefix.isalnum() and 1 <= len(prefix) <= 8):
         raise ValueError(f"{path}: reference_prefix must be 1-8 letters or digits")
     lines = raw.get("crisis_lines")
-    if lines is None:
-        crisis = DEFAULT_CRISIS_LINES
-    else:
+    crisis: Tuple[CrisisLine, ...] = DEFAULT_CRISIS_LINES
+    if lines is not None:
         if not isinstance(lines, list):
             raise ValueError(f"{path}: crisis_lines must be a list of {{number, name}}")
         crisis = tuple(_crisis_line(path, x) for x in lines)

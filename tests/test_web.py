@@ -17,10 +17,11 @@ import sqlalchemy as sa
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.records import crypto
+from bot.records.effects import FinalVerdict
 from bot.staff.auth import hash_password
 from bot.records.store import ChatSession, Handoff
 from tests.servers import free_port
-from web.app import create_app, earliest_date, replay
+from web.app import create_app, replay
 
 PASSWORD = "tangerine velvet orbit 42"
 
@@ -52,10 +53,11 @@ async def signed_in(client, username="alice"):
 
 def make(store, sender, name, phone, outcome="likely_eligible", kind="screening", language=None, days_ago=0,
          flags=None, answers=()):
-    for cid, verdict, reason in answers:
-        store.record_answer(sender, "NCT03558607", cid, f"question {cid}", f"typed {cid}", None, verdict, reason)
+    for cid, verdict, reason, *when in answers:  # (criterion, verdict, reason[, eligible_from])
+        store.record_answer(sender, "NCT03558607", cid, f"question {cid}", f"typed {cid}", None, verdict, reason,
+                            *when)
     if kind == "screening":
-        store.finish_screening(sender, "NCT03558607", outcome, {c: (v, r) for c, v, r in answers})
+        store.finish_screening(sender, "NCT03558607", outcome, {a[0]: FinalVerdict(*a[1:]) for a in answers})
     ref = store.create_handoff(sender, "NCT03558607", "consent v1", name, phone, f"{sender}@example.com", "mornings",
                                "Korean", kind=kind)
     with store.session() as s:
@@ -248,7 +250,7 @@ async def test_the_handoff_page_shows_what_to_check_first(web):
                         ("ecog", "unknown", "The answer does not settle this; the study team will check."),
                         ("recent_chemo", "unknown", "Last cancer medicine a week ago, less than 14 days ago. "
                                                     "the earliest start would be 9 December 2026, and the study team "
-                                                    "will confirm.")])
+                                                    "will confirm.", "2026-12-09")])
     csrf = await signed_in(web)
     page = await (await web.get(f"/staff/handoffs/{ref}")).text()
     check = page[page.index('id="points"'):page.index('id="contact-title"')]
@@ -289,13 +291,6 @@ async def test_a_callback_request_has_no_result_and_does_not_break(web):
     page = await r.text()
     assert r.status == 200 and "Callback request" in page and "asked for a call back" in page
     assert "Outcome:" not in page
-
-
-def test_earliest_date_in_reasons():
-    assert earliest_date("the earliest start would be 9 December 2026") == date(2026, 12, 9)
-    assert earliest_date("가장 빠른 시작일은 2026년 12월 9일이에요") == date(2026, 12, 9)
-    assert earliest_date("from 2027-01-02 or 3 January 2027") == date(2027, 1, 2)
-    assert earliest_date("no date here, 14 days") is None
 
 
 # ---------------------------------------------------------------- export

@@ -14,7 +14,6 @@ from bot import config
 from bot.records.store import Store
 from bot.staff.auth import LoginLimiter, PendingSecondFactor, Sessions, TotpGuard
 from web import chat, signin, staff_views
-from web.dates import earliest_date
 from web.pages import HERE
 from web.rasa import rasa_url_order
 from web.replay import replay
@@ -22,7 +21,7 @@ from web.security import add_headers
 from web.state import HTTP, SERVICES, Services
 
 # Imported from here by the tests and scripts.
-__all__ = ["create_app", "earliest_date", "main", "rasa_url_order", "replay", "warn_operator"]
+__all__ = ["create_app", "main", "rasa_url_order", "replay", "warn_operator"]
 
 log = logging.getLogger("web")
 

@@ -14,7 +14,6 @@ from bot import config
 from bot.conversation.texts import table as conversation_texts
 from bot.records.store import HANDOFF_STATUSES, OUTCOMES, Handoff, Store, handoff_as_json
 from bot.staff import review
-from web.dates import earliest_date
 from web.pages import LANGUAGES, render
 from web.signin import Form, check_csrf, require_staff
 from web.state import in_thread, services
@@ -75,15 +74,22 @@ async def staff_list(request: web.Request) -> web.Response:
                   funnel=funnel, peak=peak, now=datetime.utcnow())
 
 
-def points_to_check(h: Handoff) -> List[dict]:
-    """Unknown and deferred criteria with their reasons, and any answer whose
-    reason names a date (a temporary exclusion: from when it may be fine)."""
+@dataclass(frozen=True)
+class PointToCheck:
+    criterion: str
+    verdict: Optional[str]
+    reason: str
+    eligible_from: Optional[date]  # a temporary exclusion: from when it may be fine
+
+
+def points_to_check(h: Handoff) -> List[PointToCheck]:
+    """Unknown and deferred criteria with their reasons, and any temporary
+    exclusion with the date stored with its verdict."""
     points = []
     for a in h.screening.answers:
-        reason = a.reason or ""
-        when = earliest_date(reason)
+        when = a.eligible_from
         if a.verdict in ("unknown", "deferred") or (a.verdict == "fail" and when):
-            points.append({"criterion": a.criterion_id, "verdict": a.verdict, "reason": reason, "from": when})
+            points.append(PointToCheck(a.criterion_id, a.verdict, a.reason or "", when))
     return points
 
 

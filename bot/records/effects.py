@@ -5,10 +5,18 @@ consent created. Pure data here: the store is passed in."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Dict, Iterable, Optional, Tuple
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, Iterable, NamedTuple, Optional, Tuple
 
 if TYPE_CHECKING:
     from bot.records.store import Store
+
+
+class FinalVerdict(NamedTuple):
+    """A criterion's verdict at the end, its reason in words and, for a
+    temporary exclusion, the ISO date from which it may pass."""
+    verdict: str
+    reason: Optional[str]
+    eligible_from: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -52,10 +60,11 @@ class AnswerRecorded(Effect):
     reading: Dict[str, Any]
     verdict: Optional[str] = None
     reason: Optional[str] = None
+    eligible_from: Optional[str] = None  # ISO date
 
     def apply_to(self, store: Store, sender: str, trial: str) -> None:
         store.record_answer(sender, trial, self.qid, self.question, self.text[:2000], self.reading, self.verdict,
-                            self.reason)
+                            self.reason, self.eligible_from)
 
 
 @dataclass(frozen=True)
@@ -81,7 +90,7 @@ class AnswerForgotten(Effect):
 class ScreeningFinished(Effect):
     kind: ClassVar[str] = "finish"
     outcome: str
-    verdicts: Dict[str, Tuple[str, str]]  # criterion -> (verdict, reason)
+    verdicts: Dict[str, FinalVerdict]
 
     def apply_to(self, store: Store, sender: str, trial: str) -> None:
         store.finish_screening(sender, trial, self.outcome, self.verdicts)

@@ -7,13 +7,14 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
-from typing import Dict, List, Optional
+from typing import Dict, List, Mapping, Optional, Tuple, Union
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.records import crypto
 from bot.records.database import Database
+from bot.records.effects import FinalVerdict
 from bot.records.tables import AnswerRow, Screening, utcnow
 
 
@@ -68,7 +69,8 @@ class ScreeningRecords(Database):
                 current.status = "abandoned"
 
     def record_answer(self, sender_id: str, trial_id: str, criterion_id: str, question: str, raw_text: str,
-                      reading: Optional[dict], verdict: Optional[str], reason: Optional[str]) -> None:
+                      reading: Optional[dict], verdict: Optional[str], reason: Optional[str],
+                      eligible_from: Optional[str] = None) -> None:
         with self.session() as s:
             screening = current_or_new_screening(s, sender_id, trial_id)
             row = next((a for a in screening.answers if a.criterion_id == criterion_id), None)
@@ -78,6 +80,7 @@ class ScreeningRecords(Database):
             row.question, row.raw_text_enc = question, crypto.encrypt(raw_text)
             row.reading_enc = crypto.encrypt(json.dumps(reading, ensure_ascii=False)) if reading else None
             row.verdict, row.reason_enc = verdict, crypto.encrypt(reason) if reason else None
+            row.eligible_from_enc = crypto.encrypt(eligible_from)
             row.answered_at = utcnow()
 
     def set_respondent(self, sender_id: str, trial_id: str, respondent: str, relation: Optional[str]) -> None:
@@ -94,18 +97,21 @@ class ScreeningRecords(Database):
                     if a.criterion_id == criterion_id:
                         s.delete(a)
 
-    def finish_screening(self, sender_id: str, trial_id: str, outcome: str, verdicts: Dict[str, tuple]) -> None:
+    def finish_screening(self, sender_id: str, trial_id: str, outcome: str,
+                         verdicts: Mapping[str, Union[FinalVerdict, Tuple[str, Optional[str]]]]) -> None:
         """Stores the outcome and every criterion's final verdict and reason."""
         with self.session() as s:
             screening = current_or_new_screening(s, sender_id, trial_id)
             screening.status, screening.outcome, screening.finished_at = "finished", outcome, utcnow()
             by_id = {a.criterion_id: a for a in screening.answers}
-            for cid, (verdict, reason) in verdicts.items():
+            for cid, values in verdicts.items():
+                final = values if isinstance(values, FinalVerdict) else FinalVerdict(*values)
                 row = by_id.get(cid)
                 if row is None:  # deferred or not applicable: never asked, still on record
                     row = AnswerRow(screening=screening, criterion_id=cid, question="(not asked)")
                     s.add(row)
-                row.verdict, row.reason_enc = verdict, crypto.encrypt(reason) if reason else None
+                row.verdict, row.reason_enc = final.verdict, crypto.encrypt(final.reason) if final.reason else None
+                row.eligible_from_enc = crypto.encrypt(final.eligible_from)
 
     def set_language(self, sender_id: str, language: str) -> None:
         """The conversation's language, shown to staff; nothing is stored before consent."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Optional
 
 import sqlalchemy as sa
@@ -86,6 +86,7 @@ class AnswerRow(Base):
     reading_enc = sa.Column(sa.Text)
     verdict = sa.Column(sa.String(16))
     reason_enc = sa.Column(sa.Text)
+    eligible_from_enc = sa.Column(sa.Text)  # ISO date a temporary exclusion ends (a wash-out), if any
     answered_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     screening = relationship("Screening", back_populates="answers")
 
@@ -96,6 +97,11 @@ class AnswerRow(Base):
     @property
     def reason(self) -> Optional[str]:
         return crypto.decrypt(self.reason_enc)
+
+    @property
+    def eligible_from(self) -> Optional[date]:
+        iso = crypto.decrypt(self.eligible_from_enc)
+        return date.fromisoformat(iso) if iso else None
 
     @property
     def reading(self) -> Optional[dict]:

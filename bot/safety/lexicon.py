@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, List, Mapping, Tuple
+from typing import Dict, FrozenSet, List, Mapping, Set, Tuple
 
 from bot import yaml_files
 from bot.safety.patterns import Compiler
@@ -179,7 +179,7 @@ def _vocabulary(raw: Mapping) -> FrozenSet[str]:
     texts = [e for entries in (raw.get("classes") or {}).values() for e in entries]
     texts += [p for rows in (raw.get("signs") or {}).values() for row in rows
               for p in ([row["p"]] if "p" in row else []) + list(row.get("any") or [])]
-    out = set()
+    out: Set[str] = set()
     for word in re.findall(r"[a-z*'-]+", " ".join(texts).lower().replace("_", " ").replace("|", " ")):
         stem = word.rstrip("*")
         if word.endswith("*") and len(stem) < 5:

@@ -115,8 +115,8 @@ class Sessions:
     def user(self, token: Optional[str], now: Optional[float] = None) -> Optional[Tuple[str, str]]:
         """(user name, CSRF token) for a live session, refreshing its idle time."""
         now = time.time() if now is None else now
-        entry = self._live.get(token or "")
-        if entry is None:
+        entry = self._live.get(token) if token else None
+        if token is None or entry is None:
             return None
         username, started, last, csrf = entry
         if now - last > self.idle or now - started > self.absolute:
