@@ -155,7 +155,7 @@ class Respondent:
 
 
 @dataclass(frozen=True)
-class Context:
+class ClauseCues:
     """Korean clause cues (bot.eligibility.nlp); English uses medspacy's ConText."""
     negation: Phrases = Phrases()
     uncertain: Phrases = Phrases()
@@ -194,7 +194,7 @@ class Language:
     sex: Sex = Sex()
     childbearing: Childbearing = Childbearing()
     respondent: Respondent = Respondent()
-    context: Context = Context()
+    context: ClauseCues = ClauseCues()
     dates: Dates = Dates()
     numbers: Numbers = Numbers()
     reasons: Mapping[str, str] = field(default_factory=dict)  # general reasons by reason key
