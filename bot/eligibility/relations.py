@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Dict, Optional, Tuple
 
 from bot import yaml_files
+from bot.eligibility.lexicon import EN, KO
 from bot.eligibility.text import clean
 
 _PATH = Path(__file__).with_name("relations.yml")
@@ -93,14 +94,20 @@ def _specific(text: str, found: str) -> str:
     return found
 
 
-_SELF_EN = [r"\bmyself\b", r"\bfor me\b", r"\bi am the patient\b", r"\bi'?m the patient\b", r"\bit'?s (?:for )?me\b",
-            r"\bjust me\b", r"\babout me\b", r"\bme myself\b", r"^me(?:\s+(?:lol|haha|myself|please|pls|thanks))?[.!]*$", r"\bmine\b", r"\bmy own\b", r"^self$",
-            r"\bi have (?:aml|it|leukemia|leukaemia)\b", r"\bi do\b"]
-_SELF_KO = [r"본인", r"제가\s?환자", r"저\s?자신", r"제\s?자신", r"저예요", r"저에요", r"^저요", r"나\s?자신", r"내가\s?환자",
-            r"저\s?(?:입니다|이에요)", r"제\s?(?:거|것)(?:예요|이에요|요)", r"제\s?(?:얘기|이야기)", r"저에\s?대한", r"제가\s?직접"]
-_PROXY_EN = [r"someone else", r"somebody else", r"another person", r"on behalf", r"for (?:him|her|them)\b",
-             r"caregiver", r"carer", r"a relative", r"a family member", r"not (?:for )?me", r"not myself"]
-_PROXY_KO = [r"다른\s?사람", r"가족\s?(?:대신|일로)", r"보호자"]
+# Said without a relation word ("for me", "someone else", "본인"); these
+# patterns carry their own anchors, so they are searched as written.
+_SAID_OUTRIGHT = tuple((tuple(re.compile(p) for p in phrases.patterns), rel) for phrases, rel in (
+    (KO.respondent.self, "self"), (KO.respondent.proxy, "patient"),
+    (EN.respondent.proxy, "patient"), (EN.respondent.self, "self")))
+
+
+def _said_outright(t: str) -> Optional[Tuple[str, Optional[str], str]]:
+    for patterns, rel in _SAID_OUTRIGHT:
+        for rx in patterns:
+            m = rx.search(t)
+            if m:
+                return rel, None, m.group(0)
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -147,14 +154,4 @@ def read_relation(text: str) -> Optional[Tuple[str, Optional[str], str]]:
             if rel == "patient" and re.search(r"\bi(?:'m| am) the patient\b|제가\s?환자|내가\s?환자", t):
                 return "self", None, "the patient"
             return rel, sex_of(rel), hm.group(0)
-    for patterns, rel in ((_SELF_KO, "self"), (_PROXY_KO, "patient")):
-        for p in patterns:
-            mm = re.search(p, t)
-            if mm:
-                return rel, None, mm.group(0)
-    for patterns, rel in ((_PROXY_EN, "patient"), (_SELF_EN, "self")):
-        for p in patterns:
-            mm = re.search(p, t)
-            if mm:
-                return rel, None, mm.group(0)
-    return None
+    return _said_outright(t)
