@@ -7,11 +7,57 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import List, Optional, Tuple
 
 from bot.eligibility.answers import Context, polarity, unreadable
 from bot.eligibility.lexicon import EN, KO, either
 from bot.eligibility.reading import NoAnswer, Reading, Result
 from bot.eligibility.text import find_dates, words_to_digits
+
+_NEGATIVE = re.compile(r"(?<![\d.])-\s*\d")
+_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])")
+_ANY_DIGIT = re.compile(r"\d")
+# A number followed by another unit is not an age ("3 months", "70 kg", "2시").
+_OTHER_UNIT = re.compile(r"\s*(?:months?|weeks?|days?|개월|달|주|일(?!\s*세)|kg|cm|°|도|degrees?|%|mg|kilo|pounds?"
+                         r"|lbs?|am|pm|시)")
+# What ties a number to an age: a unit after it, a birthday soon, a subject before it.
+_AGE_UNIT = re.compile(r"\s*(?:years?|yrs?|y/?o|세|살)")
+_SOON_AFTER = re.compile(r"\s+(?:next|in \w+ (?:days?|weeks?|months?)|tomorrow|soon|this (?:week|month|year))\b")
+_SUBJECT_BEFORE = re.compile(r"(?:i'?m|i am|she'?s|she is|he'?s|he is|they'?re|age[d]?|turn(?:ed|ing|s)?|is|was|be|만"
+                             r"|나이(?:는|가)?)\s*(?:about|around|almost|nearly|just|only)?\s*$")
+_ROUGHLY_BEFORE = re.compile(r"(?:^|\s)(?:almost|nearly|about|around|turning|turns|soon to be|about to turn)\s*$")
+_AGE_WORDS = re.compile(r"\d+(?:\.\d+)?|years?|yrs?|old|about|around|age|세|살|만|이세요|세요|이에요"
+                        r"|예요|입니다|이요|요|[\s.,!~]")
+_WHOSE = re.compile(r"(she|he|they|i)(?:'s|'m| is| am| are|'re)?\s*(?:about|around|almost|nearly)?\s*$")
+_WAS = re.compile(r"\b(?:was|turned)\b")
+
+
+def _tied_to_age(before: str, after: str, low: str) -> bool:
+    return bool(_AGE_UNIT.match(after) or _SOON_AFTER.match(after) or _SUBJECT_BEFORE.search(before)
+                or _ROUGHLY_BEFORE.search(before) or not _AGE_WORDS.sub("", low))
+
+
+def _age_candidates(low: str) -> List[Tuple[re.Match, str]]:
+    """Numbers that are an age, each with whose it is ("she", "i", or "")."""
+    candidates = []
+    for m in _NUMBER.finditer(low):
+        before, after = low[:m.start()], low[m.end():]
+        if _OTHER_UNIT.match(after) or not _tied_to_age(before, after, low):
+            continue
+        subject = _WHOSE.search(before)
+        candidates.append((m, subject.group(1) if subject else ""))
+    return candidates
+
+
+def _turning(low: str, number: str) -> Optional[re.Match]:
+    """"I'll be 18 next month", "almost 18", "곧 18살": an age not reached yet."""
+    n = re.escape(number)
+    return re.search(r"(?:will be|'ll be|turns?|turning|be|almost|nearly|soon to be|about to turn)\s+" + n + r"\b"
+                     r"|\b" + n + r"\s+(?:next\b|tomorrow\b|soon\b|in\s+(?:\d+|a|an|one|two|three|four|a few|few)\s+"
+                     r"(?:days?|weeks?|months?)\b)"
+                     r"|" + n + r"\s*(?:살|세)(?:이|가)?\s*(?:돼요|됩니다|되어요|될|돼)", low) \
+        or re.search(r"(?:다음|내년|곧|이번)\s*\S*\s*" + n + r"\s*(?:살|세)", low)
+
 
 def read_age(text: str, ctx: Context) -> Result:
     text, bad = unreadable(text)
@@ -19,7 +65,7 @@ def read_age(text: str, ctx: Context) -> Result:
         return bad
     low = words_to_digits(text.lower())
     today = ctx.today
-    if polarity(text).value == "unsure" and not re.search(r"\d", low):
+    if polarity(text).value == "unsure" and not _ANY_DIGIT.search(low):
         return Reading("unsure", polarity(text).evidence, text)
     for lo, hi, words in find_dates(text, today):
         if lo > today:
@@ -28,31 +74,16 @@ def read_age(text: str, ctx: Context) -> Result:
         if youngest < 1 or oldest > 120:
             return NoAnswer("not a real age", "impossible")
         return Reading("value", words, text, number=float(youngest), number_max=float(oldest))
-    if re.search(r"(?<![\d.])-\s*\d", low):
+    if _NEGATIVE.search(low):
         return NoAnswer("a negative age", "impossible")
-    candidates = []
-    for m in re.finditer(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])", low):
-        before, after = low[:m.start()], low[m.end():]
-        if re.match(r"\s*(?:months?|weeks?|days?|개월|달|주|일(?!\s*세)|kg|cm|°|도|degrees?|%|mg|kilo|pounds?|lbs?|am|pm|시)", after):
-            continue
-        tied = (re.match(r"\s*(?:years?|yrs?|y/?o|세|살)", after)
-                or re.match(r"\s+(?:next|in \w+ (?:days?|weeks?|months?)|tomorrow|soon|this (?:week|month|year))\b", after)
-                or re.search(r"(?:i'?m|i am|she'?s|she is|he'?s|he is|they'?re|age[d]?|turn(?:ed|ing|s)?|is|was|be|만|나이(?:는|가)?)\s*(?:about|around|almost|nearly|just|only)?\s*$", before)
-                or re.search(r"(?:^|\s)(?:almost|nearly|about|around|turning|turns|soon to be|about to turn)\s*$", before)
-                or not re.sub(r"\d+(?:\.\d+)?|years?|yrs?|old|about|around|age|세|살|만|이세요|세요|이에요|예요|입니다|이요|요|[\s.,!~]", "", low))
-        if tied:
-            subject = re.search(r"(she|he|they|i)(?:'s|'m| is| am| are|'re)?\s*(?:about|around|almost|nearly)?\s*$", before)
-            candidates.append((m, subject.group(1) if subject else ""))
+    candidates = _age_candidates(low)
     if not candidates:
         return NoAnswer("no age, birth year or birth date", "")
     # "I'm 40, she's 17": the patient's age, not the carer's.
     m = next((c for c, who in candidates if who in ("she", "he", "they")), candidates[0][0])
     age = float(m[1])
-    turning = re.search(r"(?:will be|'ll be|turns?|turning|be|almost|nearly|soon to be|about to turn)\s+" + re.escape(m[1]) + r"\b"
-                        r"|\b" + re.escape(m[1]) + r"\s+(?:next\b|tomorrow\b|soon\b|in\s+(?:\d+|a|an|one|two|three|four|a few|few)\s+(?:days?|weeks?|months?)\b)"
-                        r"|" + re.escape(m[1]) + r"\s*(?:살|세)(?:이|가)?\s*(?:돼요|됩니다|되어요|될|돼)", low) \
-        or re.search(r"(?:다음|내년|곧|이번)\s*\S*\s*" + re.escape(m[1]) + r"\s*(?:살|세)", low)
-    if turning and not re.search(r"\b(?:was|turned)\b", low[:turning.start() + 1] + turning.group(0)):
+    turning = _turning(low, m[1])
+    if turning and not _WAS.search(low[:turning.start() + 1] + turning.group(0)):
         age -= 1  # "I'll be 18 next month", "almost 18": 17 today
     if age != int(age) or not 1 <= age <= 120:
         return NoAnswer("not a real age", "impossible")

@@ -1,5 +1,5 @@
 """The last-dose reader: when a treatment was last taken ("5 days ago",
-"hydrea until monday last week", "어제요"), or that none was."""
+"until monday last week", "어제요"), or that none was."""
 from __future__ import annotations
 
 import re

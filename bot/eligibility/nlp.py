@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple, cast
 
 from bot import yaml_files
 from bot.eligibility.lexicon import KO
@@ -59,16 +59,17 @@ def _pipeline(vocab_key: str):
     _quiet_medspacy()
     import spacy
     import medspacy  # noqa: F401  (registers the medspacy_context factory)
-    from medspacy.context import ConTextRule
+    from medspacy.context import ConText, ConTextRule
+    from spacy.pipeline import EntityRuler
 
     vocabulary = _VOCABS[vocab_key]
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"}))
     ruler.add_patterns([{"label": label, "pattern": p, "id": ent_id}
                         for label, ids in vocabulary.items() for ent_id, langs in ids.items()
                         for p in langs.get("en", ())])
-    context = nlp.add_pipe("medspacy_context")
+    context = cast(ConText, nlp.add_pipe("medspacy_context"))
     context.add([ConTextRule(**rule) for rule in yaml_files.read(_RULES_PATH)])
     return nlp
 
@@ -181,7 +182,8 @@ def _korean(text: str, vocab_key: str, cues: Tuple) -> List[Mention]:
     return [mention for _, mention in sorted(found, key=lambda f: f[0])]
 
 
-_LEADING_ANSWER = re.compile(r"^\s*(?:no|nope|nah|yes|yeah|yep|yup)\b(?:\s*[,.!;:-]+\s*|\s+(?=(?:she|he|they|i|we|it|the|my|her|his|our|doctors?)\b))", re.I)
+_LEADING_ANSWER = re.compile(r"^\s*(?:no|nope|nah|yes|yeah|yep|yup)\b"
+                             r"(?:\s*[,.!;:-]+\s*|\s+(?=(?:she|he|they|i|we|it|the|my|her|his|our|doctors?)\b))", re.I)
 
 
 def mentions(text: str, vocab_key: str, cues: Optional[Cues] = None) -> List[Mention]:

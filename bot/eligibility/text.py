@@ -131,7 +131,8 @@ def _korean_numbers(text: str) -> str:
     def native(m: re.Match) -> str:
         return str(_KO_TENS.get(m.group(1), 0) + _KO_UNITS.get(m.group(2) or "", 0))
 
-    text = re.sub(r"(?<![가-힣])(" + tens + r")\s?(" + units + r"|셋|넷|둘|하나)?(?=\s*(?:살|세|일|주|달|개월|년|이|입니다|요)|[^가-힣]|$)",
+    text = re.sub(r"(?<![가-힣])(" + tens + r")\s?(" + units + r"|셋|넷|둘|하나)?"
+                  r"(?=\s*(?:살|세|일|주|달|개월|년|이|입니다|요)|[^가-힣]|$)",
                   native, text)
     text = re.sub(r"(?<![가-힣])(" + units + r")(?=\s*(?:살|달|주일|주 ?전))",
                   lambda m: str(_KO_UNITS[m.group(1)]), text)
@@ -140,7 +141,8 @@ def _korean_numbers(text: str) -> str:
         t, u = m.group(1), m.group(2)
         return str((_SINO.get(t, 1) if t else 0) * 10 + (_SINO.get(u, 0) if u else 0))
 
-    text = re.sub(r"(?<![가-힣])([이삼사오육칠팔구]?)십([일이삼사오육칠팔구]?)(?=\s*(?:세|살|이|입니다|요)|[^가-힣]|$)", sino, text)
+    text = re.sub(r"(?<![가-힣])([이삼사오육칠팔구]?)십([일이삼사오육칠팔구]?)(?=\s*(?:세|살|이|입니다|요)|[^가-힣]|$)",
+                  sino, text)
     return re.sub(r"(?<![가-힣])([이삼사오육칠팔구])십(" + units + r"|셋|넷|둘|하나)(?![가-힣])",
                   lambda m: str(_SINO[m.group(1)] * 10 + _KO_UNITS[m.group(2)]), text)
 
@@ -297,8 +299,8 @@ def _counted(low: str, today: date) -> Optional[Span]:
     """"more than 3 weeks", "1년 반 전", "이틀 전", "last year", "2 weeks ago"."""
     m = _MORE_THAN_EN.search(low) or _MORE_THAN_KO.search(low)
     if m:
-        days = int(m[1]) * _UNIT_DAYS[_KO_UNIT.get(m[2], m[2])] + 1
-        return float(days), float(days + 3650), m.group(0)
+        at_least = int(m[1]) * _UNIT_DAYS[_KO_UNIT.get(m[2], m[2])] + 1
+        return float(at_least), float(at_least + 3650), m.group(0)
     m = _AND_A_HALF_KO.search(low)
     if m:
         half = (int(m[1]) + 0.5) * 365
