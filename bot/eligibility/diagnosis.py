@@ -27,7 +27,7 @@ class _Diagnoses:
     text: str
     low: str
     params: Mapping[str, Any]
-    pol: Polarity
+    answer: Polarity
     state: Dict[str, str]
     names: Dict[str, str]
     said_yes: bool
@@ -45,7 +45,7 @@ class _Diagnoses:
         return next((k for k in self.params.get(key, ()) if self.state.get(k) == "yes"), None)
 
     def reading(self, value: str, evidence: str) -> Reading:
-        return Reading(value, evidence, self.text, hedged=self.pol.hedged)
+        return Reading(value, evidence, self.text, hedged=self.answer.hedged)
 
 
 def _diagnoses(text: str, terms: List[nlp.Mention], params: Mapping[str, Any]) -> _Diagnoses:
@@ -60,20 +60,20 @@ def _diagnoses(text: str, terms: List[nlp.Mention], params: Mapping[str, Any]) -
             state[key] = status
         if status == "yes" or key not in names:
             names[key] = m.text
-    pol = polarity(text)
-    return _Diagnoses(text, text.lower(), params, pol, state, names, pol.value == "yes", pol.value == "no")
+    answer = polarity(text)
+    return _Diagnoses(text, text.lower(), params, answer, state, names, answer.value == "yes", answer.value == "no")
 
 
 def _none_named(d: _Diagnoses, terms: List[nlp.Mention]) -> Result:
-    drug = denies_only_a_medicine(terms, d.pol, d.params.get("drug"))
+    drug = denies_only_a_medicine(terms, d.answer, d.params.get("drug"))
     if drug:
         return NoAnswer(f"the no is about {drug}, not the diagnosis")
-    if d.pol.value == "unsure":
-        return d.reading("unsure", d.pol.evidence)
+    if d.answer.value == "unsure":
+        return d.reading("unsure", d.answer.evidence)
     if d.said_yes:
-        return d.reading("confirmed", d.pol.evidence)
+        return d.reading("confirmed", d.answer.evidence)
     if d.said_no:
-        return d.reading("none", d.pol.evidence)
+        return d.reading("none", d.answer.evidence)
     return NoAnswer("no diagnosis named and no yes or no")
 
 
@@ -111,9 +111,9 @@ def _target_not_affirmed(d: _Diagnoses, other: Optional[str]) -> Result:
     if d.precursor == "uncertain":
         return NoAnswer("the diagnosis is not clear", "precursor")
     if d.target == "negated" or d.said_no:
-        return d.reading("none", d.pol.evidence or d.names.get(params["disease"], ""))
-    if d.pol.value == "unsure":
-        return d.reading("unsure", d.pol.evidence)
+        return d.reading("none", d.answer.evidence or d.names.get(params["disease"], ""))
+    if d.answer.value == "unsure":
+        return d.reading("unsure", d.answer.evidence)
     return NoAnswer("no diagnosis named and no yes or no")
 
 
@@ -130,7 +130,7 @@ def read_diagnosis(text: str, ctx: Context) -> Result:
     d = _diagnoses(text, terms, ctx.params)
     # "yes, but I don't know which MPN": the doubt is about the kind, not the
     # yes; without the yes, nothing is said about what came after.
-    if d.pol.value == "unsure" and d.precursor and _WHICH_KIND.search(d.low):
+    if d.answer.value == "unsure" and d.precursor and _WHICH_KIND.search(d.low):
         if _LEADING_YES.match(d.low):
             d.said_yes, d.state["precursor"] = True, "yes"
         elif not d.target:
@@ -163,21 +163,21 @@ def read_condition_window(text: str, ctx: Context) -> Result:
     if bad:
         return bad
     low = text.lower()
-    p = ctx.params
+    params = ctx.params
     terms = nlp.mentions(text, ctx.vocab)
-    items = [m for m in terms if m.label == p["label"] and not m.negated]
-    pol = polarity(text)
-    if any(m.uncertain for m in items) or (pol.value == "unsure" and not items):
-        return Reading("unsure", pol.evidence or items[0].text, text)
+    items = [m for m in terms if m.label == params["label"] and not m.negated]
+    answer = polarity(text)
+    if any(m.uncertain for m in items) or (answer.value == "unsure" and not items):
+        return Reading("unsure", answer.evidence or items[0].text, text)
     if items:
-        exempt = _exempt(low, items, p)
+        exempt = _exempt(low, items, params)
         if exempt:
             return Reading(exempt, items[0].text, text)
     try:
         ago = time_ago(text, ctx.today)
     except FutureDate:
         return NoAnswer("a date in the future", "impossible")
-    if items or (ago and pol.value == "yes"):
+    if items or (ago and answer.value == "yes"):
         if not ago:
             return NoAnswer("no time for the other diagnosis", "when", partial=True)
         lo, hi, words = ago
@@ -185,23 +185,23 @@ def read_condition_window(text: str, ctx: Context) -> Result:
         return Reading("value", f"{name} {words}".strip(), text, number=lo, number_max=hi,
                        when=(ctx.today - timedelta(days=int(lo))).isoformat())
     only_main = _ONLY_WINDOW.search(low) and any(m.label == "DISEASE" for m in terms)
-    negated_item = any(m.label == p["label"] and m.negated for m in terms)
-    if only_main or pol.value == "no" or negated_item:
-        return Reading("none", pol.evidence or next((m.text for m in terms if m.negated), "only"), text,
-                       hedged=pol.hedged)
-    if pol.value == "yes":
+    negated_item = any(m.label == params["label"] and m.negated for m in terms)
+    if only_main or answer.value == "no" or negated_item:
+        return Reading("none", answer.evidence or next((m.text for m in terms if m.negated), "only"), text,
+                       hedged=answer.hedged)
+    if answer.value == "yes":
         return NoAnswer("which one and when", "when", partial=True)
     return NoAnswer("no yes or no, and no other diagnosis named")
 
 
-def _exempt(low: str, items: List[nlp.Mention], p: Mapping[str, Any]) -> Optional[str]:
+def _exempt(low: str, items: List[nlp.Mention], params: Mapping[str, Any]) -> Optional[str]:
     """"exempt" when every condition named is allowed, "unsure" when some may be."""
     kinds = {m.id for m in items}
-    for words, as_id in p.get("qualifies_exempt", ()):
+    for words, as_id in params.get("qualifies_exempt", ()):
         if all(w in low for w in words):
-            kinds = {as_id if k == p.get("generic") else k for k in kinds}
-    if kinds <= set(p.get("exempt", ())):
+            kinds = {as_id if k == params.get("generic") else k for k in kinds}
+    if kinds <= set(params.get("exempt", ())):
         return "exempt"
-    if kinds <= set(p.get("exempt", ())) | set(p.get("vague_exempt", ())):
+    if kinds <= set(params.get("exempt", ())) | set(params.get("vague_exempt", ())):
         return "unsure"
     return None

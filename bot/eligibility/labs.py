@@ -42,10 +42,10 @@ def _lab_words(low: str) -> Optional[Tuple[str, str]]:
 
 
 def _unknown_lab(text: str, low: str) -> Optional[Reading]:
-    pol = polarity(text)
+    answer = polarity(text)
     never = found(low, EN.lab.never, KO.lab.never)
-    if (pol.value in ("unsure", "no") or never) and not _ANY_DIGIT.search(low):
-        return Reading("unknown", never or pol.evidence, text)
+    if (answer.value in ("unsure", "no") or never) and not _ANY_DIGIT.search(low):
+        return Reading("unknown", never or answer.evidence, text)
     return None
 
 
@@ -57,7 +57,7 @@ def read_lab(text: str, ctx: Context) -> Result:
     text, bad = unreadable(text)
     if bad:
         return bad
-    p = ctx.params
+    params = ctx.params
     low = _DECIMAL_COMMA.sub(r"\1.\2", text.lower())
     low = _REF_RANGE.sub(" ", low)
     unknown = _unknown_lab(text, low)
@@ -65,7 +65,7 @@ def read_lab(text: str, ctx: Context) -> Result:
         return unknown
     if _NEGATIVE.search(low):
         return NoAnswer("a negative value", "impossible")
-    unit_alts = [(p["unit_regex"], 1.0)] + [(rx, float(f)) for rx, f in p.get("units", {}).items()]
+    unit_alts = [(params["unit_regex"], 1.0)] + [(rx, float(f)) for rx, f in params.get("units", {}).items()]
     units = "|".join(rx for rx, _ in unit_alts)
     values = [(float(m[1]), m[2], m.group(0).strip())
               for m in re.finditer(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(" + units + r")?", low)]
@@ -83,13 +83,13 @@ def read_lab(text: str, ctx: Context) -> Result:
     if unit:
         factor = next(f for rx, f in unit_alts if re.fullmatch(rx, unit))
         value = round(number * factor, 3)
-    elif p["bare_range"][0] <= number <= p["bare_range"][1]:
+    elif params["bare_range"][0] <= number <= params["bare_range"][1]:
         value = number
     else:
         return NoAnswer("a number without its unit", "unit", partial=True)
-    if not p["plausible"][0] <= value <= p["plausible"][1]:
+    if not params["plausible"][0] <= value <= params["plausible"][1]:
         return NoAnswer("not a real result", "impossible")
-    return Reading("value", words, text, number=value, extra={"unit": p["unit"]})
+    return Reading("value", words, text, number=value, extra={"unit": params["unit"]})
 
 
 # ------------------------------------------------------------------ against the upper limit of normal
@@ -162,7 +162,7 @@ def read_lab_uln(text: str, ctx: Context) -> Result:
     text, bad = unreadable(text)
     if bad:
         return bad
-    p: Mapping[str, Any] = ctx.params
+    params: Mapping[str, Any] = ctx.params
     low = words_to_digits(text.lower())
     low = _KO_TIMES.sub(lambda m: f"{KO.lab.times[m[1]]:g}배", low)
     unknown = _unknown_lab(text, low)
@@ -170,12 +170,12 @@ def read_lab_uln(text: str, ctx: Context) -> Result:
         return unknown
     if _NEGATIVE.search(low):
         return NoAnswer("a negative value", "impossible")
-    alias = {a.lower(): name for name, aliases in p["analytes"].items() for a in aliases}
+    alias = {a.lower(): name for name, aliases in params["analytes"].items() for a in aliases}
     enzyme = re.compile(r"\b(" + "|".join(sorted(map(re.escape, alias), key=len, reverse=True)) + r")\b")
     cuts = [m.start() for m in enzyme.finditer(low)] or [0]
     pieces = [low[:cuts[0]]] + [low[a:b] for a, b in zip(cuts, cuts[1:] + [len(low)])]
     ulns = [float(m[1]) for m in _ULN.finditer(low)]
-    names = list(p["analytes"])
+    names = list(params["analytes"])
     out = _UlnFindings()
     for piece in pieces:
         problem = _read_piece(piece, enzyme, alias, names, ulns, out)

@@ -120,7 +120,7 @@ def read_ecog(text: str, ctx: Context) -> Result:
             evidence = phrases.first(low)
             if evidence:
                 return Reading("value", evidence, text, number=float(level))
-    pol = polarity(text)
-    if pol.value == "unsure":
-        return Reading("unsure", pol.evidence, text)
+    answer = polarity(text)
+    if answer.value == "unsure":
+        return Reading("unsure", answer.evidence, text)
     return NoAnswer("no description of a usual day")

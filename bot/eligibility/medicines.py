@@ -31,22 +31,22 @@ def read_last_dose(text: str, ctx: Context) -> Result:
     not_counted = set(ctx.params.get("not_counted", ()))
     others = [m for m in terms if m.label == "DRUG" and m.id in not_counted]
     drugs = [m for m in terms if m.label == "DRUG" and not m.negated and m.id not in not_counted]
-    pol = polarity(text)
+    answer = polarity(text)
     dosed = drugs or found(low, EN.last_dose.dose, KO.last_dose.dose) or (ago and _only_time(low, ago[2]))
-    if ago and dosed and not (pol.value == "no" and not drugs and _OPENING_NO.match(low)):
+    if ago and dosed and not (answer.value == "no" and not drugs and _OPENING_NO.match(low)):
         lo, hi, words = ago
         return Reading("value", words, text, number=lo, number_max=hi,
                        when=(ctx.today - timedelta(days=int(lo))).isoformat(),
                        extra={"drug": drugs[0].text} if drugs else {})
-    if pol.value == "unsure":
-        return Reading("unsure", pol.evidence, text)
-    if pol.value == "no" and not any(m.affirmed for m in drugs):
-        return Reading("none", pol.evidence, text, hedged=pol.hedged)
+    if answer.value == "unsure":
+        return Reading("unsure", answer.evidence, text)
+    if answer.value == "no" and not any(m.affirmed for m in drugs):
+        return Reading("none", answer.evidence, text, hedged=answer.hedged)
     if others and not drugs and _ONLY.search(low):
         return Reading("none", others[0].text, text)  # "just aspirin": not a cancer medicine
     if any(m.label == "DRUG" and m.negated for m in terms) and not any(m.affirmed for m in drugs):
         return Reading("none", next(m.text for m in terms if m.negated), text)
-    if drugs or pol.value == "yes":
+    if drugs or answer.value == "yes":
         return NoAnswer("no time for the last dose", "when", partial=True)
     return NoAnswer("no yes, no or time of the last dose")
 

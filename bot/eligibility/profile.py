@@ -56,7 +56,7 @@ def read_childbearing(text: str, ctx: Context) -> Result:
     evidence = found(low, EN.childbearing.fertile, KO.childbearing.fertile)
     if evidence and not EN.childbearing.negation.first(low) and not KO.answers.no_words.first(low):
         return Reading("yes", evidence, text)
-    pol = polarity(text)
-    if pol.value:
-        return Reading(pol.value, pol.evidence, text, hedged=pol.hedged)
+    answer = polarity(text)
+    if answer.value:
+        return Reading(answer.value, answer.evidence, text, hedged=answer.hedged)
     return NoAnswer("no yes, no or not-sure word")

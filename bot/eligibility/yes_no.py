@@ -15,10 +15,10 @@ _TOPIC = re.compile(r"\b(?:" + either(EN.yes_no.topic) + r")\b|" + either(KO.yes
 _BARE = EN.answers.bare + KO.answers.bare
 
 
-def denies_only_a_medicine(found_terms: Sequence[nlp.Mention], pol: Polarity, drug: Optional[str]) -> Optional[str]:
+def denies_only_a_medicine(found_terms: Sequence[nlp.Mention], answer: Polarity, drug: Optional[str]) -> Optional[str]:
     """"No, he never took <a medicine>" at a question not about that medicine
     (`drug`): the no denies the medicine, and says nothing about this question."""
-    if pol.value != "no":
+    if answer.value != "no":
         return None
     drugs = [m for m in found_terms if m.label == "DRUG" and m.id != drug]
     if drugs and all(m.negated for m in drugs) and all(m.label == "DRUG" for m in found_terms):
@@ -57,17 +57,17 @@ def _signals(low: str, terms: List[nlp.Mention], ctx: Context) -> Tuple[Dict[str
     return signals, affirmed
 
 
-def _from_words_alone(text: str, low: str, terms: List[nlp.Mention], pol: Polarity, ctx: Context) -> Result:
+def _from_words_alone(text: str, low: str, terms: List[nlp.Mention], answer: Polarity, ctx: Context) -> Result:
     """No cue or medicine decides: the generic words do."""
     params = ctx.params
-    drug = denies_only_a_medicine(terms, pol, params.get("drug"))
+    drug = denies_only_a_medicine(terms, answer, params.get("drug"))
     if drug:
         return NoAnswer(f"the no is about {drug}, not this question")
     ended = over_and_done(low) if params.get("present") else None
-    if pol.value == "yes" and ended:
+    if answer.value == "yes" and ended:
         return Reading("no", ended, text)
-    if pol.value:
-        return Reading(pol.value, pol.evidence, text, hedged=pol.hedged and pol.value != "unsure")
+    if answer.value:
+        return Reading(answer.value, answer.evidence, text, hedged=answer.hedged and answer.value != "unsure")
     if ended and _about_the_topic(low, ctx):
         return Reading("no", ended, text)
     if params.get("drug") and _ONLY.search(low) and any(m.label == "DRUG" and m.affirmed for m in terms):
@@ -87,22 +87,23 @@ def read_yes_no(text: str, ctx: Context) -> Result:
         return bad
     low = text.lower()
     terms = nlp.mentions(text, ctx.vocab, ctx.cues)
-    pol = polarity(text)
+    answer = polarity(text)
     signals, affirmed_condition = _signals(low, terms, ctx)
     if not signals:
-        return _from_words_alone(text, low, terms, pol, ctx)
+        return _from_words_alone(text, low, terms, answer, ctx)
     if "unsure" in signals:
         return Reading("unsure", signals["unsure"], text)
     if len(signals) > 1:
         if affirmed_condition:
-            return Reading("yes", affirmed_condition, text, hedged=pol.hedged)
+            return Reading("yes", affirmed_condition, text, hedged=answer.hedged)
         return NoAnswer("both yes and no")
     value, evidence = next(iter(signals.items()))
-    if pol.value and pol.value != value and pol.value != "unsure" and not pol.conflict and not affirmed_condition:
+    against = answer.value not in (None, value, "unsure")
+    if against and not answer.conflict and not affirmed_condition:
         # "No, <the medicine>": a bare yes or no against the topic named: ask again.
-        if pol.evidence.strip().lower() in _BARE:
+        if answer.evidence.strip().lower() in _BARE:
             return NoAnswer("both yes and no")
-    return Reading(value, evidence, text, hedged=pol.hedged or (pol.value == "unsure"))
+    return Reading(value, evidence, text, hedged=answer.hedged or (answer.value == "unsure"))
 
 
 def _about_the_topic(low: str, ctx: Context) -> bool:
