@@ -54,7 +54,7 @@ class NumberRule:
         if self.comparison == "at_most":
             return number <= self.limit
         if self.comparison == "between":
-            return self.limit <= number <= self.upper
+            return self.upper is not None and self.limit <= number <= self.upper
         return number > self.limit
 
 
@@ -149,14 +149,16 @@ def _rule(raw: object, where: str) -> Rule:
     if "number" in raw:
         n = raw["number"]
         comparisons = [c for c in ("at_least", "at_most", "more_than", "between") if c in n]
-        bound = n[comparisons[0]] if len(comparisons) == 1 else None
-        ok = isinstance(bound, (int, float)) or (comparisons == ["between"] and isinstance(bound, list) and len(bound) == 2
-                                                  and all(isinstance(b, (int, float)) for b in bound))
+        bound: Any = n[comparisons[0]] if len(comparisons) == 1 else None
+        pair = isinstance(bound, list) and len(bound) == 2 and all(isinstance(b, (int, float)) for b in bound)
+        ok = isinstance(bound, (int, float)) or (comparisons == ["between"] and pair)
         if not ok:
-            raise _fail(where, "rule.number", "needs one of at_least/at_most/more_than with a number, or between: [low, high]")
+            raise _fail(where, "rule.number",
+                        "needs one of at_least/at_most/more_than with a number, or between: [low, high]")
         low, high = (bound if isinstance(bound, list) else (bound, None))
         number = NumberRule(comparisons[0], float(low), _verdict(n.get("then"), where, "rule.number.then"),
-                            _verdict(n.get("else"), where, "rule.number.else"), float(high) if high is not None else None)
+                            _verdict(n.get("else"), where, "rule.number.else"),
+                            float(high) if high is not None else None)
     mapping = {_key(k): _verdict(v, where, f"rule.map.{_key(k)}") for k, v in (raw.get("map") or {}).items()}
     if not mapping and number is None:
         raise _fail(where, "rule", "needs a map, a number rule or always")

@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple, cast
 
 from bot import yaml_files
+from bot.eligibility.lexicon import KO
 from bot.eligibility.text import is_korean, pattern
 
 CUE = "CUE"
@@ -58,16 +59,17 @@ def _pipeline(vocab_key: str):
     _quiet_medspacy()
     import spacy
     import medspacy  # noqa: F401  (registers the medspacy_context factory)
-    from medspacy.context import ConTextRule
+    from medspacy.context import ConText, ConTextRule
+    from spacy.pipeline import EntityRuler
 
     vocabulary = _VOCABS[vocab_key]
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"}))
     ruler.add_patterns([{"label": label, "pattern": p, "id": ent_id}
                         for label, ids in vocabulary.items() for ent_id, langs in ids.items()
                         for p in langs.get("en", ())])
-    context = nlp.add_pipe("medspacy_context")
+    context = cast(ConText, nlp.add_pipe("medspacy_context"))
     context.add([ConTextRule(**rule) for rule in yaml_files.read(_RULES_PATH)])
     return nlp
 
@@ -131,13 +133,7 @@ _TRAILING_NO = re.compile(r"\s*[?:,-]?\s*(?:no|nope|never|not)\s*(?:[,.;!]|$|\ba
 
 # Korean: what follows a term in its clause says whether it is denied ("자카비는
 # 먹은 적 없어요"), hedged ("백혈병인 것 같아요") or over ("열은 내렸어요").
-KO_NEGATION = [r"않", r"없", r"아니", r"아뇨", r"아님", r"안\s?(?:먹|했|해|받|드|맞|써|썼|하|됐|돼|되|나|났|가|갔|걸|생|계|있)",
-               r"못\s?(?:먹|받|했)", r"\bno\b", r"\bnot\b", r"\bnever\b", r"음성", r"정상"]
-KO_UNCERTAIN = [r"것 ?같", r"듯", r"아마", r"모르", r"글쎄", r"확실하지", r"기억이 ?안", r"의심", r"검사 ?중", r"가능성",
-                r"\bmaybe\b", r"\bnot sure\b"]
-KO_PAST = [r"내렸", r"나았", r"멈췄", r"멎었", r"괜찮아졌", r"좋아졌", r"끝났", r"없어졌", r"지난\s?(?:주|달|해|번)",
-           r"작년", r"예전", r"옛날", r"전에는", r"월요일|화요일|수요일|목요일|금요일|토요일|일요일"]
-KO_HYPOTHETICAL = [r"면\s", r"면$", r"으면", r"다면", r"까 ?봐", r"할까"]
+_CUES = KO.context
 _KO_CLAUSE_END = re.compile(r"[.!?;\n]|,|\s(?:그리고|그런데|하지만|근데)\s|지만\s|는데\s|고요?\s|(?<=[요다])\s")
 
 
@@ -177,16 +173,17 @@ def _korean(text: str, vocab_key: str, cues: Tuple) -> List[Mention]:
             taken.append((m.start(), m.end()))
             before, after = _ko_clause(low, m.start(), m.end())
             around = before[-12:] + " " + after
-            uncertain = any(re.search(p, around) for p in KO_UNCERTAIN)
-            negated = not uncertain and any(re.search(p, after) for p in KO_NEGATION)
+            uncertain = _CUES.uncertain.first(around) is not None
+            negated = not uncertain and _CUES.negation.first(after) is not None
             found.append((m.start(), Mention(label, ent_id, text[m.start():m.end()], negated=negated,
                                              uncertain=uncertain,
-                                             past=any(re.search(p, around) for p in KO_PAST),
-                                             hypothetical=any(re.search(p, after) for p in KO_HYPOTHETICAL))))
+                                             past=_CUES.past.first(around) is not None,
+                                             hypothetical=_CUES.hypothetical.first(after) is not None)))
     return [mention for _, mention in sorted(found, key=lambda f: f[0])]
 
 
-_LEADING_ANSWER = re.compile(r"^\s*(?:no|nope|nah|yes|yeah|yep|yup)\b(?:\s*[,.!;:-]+\s*|\s+(?=(?:she|he|they|i|we|it|the|my|her|his|our|doctors?)\b))", re.I)
+_LEADING_ANSWER = re.compile(r"^\s*(?:no|nope|nah|yes|yeah|yep|yup)\b"
+                             r"(?:\s*[,.!;:-]+\s*|\s+(?=(?:she|he|they|i|we|it|the|my|her|his|our|doctors?)\b))", re.I)
 
 
 def mentions(text: str, vocab_key: str, cues: Optional[Cues] = None) -> List[Mention]:

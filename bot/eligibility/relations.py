@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Dict, Optional, Tuple
 
 from bot import yaml_files
+from bot.eligibility.lexicon import EN, KO
 from bot.eligibility.text import clean
 
 _PATH = Path(__file__).with_name("relations.yml")
@@ -41,8 +42,8 @@ def name(relation: Optional[str], language: str) -> str:
 # A Korean relation word stands alone or with a particle ("엄마가", "딸이에요",
 # "우리엄마"), never inside another word ("딸기", "이모티콘", "인형").
 _KO_BEFORE = r"(?:(?<![가-힣])|(?<=우리)|(?<=저희)|(?<=제)|(?<=울)|(?<=친정)|(?<=시))"
-_KO_AFTER = (r"(?=$|[^가-힣]|(?:이|가|은|는|을|를|께서|께|의|도|만|랑|이랑|하고|과|와|한테|에게|님|분|이에요|예요|에요|이요|요|"
-             r"입니다|대신|일|때문|거|꺼|이세요|세요|이고|이며|인데|이신데|이시고|이십니다|이신|이셔|이시|셔|시)(?:[^가-힣]|$|[가-힣]))")
+_KO_AFTER = (r"(?=$|[^가-힣]|(?:이|가|은|는|을|를|께서|께|의|도|만|랑|이랑|하고|과|와|한테|에게|님|분"
+             r"|이에요|예요|에요|이요|요|입니다|대신|일|때문|거|꺼|이세요|세요|이고|이며|인데|이신데|이시고|이십니다|이신|이셔|이시|셔|시)(?:[^가-힣]|$|[가-힣]))")
 
 
 @lru_cache(maxsize=None)
@@ -93,14 +94,20 @@ def _specific(text: str, found: str) -> str:
     return found
 
 
-_SELF_EN = [r"\bmyself\b", r"\bfor me\b", r"\bi am the patient\b", r"\bi'?m the patient\b", r"\bit'?s (?:for )?me\b",
-            r"\bjust me\b", r"\babout me\b", r"\bme myself\b", r"^me(?:\s+(?:lol|haha|myself|please|pls|thanks))?[.!]*$", r"\bmine\b", r"\bmy own\b", r"^self$",
-            r"\bi have (?:aml|it|leukemia|leukaemia)\b", r"\bi do\b"]
-_SELF_KO = [r"본인", r"제가\s?환자", r"저\s?자신", r"제\s?자신", r"저예요", r"저에요", r"^저요", r"나\s?자신", r"내가\s?환자",
-            r"저\s?(?:입니다|이에요)", r"제\s?(?:거|것)(?:예요|이에요|요)", r"제\s?(?:얘기|이야기)", r"저에\s?대한", r"제가\s?직접"]
-_PROXY_EN = [r"someone else", r"somebody else", r"another person", r"on behalf", r"for (?:him|her|them)\b",
-             r"caregiver", r"carer", r"a relative", r"a family member", r"not (?:for )?me", r"not myself"]
-_PROXY_KO = [r"다른\s?사람", r"가족\s?(?:대신|일로)", r"보호자"]
+# Said without a relation word ("for me", "someone else", "본인"); these
+# patterns carry their own anchors, so they are searched as written.
+_SAID_OUTRIGHT = tuple((tuple(re.compile(p) for p in phrases.patterns), rel) for phrases, rel in (
+    (KO.respondent.self, "self"), (KO.respondent.proxy, "patient"),
+    (EN.respondent.proxy, "patient"), (EN.respondent.self, "self")))
+
+
+def _said_outright(t: str) -> Optional[Tuple[str, Optional[str], str]]:
+    for patterns, rel in _SAID_OUTRIGHT:
+        for rx in patterns:
+            m = rx.search(t)
+            if m:
+                return rel, None, m.group(0)
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -147,14 +154,4 @@ def read_relation(text: str) -> Optional[Tuple[str, Optional[str], str]]:
             if rel == "patient" and re.search(r"\bi(?:'m| am) the patient\b|제가\s?환자|내가\s?환자", t):
                 return "self", None, "the patient"
             return rel, sex_of(rel), hm.group(0)
-    for patterns, rel in ((_SELF_KO, "self"), (_PROXY_KO, "patient")):
-        for p in patterns:
-            mm = re.search(p, t)
-            if mm:
-                return rel, None, mm.group(0)
-    for patterns, rel in ((_PROXY_EN, "patient"), (_SELF_EN, "self")):
-        for p in patterns:
-            mm = re.search(p, t)
-            if mm:
-                return rel, None, mm.group(0)
-    return None
+    return _said_outright(t)

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import Dict, List, Mapping, Optional
 
+from bot.eligibility.lexicon import LANGUAGES
 from bot.eligibility.model import PROFILE_IDS, Outcome, Question, Trial, Verdict
 from bot.eligibility.reading import NoAnswer, Reading, Result
 from bot.eligibility.readers import READERS, Context
@@ -23,11 +24,16 @@ class Judgement:
     verdict: Verdict
     reason_key: str  # a key of the question's reasons (per language), or a general one
     fields: Mapping[str, str] = field(default_factory=dict)  # evidence, value, eligible_from (ISO date)
+    # A temporary exclusion (a medicine taken too recently): the earliest
+    # day the patient could start; the reason sentence is made from it.
+    eligible_from: Optional[date] = None
 
 
 def read(trial: Trial, qid: str, text: str, today: date) -> Result:
     """Reads one typed answer to one question."""
     q = trial.question(qid)
+    if q.reader is None:
+        raise KeyError(f"question {qid!r} is never asked: it has no reader")
     return READERS[q.reader](text, Context(today=today, vocab=trial.vocab, params=q.params, cues=q.cues))
 
 
@@ -44,15 +50,17 @@ def read_button(trial: Trial, qid: str, key: str, title: str, today: date) -> Re
 def judge(q: Question, reading: Optional[Reading]) -> Judgement:
     """One criterion's verdict from its reading (None: not answered)."""
     rule = q.rule
+    eligible_from: Optional[date] = None
     if rule.always:
         return Judgement(q.id, rule.always, rule.always.value)
     if reading is None:
         return Judgement(q.id, Verdict.UNKNOWN, NOT_ANSWERED)
-    fields = {"evidence": reading.evidence,
+    fields: Dict[str, str] = {"evidence": reading.evidence,
               "value": f"{reading.number:g}" if reading.number is not None else reading.value}
     if reading.value in rule.map:
         verdict, key = rule.map[reading.value], reading.value
     elif rule.number and reading.number is not None:
+        number_rule = rule.number
         low_end = rule.number.meets(reading.number)
         high_end = rule.number.meets(reading.number if reading.number_max is None else reading.number_max)
         if low_end == high_end:
@@ -60,13 +68,15 @@ def judge(q: Question, reading: Optional[Reading]) -> Judgement:
             key = verdict.value
         else:  # a rough answer ("2 years ago", a birth year) that straddles the limit
             verdict, key = Verdict.UNKNOWN, "boundary"
-        if reading.when and verdict == Verdict.UNKNOWN and key != "boundary":
-            fields["eligible_from"] = (reading.when_date + timedelta(days=int(rule.number.limit))).isoformat()
+        when = reading.when_date
+        if when and verdict == Verdict.UNKNOWN and key != "boundary":
+            eligible_from = when + timedelta(days=int(number_rule.limit))
+            fields["eligible_from"] = eligible_from.isoformat()
     else:
         return Judgement(q.id, Verdict.UNKNOWN, "unsettled", fields)
     if verdict == Verdict.FAIL and reading.hedged:
         verdict, key = Verdict.UNKNOWN, "hedged"  # never rule someone out on "I think so"
-    return Judgement(q.id, verdict, key, fields)
+    return Judgement(q.id, verdict, key, fields, eligible_from)
 
 
 class Session:
@@ -196,24 +206,14 @@ class Session:
 
 # ---------------------------------------------------------------- reasons in words
 
-GENERAL_REASONS = {
-    "en": {NOT_ANSWERED: "not answered", UNCLEAR_PROFILE: "Depends on an answer that was not sure; the study team will check.",
-           "unsettled": "The answer does not settle this; the study team will check.",
-           "hedged": "Possibly; the study team will check.", "boundary": "Right at the limit; the study team will check.",
-           "pass": "Meets this requirement.", "fail": "Does not meet this requirement.",
-           "unknown": "The study team will check this.", "deferred": "The study team will check this at screening.",
-           "not_applicable": "Does not apply."},
-    "ko": {NOT_ANSWERED: "답하지 않음", UNCLEAR_PROFILE: "확실하지 않은 답에 따라 달라져요. 연구팀이 확인할 거예요.",
-           "unsettled": "이 답만으로는 판단하기 어려워요. 연구팀이 확인할 거예요.",
-           "hedged": "가능성이 있어요. 연구팀이 확인할 거예요.", "boundary": "기준에 아주 가까워요. 연구팀이 확인할 거예요.",
-           "pass": "이 조건을 충족해요.", "fail": "이 조건을 충족하지 않아요.", "unknown": "연구팀이 확인할 거예요.",
-           "deferred": "연구팀이 선별 검사 때 확인할 거예요.", "not_applicable": "해당하지 않아요."},
-}
+def general_reasons(language: str) -> Mapping[str, str]:
+    """The reasons any question may give (not answered, hedged, ...), by key."""
+    return LANGUAGES[language].reasons
 
 
 def long_date(iso: str, language: str) -> str:
-    d = date.fromisoformat(iso)
-    return f"{d.year}년 {d.month}월 {d.day}일" if language == "ko" else f"{d.day} {d:%B %Y}"
+    """'2026-12-04' as '4 December 2026' / '2026년 12월 4일'."""
+    return LANGUAGES[language].long_date(date.fromisoformat(iso))
 
 
 def reason(session: Session, qid: str, language: str) -> str:
@@ -222,13 +222,14 @@ def reason(session: Session, qid: str, language: str) -> str:
     template = reasons.get(j.reason_key)
     if template is None and j.reason_key == "hedged":
         template = reasons.get("unsure")
-    if template is None and j.reason_key not in GENERAL_REASONS[language]:
+    general = general_reasons(language)
+    if template is None and j.reason_key not in general:
         template = reasons.get(j.verdict.value)
     if template is None:
-        template = GENERAL_REASONS[language].get(j.reason_key) or GENERAL_REASONS[language][j.verdict.value]
+        template = general.get(j.reason_key) or general[j.verdict.value]
     fields = dict(j.fields)
-    if "eligible_from" in fields:
-        fields["eligible_from"] = long_date(fields["eligible_from"], language)
+    if j.eligible_from:
+        fields["eligible_from"] = LANGUAGES[language].long_date(j.eligible_from)
     return _fill(template, fields)
 
 

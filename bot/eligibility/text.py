@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import List, Optional, Tuple
 
+from bot.eligibility.lexicon import EN, KO
+
 MAX_ANSWER_CHARS = 1000
 HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 # A leading word joiner marks text the chat channel received starting with
@@ -92,25 +94,17 @@ def is_question(text: str) -> bool:
 
 # ------------------------------------------------------------------ numbers
 
-_WORD_NUMBERS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-         "ninety": 90}
-FUZZY = {"a": 1, "an": 1, "a couple of": 2, "a couple": 2, "couple of": 2, "a few": 3, "few": 3, "several": 3,
-         "half a": 0.5}
-
+_EN_NUMBERS = EN.numbers
+_KO_NUMBERS = KO.numbers
+_WORD_NUMBERS = _EN_NUMBERS.ones
+_TENS = _EN_NUMBERS.tens
+FUZZY = _EN_NUMBERS.fuzzy
 # Native Korean numbers (ages: 예순세 살) and Sino-Korean ones (육십삼 세).
-_KO_TENS = {"열": 10, "스물": 20, "스무": 20, "서른": 30, "마흔": 40, "쉰": 50, "예순": 60, "일흔": 70, "여든": 80,
-            "아흔": 90}
-_KO_UNITS = {"하나": 1, "한": 1, "둘": 2, "두": 2, "셋": 3, "세": 3, "넷": 4, "네": 4, "다섯": 5, "여섯": 6,
-             "일곱": 7, "여덟": 8, "아홉": 9}
+_KO_TENS = _KO_NUMBERS.tens
+_KO_UNITS = _KO_NUMBERS.ones
 # Days counted in native Korean words: 이틀 (2 days), 보름 (15 days), ...
-KO_DAY_WORDS = {"하루": 1, "이틀": 2, "사흘": 3, "나흘": 4, "닷새": 5, "엿새": 6, "이레": 7, "일주일": 7, "여드레": 8,
-                "아흐레": 9, "열흘": 10, "보름": 15, "한 달": 30, "한달": 30, "두 달": 60, "두달": 60, "석 달": 90}
-_SINO = {"일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "칠": 7, "팔": 8, "구": 9}
+KO_DAY_WORDS = _KO_NUMBERS.days
+_SINO = _KO_NUMBERS.sino
 
 
 def words_to_digits(text: str) -> str:
@@ -137,7 +131,8 @@ def _korean_numbers(text: str) -> str:
     def native(m: re.Match) -> str:
         return str(_KO_TENS.get(m.group(1), 0) + _KO_UNITS.get(m.group(2) or "", 0))
 
-    text = re.sub(r"(?<![가-힣])(" + tens + r")\s?(" + units + r"|셋|넷|둘|하나)?(?=\s*(?:살|세|일|주|달|개월|년|이|입니다|요)|[^가-힣]|$)",
+    text = re.sub(r"(?<![가-힣])(" + tens + r")\s?(" + units + r"|셋|넷|둘|하나)?"
+                  r"(?=\s*(?:살|세|일|주|달|개월|년|이|입니다|요)|[^가-힣]|$)",
                   native, text)
     text = re.sub(r"(?<![가-힣])(" + units + r")(?=\s*(?:살|달|주일|주 ?전))",
                   lambda m: str(_KO_UNITS[m.group(1)]), text)
@@ -146,7 +141,8 @@ def _korean_numbers(text: str) -> str:
         t, u = m.group(1), m.group(2)
         return str((_SINO.get(t, 1) if t else 0) * 10 + (_SINO.get(u, 0) if u else 0))
 
-    text = re.sub(r"(?<![가-힣])([이삼사오육칠팔구]?)십([일이삼사오육칠팔구]?)(?=\s*(?:세|살|이|입니다|요)|[^가-힣]|$)", sino, text)
+    text = re.sub(r"(?<![가-힣])([이삼사오육칠팔구]?)십([일이삼사오육칠팔구]?)(?=\s*(?:세|살|이|입니다|요)|[^가-힣]|$)",
+                  sino, text)
     return re.sub(r"(?<![가-힣])([이삼사오육칠팔구])십(" + units + r"|셋|넷|둘|하나)(?![가-힣])",
                   lambda m: str(_SINO[m.group(1)] * 10 + _KO_UNITS[m.group(2)]), text)
 
@@ -160,9 +156,9 @@ def safe_date(y: int, m: int, d: int) -> Optional[date]:
         return None
 
 
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
-_MONTHS["sept"] = 9
+# The one month table: full names, then the short ones ("sept" too).
+_MONTHS = {name.lower(): i for i, name in enumerate(EN.dates.months, start=1)}
+_MONTHS.update(EN.dates.month_abbreviations)
 _MONTH_RE = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 
 
@@ -175,11 +171,11 @@ def _dated(year: Optional[int], month: int, day: int, today: date) -> Optional[d
     return d
 
 
-def _year(y: str) -> int:
+def _year(y: str, today: date) -> int:
     """'1961' -> 1961; a two-digit Korean birth year '61' -> 1961 (or 20xx when that is not in the future)."""
     n = int(y)
     if len(y) == 2:
-        return 2000 + n if 2000 + n <= date.today().year - 1 else 1900 + n
+        return 2000 + n if 2000 + n <= today.year - 1 else 1900 + n
     return n
 
 
@@ -196,17 +192,17 @@ def find_dates(text: str, today: date) -> List[Tuple[date, date, str]]:
             taken.append((m.start(), m.end()))
 
     for m in re.finditer(r"(\d{4}|\d{2})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일", text):
-        d = safe_date(_year(m[1]), int(m[2]), int(m[3]))
+        d = safe_date(_year(m[1], today), int(m[2]), int(m[3]))
         add(m, d, d)
     for m in re.finditer(r"(\d{4}|\d{2})\s*년\s*(\d{1,2})\s*월", text):
-        y, mo = _year(m[1]), int(m[2])
+        y, mo = _year(m[1], today), int(m[2])
         if 1 <= mo <= 12:
             add(m, safe_date(y, mo, 1), safe_date(y, mo, calendar.monthrange(y, mo)[1]))
     for m in re.finditer(r"(?<!\d)(\d{1,2})\s*월\s*(\d{1,2})\s*일", text):
         d = _dated(None, int(m[1]), int(m[2]), today) if 1 <= int(m[1]) <= 12 else None
         add(m, d, d)
     for m in re.finditer(r"(?<!\d)(\d{4}|\d{2})\s*년(?:생|도)?", text):
-        y = _year(m[1])
+        y = _year(m[1], today)
         add(m, date(y, 1, 1), date(y, 12, 31))
     for m in re.finditer(r"\b(\d{4})[-./](\d{1,2})[-./](\d{1,2})\b", text):
         d = safe_date(int(m[1]), int(m[2]), int(m[3]))
@@ -236,27 +232,40 @@ _UNIT_SLACK = {"day": 0, "week": 0, "month": 15, "year": 182}
 # "About two weeks ago" / "2주 정도 전" may be 11 days: never enough to call it two weeks.
 _ABOUT_WEEKS_SLACK = 3
 _KO_UNIT = {"일": "day", "날": "day", "주": "week", "주일": "week", "달": "month", "개월": "month", "년": "year"}
-_NUM = r"(\d+(?:\.\d+)?|a couple of|a couple|couple of|a few|few|several|an|a|half a)"
+_NUM = r"(\d+(?:\.\d+)?|" + "|".join(FUZZY) + ")"
 
 
-_WEEKDAY_EN = re.compile(r"\b(?:(?:last|this|on)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
-_WEEKDAY_KO = re.compile(r"(?:(?:지난|저번)\s?주\s?)?(월|화|수|목|금|토|일)요일")
+_WEEKDAY_EN = re.compile(r"\b(?:(?:last|this|on)\s+)?(" + "|".join(EN.dates.weekdays) + r")\b")
+_WEEKDAY_KO = re.compile(r"(?:(?:지난|저번)\s?주\s?)?(" + "|".join(KO.dates.weekdays) + r")요일")
+_OF_LAST_WEEK = re.compile(r"\blast week\b|지난\s?주|저번\s?주")
+_MORE_THAN_EN = re.compile(r"\b(?:more than|over|at least)\s+(\d+)\s+(week|month|year)s?\b")
+_MORE_THAN_KO = re.compile(r"(\d+)\s*(주|달|개월|년)\s*(?:이상|넘게|넘었|넘었어요|지났|보다 ?(?:더|오래))")
+_AND_A_HALF_KO = re.compile(r"(\d+)\s*년\s*반\s*(?:전|정도|쯤)")
+_LAST_YEAR = re.compile(r"\blast year\b|작년|지난 ?해")
+_AGO_EN = re.compile(r"(?<!\bfor )(?<!\bfor about )"
+                     r"(?:about |around |roughly |approximately |almost |nearly |over |some )?\b"
+                     + _NUM + r"\s+(day|week|month|year)s?\b(?:\s+(?:ago|back|before|earlier|since|now))?")
+_ABOUT_EN = re.compile(r"(?:about|around|roughly|approximately|almost|nearly|some) ")
+_AGO_KO = re.compile(r"(\d+(?:\.\d+)?)\s*(주일|개월|일|주|달|년)\s*(?:전|정도 ?전|쯤 ?전|째|됐|되었|지났)")
+_ABOUT_KO = re.compile(r"정도|쯤")
+_IN_MONTH_EN = re.compile(r"\b(?:in|since|during|last)\s+(" + _MONTH_RE + r")\b")
+_IN_MONTH_KO = re.compile(r"(?<!\d)(\d{1,2})\s*월(?:에|달|쯤)")
 
 
 class FutureDate(ValueError):
     """A date after today where only the past makes sense."""
 
 
-def time_ago(text: str, today: date) -> Optional[Tuple[float, float, str]]:
-    """How long ago something happened: (fewest days, most days, the words).
-    None when the text gives no time; FutureDate for a date after today."""
-    low = words_to_digits(clean(text).lower())
+Span = Tuple[float, float, str]  # fewest days ago, most days ago, the words
+
+
+def _calendar_phrase(low: str, today: date, weekday: Optional[re.Match]) -> Optional[Span]:
+    """"yesterday", "last week", "이번 달": spans of the calendar."""
     # Calendar weeks start on Monday: "last week" is 1-7 days before this
     # week's Monday; a named weekday of last week is exact ("지난주 수요일").
     last_week = (float(today.weekday() + 1), float(today.weekday() + 7))
     first_of_last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     last_month = (float(today.day), float((today - first_of_last_month).days))
-    weekday = _WEEKDAY_EN.search(low) or _WEEKDAY_KO.search(low)
     fixed = [
         (r"today|this morning|this afternoon|this evening|tonight|just now|earlier today", 0, 0),
         (r"(?:the )?day before yesterday", 2, 2),
@@ -268,77 +277,94 @@ def time_ago(text: str, today: date) -> Optional[Tuple[float, float, str]]:
         (r"this month", 0, today.day - 1),
         (r"last month", *last_month),
     ]
-    for rx, lo, hi in fixed:
-        if weekday and "week" in rx:
-            continue  # "last week on Wednesday": the weekday below says which day
-        m = re.search(r"\b(?:" + rx + r")\b", low)
-        if m:
-            return float(lo), float(hi), m.group(0)
     ko_fixed = [
         (r"(?<![가-힣])(?:오늘(?!날)|방금|아까(?![워운울]))", 0, 0), (r"그저께|그제", 2, 2), (r"어제|어젯밤", 1, 1),
         (r"매일|지금도|아직도|계속 (?:먹|복용|맞)|현재 (?:복용|먹)", 0, 0),
         (r"이번 ?주", 0, today.weekday()), (r"지난 ?주|저번 ?주", *last_week),
         (r"이번 ?달", 0, today.day - 1), (r"지난 ?달|저번 ?달", *last_month),
     ]
-    for rx, lo, hi in ko_fixed:
-        if weekday and "주" in rx:
-            continue
-        m = re.search(rx, low)
-        if m:
-            return float(lo), float(hi), m.group(0)
-    m = re.search(r"\b(?:more than|over|at least)\s+(\d+)\s+(week|month|year)s?\b", low) or \
-        re.search(r"(\d+)\s*(주|달|개월|년)\s*(?:이상|넘게|넘었|넘었어요|지났|보다 ?(?:더|오래))", low)
+    # "last week on Wednesday": the weekday says which day, not the week.
+    tables = ((fixed, "week", r"\b(?:{})\b"), (ko_fixed, "주", "{}"))
+    for table, week_word, shape in tables:
+        for rx, lo, hi in table:
+            if weekday and week_word in rx:
+                continue
+            m = pattern(shape.format(rx)).search(low)
+            if m:
+                return float(lo), float(hi), m.group(0)
+    return None
+
+
+def _counted(low: str, today: date) -> Optional[Span]:
+    """"more than 3 weeks", "1년 반 전", "이틀 전", "last year", "2 weeks ago"."""
+    m = _MORE_THAN_EN.search(low) or _MORE_THAN_KO.search(low)
     if m:
-        unit = _KO_UNIT.get(m[2], m[2])
-        days = int(m[1]) * _UNIT_DAYS[unit] + 1
-        return float(days), float(days + 3650), m.group(0)
-    m = re.search(r"(\d+)\s*년\s*반\s*(?:전|정도|쯤)", low)
+        at_least = int(m[1]) * _UNIT_DAYS[_KO_UNIT.get(m[2], m[2])] + 1
+        return float(at_least), float(at_least + 3650), m.group(0)
+    m = _AND_A_HALF_KO.search(low)
     if m:
-        days = (int(m[1]) + 0.5) * 365
-        return days - 60, days + 60, m.group(0)
+        half = (int(m[1]) + 0.5) * 365
+        return half - 60, half + 60, m.group(0)
     for word, n in KO_DAY_WORDS.items():
-        m = re.search(r"(?<![가-힣])" + word + r"\s*(?:전|정도\s?전|쯤\s?전|됐|되었|지났|째)", low)
+        m = pattern(r"(?<![가-힣])" + word + r"\s*(?:전|정도\s?전|쯤\s?전|됐|되었|지났|째)").search(low)
         if m:
             return float(n), float(n), m.group(0)
-    m = re.search(r"\blast year\b|작년|지난 ?해", low)
+    m = _LAST_YEAR.search(low)
     if m:
         lo, hi = date(today.year - 1, 12, 31), date(today.year - 1, 1, 1)
         return float((today - lo).days), float((today - hi).days), m.group(0)
-    m = re.search(r"(?<!\bfor )(?<!\bfor about )(?:about |around |roughly |approximately |almost |nearly |over |some )?\b"
-                  + _NUM + r"\s+(day|week|month|year)s?\b(?:\s+(?:ago|back|before|earlier|since|now))?", low)
+    m = _AGO_EN.search(low)
     if m:
-        qty = m[1]
-        n = float(FUZZY.get(qty, qty))
-        days = n * _UNIT_DAYS[m[2]]
-        slack = _UNIT_SLACK[m[2]]
-        if m[2] == "week" and re.match(r"(?:about|around|roughly|approximately|almost|nearly|some) ", m.group(0)):
-            slack = _ABOUT_WEEKS_SLACK
+        days = float(FUZZY.get(m[1], m[1])) * _UNIT_DAYS[m[2]]
+        slack = _ABOUT_WEEKS_SLACK if m[2] == "week" and _ABOUT_EN.match(m.group(0)) else _UNIT_SLACK[m[2]]
         return max(days - slack, 0.0), days + slack, m.group(0).strip()
-    m = re.search(r"(\d+(?:\.\d+)?)\s*(주일|개월|일|주|달|년)\s*(?:전|정도 ?전|쯤 ?전|째|됐|되었|지났)", low)
+    m = _AGO_KO.search(low)
     if m:
         unit = _KO_UNIT[m[2]]
         days = float(m[1]) * _UNIT_DAYS[unit]
-        slack = _ABOUT_WEEKS_SLACK if unit == "week" and re.search(r"정도|쯤", m.group(0)) else _UNIT_SLACK[unit]
+        slack = _ABOUT_WEEKS_SLACK if unit == "week" and _ABOUT_KO.search(m.group(0)) else _UNIT_SLACK[unit]
         return max(days - slack, 0.0), days + slack, m.group(0).strip()
+    return None
+
+
+def _named_weekday(low: str, today: date, weekday: re.Match) -> Span:
+    """"on Monday", "지난주 수요일": the most recent such day (of last week when said)."""
+    names = EN.dates.weekdays
+    wd = names.index(weekday[1]) if weekday[1] in names else KO.dates.weekdays.index(weekday[1])
+    of_last_week = _OF_LAST_WEEK.search(low)
+    back = today.weekday() + 7 - wd if of_last_week else (today.weekday() - wd) % 7 or 7
+    words = weekday.group(0).strip()
+    if of_last_week and of_last_week.group(0) not in words:
+        words = f"{of_last_week.group(0)} {words}"
+    return float(back), float(back), words
+
+
+def _named_month(low: str, today: date) -> Optional[Span]:
+    """"in March", "3월에": the most recent such month."""
+    m = _IN_MONTH_EN.search(low) or _IN_MONTH_KO.search(low)
+    if not m:
+        return None
+    month = int(m[1]) if m[1].isdigit() else _MONTHS[m[1].rstrip(".")]
+    if not 1 <= month <= 12:
+        return None
+    year = today.year if month <= today.month else today.year - 1
+    lo_d = date(year, month, 1)
+    hi_d = date(year, month, calendar.monthrange(year, month)[1])
+    return float((today - min(hi_d, today)).days), float((today - lo_d).days), m.group(0).strip()
+
+
+def time_ago(text: str, today: date) -> Optional[Span]:
+    """How long ago something happened: (fewest days, most days, the words).
+    None when the text gives no time; FutureDate for a date after today."""
+    low = words_to_digits(clean(text).lower())
+    weekday = _WEEKDAY_EN.search(low) or _WEEKDAY_KO.search(low)
+    span = _calendar_phrase(low, today, weekday) or _counted(low, today)
+    if span:
+        return span
     if weekday:
-        names = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-        wd = names.index(weekday[1]) if weekday[1] in names else "월화수목금토일".index(weekday[1])
-        of_last_week = re.search(r"\blast week\b|지난\s?주|저번\s?주", low)
-        back = today.weekday() + 7 - wd if of_last_week else (today.weekday() - wd) % 7 or 7
-        words = weekday.group(0).strip()
-        if of_last_week and of_last_week.group(0) not in words:
-            words = f"{of_last_week.group(0)} {words}"
-        return float(back), float(back), words
+        return _named_weekday(low, today, weekday)
     for lo, hi, words in find_dates(clean(text), today):
         if lo > today:
             raise FutureDate(words)
         return float((today - min(hi, today)).days), float((today - lo).days), words
-    m = re.search(r"\b(?:in|since|during|last)\s+(" + _MONTH_RE + r")\b", low) or re.search(r"(?<!\d)(\d{1,2})\s*월(?:에|달|쯤)", low)
-    if m:
-        month = int(m[1]) if m[1].isdigit() else _MONTHS[m[1].rstrip(".")]
-        if 1 <= month <= 12:
-            year = today.year if month <= today.month else today.year - 1
-            lo_d = date(year, month, 1)
-            hi_d = date(year, month, calendar.monthrange(year, month)[1])
-            return float((today - min(hi_d, today)).days), float((today - lo_d).days), m.group(0).strip()
-    return None
+    return _named_month(low, today)

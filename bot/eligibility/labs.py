@@ -1,0 +1,184 @@
+"""Lab readers: one value with its unit (converted to the rule's unit), and
+values against the upper limit of normal (ULN) for several analytes.
+
+The number and unit patterns stay in code: they are grammar (a number, a
+range, a unit the trial's parameters give), not vocabulary."""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from bot.eligibility.answers import Context, polarity, unreadable
+from bot.eligibility.lexicon import EN, KO, either, found
+from bot.eligibility.reading import NoAnswer, Reading, Result
+from bot.eligibility.text import words_to_digits
+
+_NUMBER = r"(\d+(?:\.\d+)?)"
+_DECIMAL_COMMA = re.compile(r"(\d),(\d{1,2})(?!\d)")
+_NEGATIVE = re.compile(r"(?<![\d\w.])-\s*\d")
+_ANY_DIGIT = re.compile(r"\d")
+# "normal range 0.5-1.2" is the report's range, not a result.
+_REF_RANGE = re.compile(r"\(?\s*(?:" + either(EN.lab.reference, KO.lab.reference)
+                        + r")\s*(?:range|is|:)?\s*(?:is\s*)?\d+(?:\.\d+)?\s*(?:-|–|~|to)\s*\d+(?:\.\d+)?\s*\)?")
+_KO_TIMES = re.compile(r"(?<![가-힣])(" + either(tuple(KO.lab.times)) + r")\s*배")
+_ULN = re.compile(r"(?:" + either(EN.lab.upper_limit, KO.lab.upper_limit) + r")"
+                  r"[^\d]{0,20}?(?:\d+(?:\.\d+)?\s*(?:-|to|–|~)\s*)?" + _NUMBER)
+_TIMES = re.compile(r"(\d+(?:\.\d+)?|" + either(tuple(EN.lab.times), EN.lab.times_half) + r")\s*(?:"
+                    + either(EN.lab.times_words, KO.lab.times_words) + r")\s*(?:the\s+)?(?:"
+                    + either(EN.lab.limit_words, KO.lab.limit_words) + r")?")
+_TIMES_WORD = re.compile(r"\b(" + either(tuple(EN.lab.times)) + r")\b")
+_VALUE_AFTER_NAME = re.compile(r"[^\d]{0,15}?" + _NUMBER)
+
+
+def _lab_words(low: str) -> Optional[Tuple[str, str]]:
+    """("high" or "normal", the words) for a result given in words."""
+    evidence = found(low, EN.lab.high, KO.lab.high)
+    if evidence:
+        return "high", evidence
+    evidence = found(low, EN.lab.normal, KO.lab.normal)
+    if evidence:
+        return "normal", evidence
+    return None
+
+
+def _unknown_lab(text: str, low: str) -> Optional[Reading]:
+    answer = polarity(text)
+    never = found(low, EN.lab.never, KO.lab.never)
+    if (answer.value in ("unsure", "no") or never) and not _ANY_DIGIT.search(low):
+        return Reading("unknown", never or answer.evidence, text)
+    return None
+
+
+def read_lab(text: str, ctx: Context) -> Result:
+    """One lab value with its unit. Params: `unit` (the rule's unit, e.g.
+    mg/dL), `units` (regexes of other units -> factor to the rule's unit),
+    `unit_regex` (the rule's unit), `bare_range` ([lo, hi]: a number without a
+    unit is read in the rule's unit only inside it), `plausible` ([lo, hi])."""
+    text, bad = unreadable(text)
+    if bad:
+        return bad
+    params = ctx.params
+    low = _DECIMAL_COMMA.sub(r"\1.\2", text.lower())
+    low = _REF_RANGE.sub(" ", low)
+    unknown = _unknown_lab(text, low)
+    if unknown:
+        return unknown
+    if _NEGATIVE.search(low):
+        return NoAnswer("a negative value", "impossible")
+    unit_alts = [(params["unit_regex"], 1.0)] + [(rx, float(f)) for rx, f in params.get("units", {}).items()]
+    units = "|".join(rx for rx, _ in unit_alts)
+    values = [(float(m[1]), m[2], m.group(0).strip())
+              for m in re.finditer(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(" + units + r")?", low)]
+    if not values:
+        word = _lab_words(low)
+        if word:
+            return Reading(word[0], word[1], text)
+        if re.search(r"(?<![\w/])(?:" + units + r")(?![\w/])", low):
+            return NoAnswer("a unit without its number", partial=True)  # "mg/dL", after "1.1"
+        return NoAnswer("no number with a unit", "unit")
+    with_unit = [v for v in values if v[1]]
+    if len({v for v, _, _ in values}) > 1 and len(with_unit) != 1:
+        return NoAnswer("more than one number", "one")
+    number, unit, words = (with_unit or values)[0]
+    if unit:
+        factor = next(f for rx, f in unit_alts if re.fullmatch(rx, unit))
+        value = round(number * factor, 3)
+    elif params["bare_range"][0] <= number <= params["bare_range"][1]:
+        value = number
+    else:
+        return NoAnswer("a number without its unit", "unit", partial=True)
+    if not params["plausible"][0] <= value <= params["plausible"][1]:
+        return NoAnswer("not a real result", "impossible")
+    return Reading("value", words, text, number=value, extra={"unit": params["unit"]})
+
+
+# ------------------------------------------------------------------ against the upper limit of normal
+
+class _UlnFindings:
+    """What each analyte's piece of the message said: a ratio to the ULN, or
+    words ("high", "normal"); `shown` is the evidence."""
+
+    def __init__(self) -> None:
+        self.ratios: Dict[str, float] = {}
+        self.words: Dict[str, Tuple[str, str]] = {}
+        self.shown: List[str] = []
+
+
+def _times_ratio(raw: str) -> float:
+    return EN.lab.times.get(raw) or (1.5 if "half" in raw else float(raw))
+
+
+def _read_piece(piece: str, enzyme: re.Pattern, alias: Mapping[str, str], names: List[str], ulns: List[float],
+                out: _UlnFindings) -> Optional[NoAnswer]:
+    """One analyte's part of the message, into `out`; a NoAnswer when it cannot be read."""
+    em = enzyme.match(piece)
+    targets = [alias[em[1]]] if em else names
+    body = piece[em.end():] if em else piece
+    mult = _TIMES.search(body) or _TIMES_WORD.search(body)
+    if mult:
+        for n in targets:
+            out.ratios[n] = _times_ratio(mult[1])
+        out.shown.append(mult.group(0).strip())
+        return None
+    value = _VALUE_AFTER_NAME.match(body) if em else None
+    if value:
+        own = _ULN.search(body[value.end():])
+        uln = float(own[1]) if own else (ulns[0] if len(set(ulns)) == 1 else None)
+        if not uln:
+            return NoAnswer("no upper limit of normal", "uln")
+        if float(value[1]) <= 0 or uln <= 0:
+            return NoAnswer("not a real result", "impossible")
+        out.ratios[targets[0]] = round(float(value[1]) / uln, 3)
+        out.shown.append(f"{targets[0]} {float(value[1]):g}/{uln:g}")
+        return None
+    word = _lab_words(body)
+    if word:
+        for n in targets:
+            out.words[n] = word
+    return None
+
+
+def _uln_result(out: _UlnFindings, names: List[str], text: str, low: str) -> Result:
+    ratios, words, shown = out.ratios, out.words, ", ".join(out.shown)
+    if any(r > 1.5 for r in ratios.values()):
+        return Reading("value", shown, text, number=max(ratios.values()))
+    if any(w[0] == "high" for w in words.values()):
+        return Reading("high", next(w[1] for w in words.values() if w[0] == "high"), text)
+    if ratios:
+        if all(n in ratios or words.get(n, ("",))[0] == "normal" for n in names):
+            return Reading("value", shown, text, number=max(ratios.values()))
+        return Reading("partial", shown, text, number=max(ratios.values()))
+    if words:
+        return Reading("normal", next(iter(words.values()))[1], text)
+    if _ANY_DIGIT.search(low):
+        return NoAnswer("numbers without the test name or the upper limit", "uln")
+    return NoAnswer("no result, 'normal' or 'don't know'")
+
+
+def read_lab_uln(text: str, ctx: Context) -> Result:
+    """Lab values compared with the upper limit of normal (ULN), for several
+    analytes. Params: `analytes` ({name: [aliases]}), `names_ko` (Korean words
+    for the group, e.g. 간수치)."""
+    text, bad = unreadable(text)
+    if bad:
+        return bad
+    params: Mapping[str, Any] = ctx.params
+    low = words_to_digits(text.lower())
+    low = _KO_TIMES.sub(lambda m: f"{KO.lab.times[m[1]]:g}배", low)
+    unknown = _unknown_lab(text, low)
+    if unknown:
+        return unknown
+    if _NEGATIVE.search(low):
+        return NoAnswer("a negative value", "impossible")
+    alias = {a.lower(): name for name, aliases in params["analytes"].items() for a in aliases}
+    enzyme = re.compile(r"\b(" + "|".join(sorted(map(re.escape, alias), key=len, reverse=True)) + r")\b")
+    cuts = [m.start() for m in enzyme.finditer(low)] or [0]
+    pieces = [low[:cuts[0]]] + [low[a:b] for a, b in zip(cuts, cuts[1:] + [len(low)])]
+    ulns = [float(m[1]) for m in _ULN.finditer(low)]
+    names = list(params["analytes"])
+    out = _UlnFindings()
+    for piece in pieces:
+        problem = _read_piece(piece, enzyme, alias, names, ulns, out)
+        if problem:
+            return problem
+    return _uln_result(out, names, text, low)

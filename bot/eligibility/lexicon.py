@@ -1,0 +1,252 @@
+"""The words of the eligibility readers, per language (lexicon/<lang>.yml),
+loaded once into frozen dataclasses with their patterns compiled. Like
+medspacy's rule objects, a file with a key the dataclasses do not know is an
+error naming the file and the key: a misspelt list must not go unread."""
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Optional, Tuple
+
+from bot import yaml_files
+
+_DIR = Path(__file__).with_name("lexicon")
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
+Words = Tuple[str, ...]  # regex pieces a reader joins into one pattern
+
+
+class LexiconError(ValueError):
+    """A lexicon file that does not follow the dataclasses below."""
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """Patterns tried in order; the first found is the evidence. English
+    phrases match whole words, case-insensitive (Hangul counts as a space:
+    "normal이래요" holds "normal"); Korean ones anywhere, as Korean attaches
+    particles to words."""
+    patterns: Words = ()
+    whole_words: bool = False
+    compiled: Tuple[re.Pattern, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.whole_words:
+            compiled = tuple(re.compile(r"(?<![\w'])(?:" + p + r")(?![\w'])", re.I) for p in self.patterns)
+        else:
+            compiled = tuple(re.compile(p) for p in self.patterns)
+        object.__setattr__(self, "compiled", compiled)
+
+    def first(self, text: str) -> Optional[str]:
+        """The words of the first pattern found, or None."""
+        if self.whole_words:
+            text = _HANGUL.sub(" ", text)
+        for rx in self.compiled:
+            m = rx.search(text)
+            if m:
+                return m.group(0)
+        return None
+
+
+def found(text: str, *phrases: Phrases) -> Optional[str]:
+    """The first of several phrase lists (English, then Korean) found in `text`."""
+    for p in phrases:
+        words = p.first(text)
+        if words:
+            return words
+    return None
+
+
+def either(*pieces: Words) -> str:
+    """Regex pieces joined as alternatives, in order."""
+    return "|".join(w for piece in pieces for w in piece)
+
+
+@dataclass(frozen=True)
+class Answers:
+    hedged_no: Phrases = Phrases()
+    unsure: Phrases = Phrases()
+    hedge: Phrases = Phrases()
+    yes_words: Phrases = Phrases()
+    yes_whole: Phrases = Phrases()
+    agree: Phrases = Phrases()
+    strong_no: Phrases = Phrases()
+    no_words: Phrases = Phrases()
+    past: Phrases = Phrases()
+    opening_yes: Words = ()
+    opening_no: Words = ()
+    bare: Words = ()
+
+
+@dataclass(frozen=True)
+class ShortAnswer:
+    subjects: Words = ()
+    auxiliaries: Words = ()
+    subject_is: Words = ()
+    yes_tail: Words = ()
+
+
+@dataclass(frozen=True)
+class YesNo:
+    not_taken: Phrases = Phrases()
+    only: Words = ()
+    topic: Words = ()
+
+
+@dataclass(frozen=True)
+class LastDose:
+    dose: Phrases = Phrases()
+    only: Words = ()
+    opening_no: Words = ()
+    time_filler: Words = ()
+
+
+@dataclass(frozen=True)
+class ConditionWindow:
+    only: Words = ()
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    only: Words = ()
+    leading_yes: Words = ()
+    which_kind_unknown: Words = ()
+
+
+@dataclass(frozen=True)
+class Ecog:
+    names: Words = ()
+    levels: Mapping[int, Phrases] = field(default_factory=dict)  # level -> a usual day, from 4 down
+
+
+@dataclass(frozen=True)
+class Lab:
+    normal: Phrases = Phrases()
+    high: Phrases = Phrases()
+    never: Phrases = Phrases()
+    reference: Words = ()
+    upper_limit: Words = ()
+    times: Mapping[str, float] = field(default_factory=dict)
+    times_half: Words = ()
+    times_words: Words = ()
+    limit_words: Words = ()
+
+
+@dataclass(frozen=True)
+class Sex:
+    female: Phrases = Phrases()
+    male: Phrases = Phrases()
+    declined: Phrases = Phrases()
+
+
+@dataclass(frozen=True)
+class Childbearing:
+    not_fertile: Phrases = Phrases()
+    fertile: Phrases = Phrases()
+    negation: Phrases = Phrases()
+
+
+@dataclass(frozen=True)
+class Respondent:
+    self: Phrases = Phrases()
+    proxy: Phrases = Phrases()
+
+
+@dataclass(frozen=True)
+class ClauseCues:
+    """Korean clause cues (bot.eligibility.nlp); English uses medspacy's ConText."""
+    negation: Phrases = Phrases()
+    uncertain: Phrases = Phrases()
+    past: Phrases = Phrases()
+    hypothetical: Phrases = Phrases()
+
+
+@dataclass(frozen=True)
+class Dates:
+    months: Words = ()  # full names, January first
+    month_abbreviations: Mapping[str, int] = field(default_factory=dict)
+    weekdays: Words = ()  # Monday first
+    long_date: str = ""  # a format with {day}, {month}, {month_name}, {year}
+
+
+@dataclass(frozen=True)
+class Numbers:
+    ones: Mapping[str, int] = field(default_factory=dict)
+    tens: Mapping[str, int] = field(default_factory=dict)
+    fuzzy: Mapping[str, float] = field(default_factory=dict)  # "a couple of": 2, "half a": 0.5
+    sino: Mapping[str, int] = field(default_factory=dict)
+    days: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    answers: Answers = Answers()
+    short_answer: ShortAnswer = ShortAnswer()
+    yes_no: YesNo = YesNo()
+    last_dose: LastDose = LastDose()
+    condition_window: ConditionWindow = ConditionWindow()
+    diagnosis: Diagnosis = Diagnosis()
+    ecog: Ecog = Ecog()
+    lab: Lab = Lab()
+    sex: Sex = Sex()
+    childbearing: Childbearing = Childbearing()
+    respondent: Respondent = Respondent()
+    context: ClauseCues = ClauseCues()
+    dates: Dates = Dates()
+    numbers: Numbers = Numbers()
+    reasons: Mapping[str, str] = field(default_factory=dict)  # general reasons by reason key
+
+    def long_date(self, day: Any) -> str:
+        """'4 December 2026' / '2026년 12월 4일'."""
+        name = self.dates.months[day.month - 1] if self.dates.months else ""
+        return self.dates.long_date.format(day=day.day, month=day.month, month_name=name, year=day.year)
+
+
+def _value(kind: Any, raw: Any, where: str, whole_words: bool) -> Any:
+    """`raw` from the file as the field's type; errors name the place."""
+    if kind is Phrases:
+        return Phrases(_strings(raw, where), whole_words)
+    if dataclasses.is_dataclass(kind):
+        return _section(kind, raw, where, whole_words)
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is tuple:
+        return _strings(raw, where)
+    if origin is typing.get_origin(Mapping[str, str]):
+        if not isinstance(raw, dict):
+            raise LexiconError(f"{where}: must be a mapping")
+        return {args[0](k): _value(args[1], v, f"{where}.{k}", whole_words) for k, v in raw.items()}
+    if kind in (str, int, float) and isinstance(raw, (str, int, float)) and not isinstance(raw, bool):
+        return kind(raw)
+    raise LexiconError(f"{where}: {raw!r} is not a {getattr(kind, '__name__', kind)}")
+
+
+def _strings(raw: Any, where: str) -> Words:
+    if not isinstance(raw, list) or not all(isinstance(w, str) for w in raw):
+        raise LexiconError(f"{where}: must be a list of strings (quote yes, no, on, off)")
+    return tuple(raw)
+
+
+def _section(cls: Any, raw: Any, where: str, whole_words: bool, **given: Any) -> Any:
+    if not isinstance(raw, dict):
+        raise LexiconError(f"{where}: must be a mapping")
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls) if f.init} - set(given)
+    for key in raw:
+        if key not in known:
+            raise LexiconError(f"{where}: unknown key '{key}' (known: {', '.join(sorted(known))})")
+    values = {k: _value(hints[k], v, f"{where}.{k}", whole_words) for k, v in raw.items()}
+    return cls(**values, **given)
+
+
+def load(code: str, folder: Path = _DIR) -> Language:
+    """One language's lexicon file; English phrases match whole words."""
+    path = folder / f"{code}.yml"
+    return _section(Language, yaml_files.read(path) or {}, str(path), code == "en", code=code)
+
+
+EN = load("en")
+KO = load("ko")
+LANGUAGES: Mapping[str, Language] = {"en": EN, "ko": KO}

@@ -1,0 +1,126 @@
+"""Readers of a number the person states: the patient's age (a number, a
+birth year or date) and the ECOG level (a number, or a usual day).
+
+The age patterns stay in code: they are grammar around a number (what comes
+before and after it), with the age units 세 and 살 as part of that grammar."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import List, Optional, Tuple
+
+from bot.eligibility.answers import Context, polarity, unreadable
+from bot.eligibility.lexicon import EN, KO, either
+from bot.eligibility.reading import NoAnswer, Reading, Result
+from bot.eligibility.text import find_dates, words_to_digits
+
+_NEGATIVE = re.compile(r"(?<![\d.])-\s*\d")
+_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])")
+_ANY_DIGIT = re.compile(r"\d")
+# A number followed by another unit is not an age ("3 months", "70 kg", "2시").
+_OTHER_UNIT = re.compile(r"\s*(?:months?|weeks?|days?|개월|달|주|일(?!\s*세)|kg|cm|°|도|degrees?|%|mg|kilo|pounds?"
+                         r"|lbs?|am|pm|시)")
+# What ties a number to an age: a unit after it, a birthday soon, a subject before it.
+_AGE_UNIT = re.compile(r"\s*(?:years?|yrs?|y/?o|세|살)")
+_SOON_AFTER = re.compile(r"\s+(?:next|in \w+ (?:days?|weeks?|months?)|tomorrow|soon|this (?:week|month|year))\b")
+_SUBJECT_BEFORE = re.compile(r"(?:i'?m|i am|she'?s|she is|he'?s|he is|they'?re|age[d]?|turn(?:ed|ing|s)?|is|was|be|만"
+                             r"|나이(?:는|가)?)\s*(?:about|around|almost|nearly|just|only)?\s*$")
+_ROUGHLY_BEFORE = re.compile(r"(?:^|\s)(?:almost|nearly|about|around|turning|turns|soon to be|about to turn)\s*$")
+_AGE_WORDS = re.compile(r"\d+(?:\.\d+)?|years?|yrs?|old|about|around|age|세|살|만|이세요|세요|이에요"
+                        r"|예요|입니다|이요|요|[\s.,!~]")
+_WHOSE = re.compile(r"(she|he|they|i)(?:'s|'m| is| am| are|'re)?\s*(?:about|around|almost|nearly)?\s*$")
+_WAS = re.compile(r"\b(?:was|turned)\b")
+
+
+def _tied_to_age(before: str, after: str, low: str) -> bool:
+    return bool(_AGE_UNIT.match(after) or _SOON_AFTER.match(after) or _SUBJECT_BEFORE.search(before)
+                or _ROUGHLY_BEFORE.search(before) or not _AGE_WORDS.sub("", low))
+
+
+def _age_candidates(low: str) -> List[Tuple[re.Match, str]]:
+    """Numbers that are an age, each with whose it is ("she", "i", or "")."""
+    candidates = []
+    for m in _NUMBER.finditer(low):
+        before, after = low[:m.start()], low[m.end():]
+        if _OTHER_UNIT.match(after) or not _tied_to_age(before, after, low):
+            continue
+        subject = _WHOSE.search(before)
+        candidates.append((m, subject.group(1) if subject else ""))
+    return candidates
+
+
+def _turning(low: str, number: str) -> Optional[re.Match]:
+    """"I'll be 18 next month", "almost 18", "곧 18살": an age not reached yet."""
+    n = re.escape(number)
+    return re.search(r"(?:will be|'ll be|turns?|turning|be|almost|nearly|soon to be|about to turn)\s+" + n + r"\b"
+                     r"|\b" + n + r"\s+(?:next\b|tomorrow\b|soon\b|in\s+(?:\d+|a|an|one|two|three|four|a few|few)\s+"
+                     r"(?:days?|weeks?|months?)\b)"
+                     r"|" + n + r"\s*(?:살|세)(?:이|가)?\s*(?:돼요|됩니다|되어요|될|돼)", low) \
+        or re.search(r"(?:다음|내년|곧|이번)\s*\S*\s*" + n + r"\s*(?:살|세)", low)
+
+
+def read_age(text: str, ctx: Context) -> Result:
+    text, bad = unreadable(text)
+    if bad:
+        return bad
+    low = words_to_digits(text.lower())
+    today = ctx.today
+    if polarity(text).value == "unsure" and not _ANY_DIGIT.search(low):
+        return Reading("unsure", polarity(text).evidence, text)
+    for lo, hi, words in find_dates(text, today):
+        if lo > today:
+            return NoAnswer("a birth date in the future", "impossible")
+        oldest, youngest = _years_between(lo, today), _years_between(hi, today)
+        if youngest < 1 or oldest > 120:
+            return NoAnswer("not a real age", "impossible")
+        return Reading("value", words, text, number=float(youngest), number_max=float(oldest))
+    if _NEGATIVE.search(low):
+        return NoAnswer("a negative age", "impossible")
+    candidates = _age_candidates(low)
+    if not candidates:
+        return NoAnswer("no age, birth year or birth date", "")
+    # "I'm 40, she's 17": the patient's age, not the carer's.
+    m = next((c for c, who in candidates if who in ("she", "he", "they")), candidates[0][0])
+    age = float(m[1])
+    turning = _turning(low, m[1])
+    if turning and not _WAS.search(low[:turning.start() + 1] + turning.group(0)):
+        age -= 1  # "I'll be 18 next month", "almost 18": 17 today
+    if age != int(age) or not 1 <= age <= 120:
+        return NoAnswer("not a real age", "impossible")
+    return Reading("value", turning.group(0) if turning else m.group(0), text, number=float(int(age)))
+
+
+def _years_between(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+
+# ------------------------------------------------------------------ ECOG from a usual day
+
+_ECOG_STATED = (
+    re.compile(r"\b(?:" + either(EN.ecog.names) + r")\s*(?:is|of|=|:)?\s*(-?\d+)\b"),
+    re.compile(r"(?:" + either(KO.ecog.names) + r")\s*(?:는|은|이|가)?\s*(-?\d+)"),
+    re.compile(r"^\s*(-?\d+)\s*(?:단계|점|번|등급)?\s*(?:이에요|예요|입니다|요)?\s*[.!]?\s*$"),
+)
+
+
+def read_ecog(text: str, ctx: Context) -> Result:
+    text, bad = unreadable(text)
+    if bad:
+        return bad
+    low = text.lower()
+    m = next((found for found in (rx.search(low) for rx in _ECOG_STATED) if found), None)
+    if m:
+        level = int(m[1])
+        if not 0 <= level <= 4:
+            return NoAnswer("an ECOG level outside 0-4", "impossible")
+        return Reading("value", m.group(0).strip(), text, number=float(level))
+    for language in (EN, KO):
+        for level, phrases in language.ecog.levels.items():
+            evidence = phrases.first(low)
+            if evidence:
+                return Reading("value", evidence, text, number=float(level))
+    answer = polarity(text)
+    if answer.value == "unsure":
+        return Reading("unsure", answer.evidence, text)
+    return NoAnswer("no description of a usual day")

@@ -1,0 +1,111 @@
+"""The yes/no reader: a yes, no or not-sure word tied to the question, or the
+question's own phrases (cues) and medicine named, affirmed or denied."""
+from __future__ import annotations
+
+import re
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from bot.eligibility import nlp
+from bot.eligibility.answers import Context, Polarity, over_and_done, polarity, unreadable
+from bot.eligibility.lexicon import EN, KO, either, found
+from bot.eligibility.reading import NoAnswer, Reading, Result
+
+_ONLY = re.compile(r"\b(?:" + either(EN.yes_no.only) + r")\b|" + either(KO.yes_no.only))
+_TOPIC = re.compile(r"\b(?:" + either(EN.yes_no.topic) + r")\b|" + either(KO.yes_no.topic))
+_BARE = EN.answers.bare + KO.answers.bare
+
+
+def denies_only_a_medicine(found_terms: Sequence[nlp.Mention], answer: Polarity, drug: Optional[str]) -> Optional[str]:
+    """"No, he never took <a medicine>" at a question not about that medicine
+    (`drug`): the no denies the medicine, and says nothing about this question."""
+    if answer.value != "no":
+        return None
+    drugs = [m for m in found_terms if m.label == "DRUG" and m.id != drug]
+    if drugs and all(m.negated for m in drugs) and all(m.label == "DRUG" for m in found_terms):
+        return drugs[0].text
+    return None
+
+
+def _signals(low: str, terms: List[nlp.Mention], ctx: Context) -> Tuple[Dict[str, str], Optional[str]]:
+    """yes / no / unsure -> the words, from the cues and the medicine asked
+    about; and the last condition named outright."""
+    params = ctx.params
+    signals: Dict[str, str] = {}
+    affirmed = None
+    for m in terms:
+        if m.label == nlp.CUE:
+            positive = m.id == "yes"
+        elif params.get("drug") and m.label == "DRUG" and m.id == params["drug"]:
+            positive = True
+            if found(low, EN.yes_no.not_taken, KO.yes_no.not_taken):
+                signals.setdefault("no", m.text)
+                continue
+        else:
+            continue
+        if m.uncertain:
+            signals.setdefault("unsure", m.text)
+        elif m.hypothetical:
+            continue
+        elif m.negated:
+            signals.setdefault("no" if positive else "yes", m.text)
+        elif positive and params.get("present") and (m.past or over_and_done(low)):
+            signals.setdefault("no", over_and_done(low) or m.text)
+        else:
+            signals.setdefault("yes" if positive else "no", m.text)
+            if positive and m.label == nlp.CUE:
+                affirmed = m.text
+    return signals, affirmed
+
+
+def _from_words_alone(text: str, low: str, terms: List[nlp.Mention], answer: Polarity, ctx: Context) -> Result:
+    """No cue or medicine decides: the generic words do."""
+    params = ctx.params
+    drug = denies_only_a_medicine(terms, answer, params.get("drug"))
+    if drug:
+        return NoAnswer(f"the no is about {drug}, not this question")
+    ended = over_and_done(low) if params.get("present") else None
+    if answer.value == "yes" and ended:
+        return Reading("no", ended, text)
+    if answer.value:
+        return Reading(answer.value, answer.evidence, text, hedged=answer.hedged and answer.value != "unsure")
+    if ended and _about_the_topic(low, ctx):
+        return Reading("no", ended, text)
+    if params.get("drug") and _ONLY.search(low) and any(m.label == "DRUG" and m.affirmed for m in terms):
+        names = ", ".join(m.text for m in terms if m.label == "DRUG")
+        return Reading("no", names, text)  # "only <another medicine>": not this one
+    return NoAnswer("no yes, no or not-sure word about this question")
+
+
+def read_yes_no(text: str, ctx: Context) -> Result:
+    """Yes/no questions. Params: `drug` (a vocabulary id whose mention is a
+    yes), `present` (a question about now: finished things read as no). Cues:
+    the question's own phrases for yes and for no. A condition named
+    outright outweighs one denied in the same message ("no heart attack but
+    she has heart failure" is a yes); a hedge never makes a firm yes."""
+    text, bad = unreadable(text)
+    if bad:
+        return bad
+    low = text.lower()
+    terms = nlp.mentions(text, ctx.vocab, ctx.cues)
+    answer = polarity(text)
+    signals, affirmed_condition = _signals(low, terms, ctx)
+    if not signals:
+        return _from_words_alone(text, low, terms, answer, ctx)
+    if "unsure" in signals:
+        return Reading("unsure", signals["unsure"], text)
+    if len(signals) > 1:
+        if affirmed_condition:
+            return Reading("yes", affirmed_condition, text, hedged=answer.hedged)
+        return NoAnswer("both yes and no")
+    value, evidence = next(iter(signals.items()))
+    against = answer.value not in (None, value, "unsure")
+    if against and not answer.conflict and not affirmed_condition:
+        # "No, <the medicine>": a bare yes or no against the topic named: ask again.
+        if answer.evidence.strip().lower() in _BARE:
+            return NoAnswer("both yes and no")
+    return Reading(value, evidence, text, hedged=answer.hedged or (answer.value == "unsure"))
+
+
+def _about_the_topic(low: str, ctx: Context) -> bool:
+    words = ctx.params.get("topic", ())
+    return any(w in low for w in words) or bool(_TOPIC.search(low))
