@@ -361,7 +361,8 @@ def summarize_profile(path: Path, top: int = 40) -> dict:
         self_t[leaf] = self_t.get(leaf, 0) + n
         for f in set(frames):
             incl[f] = incl.get(f, 0) + n
-    pct = lambda d: [(k, round(100 * v / total, 1)) for k, v in sorted(d.items(), key=lambda kv: -kv[1])[:top]]
+    def pct(d):
+        return [(k, round(100 * v / total, 1)) for k, v in sorted(d.items(), key=lambda kv: -kv[1])[:top]]
     return {"samples": total, "self": pct(self_t), "inclusive": pct(incl)}
 
 
@@ -550,7 +551,7 @@ def training_time(train: bool, work: Path) -> Optional[float]:
         return float(f.read_text().strip())
     log = ROOT / "var" / "logs" / "setup.log"
     if log.exists():
-        lines = [l for l in log.read_text(errors="replace").splitlines() if l.startswith("setup: trained in")]
+        lines = [ln for ln in log.read_text(errors="replace").splitlines() if ln.startswith("setup: trained in")]
         if lines:
             return float(lines[-1].split()[3])
     return None

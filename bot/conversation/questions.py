@@ -2,9 +2,11 @@
 answer (typed, a button, or in two parts), recording it, and what comes next."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Optional, Tuple
 
-from bot.conversation import result, steps, who
+from bot.conversation import result, steps
+from bot.eligibility import who
 from bot.conversation.core import Turn
 from bot.conversation.state import Buttons, Partial, Stage
 from bot.conversation.texts import cap, fill
@@ -182,9 +184,14 @@ def record(t: Turn, qid: str, text: str, reading: Reading) -> None:
     judgement = session.verdict(qid) if t.trial.question(qid).is_criterion else None
     t.effect(AnswerRecorded(qid, t.texts().question(qid), text, reading.as_dict(),
                             judgement.verdict.value if judgement else None,
-                            reason(session, qid, t.lang) if judgement else None))
+                            reason(session, qid, t.lang) if judgement else None,
+                            _iso(judgement.eligible_from) if judgement else None))
     if qid == RESPONDENT:
         t.effect(RespondentSet(reading.value, reading.extra.get("relation")))
+
+
+def _iso(day: Optional[date]) -> Optional[str]:
+    return day.isoformat() if day else None
 
 
 def forget(t: Turn, qid: str) -> None:

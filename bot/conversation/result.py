@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from bot.conversation import commands, contact_steps, questions, who
+from bot.conversation import commands, contact_steps, questions
+from bot.eligibility import who
 from bot.conversation.core import Turn
 from bot.conversation.state import Stage, Step
 from bot.eligibility.model import Outcome, Verdict
 from bot.eligibility.session import Judgement, reading_words, reason
-from bot.records.effects import ScreeningFinished
+from bot.records.effects import FinalVerdict, ScreeningFinished
 
 
 def show_summary(t: Turn) -> None:
@@ -47,8 +48,10 @@ def show_result(t: Turn) -> None:
     session, tx = t.session(), t.texts()
     outcome = session.outcome
     t.state.screening_outcome = outcome.value
-    t.effect(ScreeningFinished(outcome.value, {k: (j.verdict.value, reason(session, k, t.lang))
-                                               for k, j in session.verdicts.items()}))
+    finals = {k: FinalVerdict(j.verdict.value, reason(session, k, t.lang),
+                              j.eligible_from.isoformat() if j.eligible_from else None)
+              for k, j in session.verdicts.items()}
+    t.effect(ScreeningFinished(outcome.value, finals))
     if outcome == Outcome.LIKELY_INELIGIBLE:
         t.add(tx.say("result_unlikely") + "\n" + _points(t, session.failed))
         t.add(tx.say("result_correct") + " " + tx.say("result_contact", contact=tx.contact()))

@@ -11,7 +11,7 @@ from bot.conversation.state import CONTACT_STEPS, Buttons, SafetyMemory
 from bot.eligibility.reading import Reading
 from bot.eligibility.session import read
 from bot.eligibility.text import language_of
-from bot.conversation import who
+from bot.eligibility import who
 from bot.records.effects import EmergencyFlag
 from bot.safety import Finding, Sign
 

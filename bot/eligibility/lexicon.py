@@ -152,6 +152,7 @@ class Childbearing:
 class Respondent:
     self: Phrases = Phrases()
     proxy: Phrases = Phrases()
+    corrections: Words = ()  # regexes, searched as written in the lowercased message (bot.eligibility.who)
 
 
 @dataclass(frozen=True)

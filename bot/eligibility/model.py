@@ -5,7 +5,6 @@ a message naming the file, the question and the field."""
 from __future__ import annotations
 
 import enum
-import os
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -17,7 +16,6 @@ from bot.eligibility import nlp
 from bot.eligibility.readers import READERS
 
 ROOT = Path(__file__).resolve().parents[2]
-TRIALS_DIR = Path(os.environ.get("TRIALBOT_TRIALS_DIR") or ROOT / "trials")
 LANGUAGES = ("en", "ko")
 PROFILE_IDS = ("respondent", "sex", "childbearing_potential")
 
@@ -235,15 +233,17 @@ def load_folder(folder: Path) -> Trial:
 def active_trial_id() -> str:
     """The one place that says which trial this deployment screens for:
     TRIALBOT_TRIAL, else the site configuration's study_id."""
-    from bot import config
+    from bot import config  # here, not at the top: config is read when asked, after the environment is set
 
-    return os.environ.get("TRIALBOT_TRIAL") or config.site().study_id
+    return config.settings().trial or config.site().study_id
 
 
 @lru_cache(maxsize=8)
 def load_trial(trial_id: Optional[str] = None) -> Trial:
     trial_id = trial_id or active_trial_id()
-    folder = TRIALS_DIR / trial_id.lower()
+    from bot import config
+
+    folder = config.settings().trials_dir / trial_id.lower()
     if not folder.is_dir():
         raise TrialFileError(f"no trial folder {folder}")
     return load_folder(folder)

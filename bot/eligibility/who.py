@@ -1,0 +1,23 @@
+"""A correction of who the patient is ("no wait, she is my mother", "it's
+for my dad", "I'm her son", "환자는 제 어머니예요"): it changes the profile and
+the wording of the questions, and is never an answer to a criterion. The
+phrases are data (lexicon/<lang>.yml, respondent.corrections)."""
+from __future__ import annotations
+
+import re
+from typing import Optional, Tuple
+
+from bot.eligibility.lexicon import LANGUAGES
+from bot.eligibility.relations import read_relation
+from bot.eligibility.text import clean
+
+_ABOUT_WHO = tuple(re.compile(p) for lang in LANGUAGES.values() for p in lang.respondent.corrections)
+
+
+def correction(text: str) -> Optional[Tuple[str, Optional[str], str]]:
+    """(relation, the patient's sex, the words) when the message says who the
+    patient is; None otherwise. Only short messages about that."""
+    t = clean(text).lower()
+    if len(t.split()) > 12 or not any(p.search(t) for p in _ABOUT_WHO):
+        return None
+    return read_relation(t)
