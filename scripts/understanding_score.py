@@ -87,16 +87,20 @@ def setup_answer(row: Row, qid: str) -> str:
     return (FOR_MOTHER_KO if ko else FOR_MOTHER)[qid]
 
 
-def outcome_of(slots: Dict, qid: str) -> str:
-    """What the bot made of the question: its verdict (criteria), its value (profile), or no-answer."""
+def outcome_of(slots: Dict, qid: str, held_too: bool = True) -> str:
+    """What the bot made of the question: its verdict (criteria), its value (profile), or no-answer.
+    A rule-out held for the person to confirm ("Just to check: ...") counts as what was understood."""
     raw = (slots.get("readings") or {}).get(qid)
+    held = slots.get("checking") or {}
+    if not raw and held_too and held.get("qid") == qid:
+        raw = held["reading"]
     if not raw:
         return "no-answer"
     reading = Reading.from_dict(raw)
     if qid == "respondent":
         return "self" if reading.value == "self" else f"proxy:{reading.extra.get('relation') or ''}"
     if qid in PROFILE_IDS:
-        return reading.value
+        return "unknown" if reading.value == "unsure" else reading.value  # the rules call it unknown
     return judge(TRIAL.question(qid), reading).verdict.value
 
 
@@ -122,9 +126,9 @@ def run_row(row: Row, start: Callable[[], Say]) -> Dict:
     got = outcome_of(after, row.qid)
     also = {q: outcome_of(after, q) for q in row.also}
     advised = sorted(set(after.get("advised") or ()) - set(before.get("advised") or ()))
-    return {"reached": True, "got": got, "also": also, "advised": advised,
-            "fails": sorted(q for q in TRIAL.questions if q not in PROFILE_IDS and outcome_of(after, q) == "fail"
-                            and outcome_of(before, q) != "fail")}
+    return {"reached": True, "got": got, "also": also, "advised": advised, "checked": bool(after.get("checking")),
+            "fails": sorted(q for q in TRIAL.questions if q not in PROFILE_IDS and outcome_of(after, q, False) == "fail"
+                            and outcome_of(before, q, False) != "fail")}
 
 
 def in_process() -> Callable[[], Say]:
@@ -174,6 +178,8 @@ def score(rows: Sequence[Row], start: Callable[[], Say]) -> Dict:
             tally[key]["n"] += 1
             tally[key]["wrong_fail"] += bool(wrong_fail)
             tally[key]["advised"] += bool(out["advised"])
+            tally[key]["checked"] += out["checked"]
+            tally[key]["wrong_pass"] += out["got"] == "pass" and row.expect in ("fail", "unknown")
         if not ok:
             misses.append({"id": row.id, "qid": row.qid, "class": row.cls, "expect": row.expect, "got": out["got"],
                            "also": out["also"], "wrong_fail": wrong_fail, "advised": out["advised"],
@@ -185,7 +191,9 @@ def report(result: Dict) -> str:
     lines = []
     for key, t in result["tally"].items():
         lines.append(f"{key:34} {t['ok']:4}/{t['n']:<4} {100.0 * t['ok'] / t['n']:5.1f}%   "
-                     f"wrong rule-outs {t['wrong_fail']}, advice without a sign {t['advised']}")
+                     f"wrong rule-outs {t['wrong_fail']}, passes that should fail or be checked {t['wrong_pass']}, "
+                     f"advice without a sign {t['advised']}, "
+                     f"rule-outs checked first {t['checked']}")
     return "\n".join(lines)
 
 
