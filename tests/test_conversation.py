@@ -381,3 +381,83 @@ def test_a_hangul_message_switches_to_korean_with_a_button_back():
     assert chat.state["language"] == "ko"
     assert "English" in chat.buttons()
     assert chat.state["readings"]["respondent"]["value"] == "proxy"
+
+
+# ---------------------------------------------------------------- a rule-out is confirmed unless said plainly
+
+FOR_SELF = dict(MOTHER, respondent="it's for me", sex="male", age="60")
+
+
+def _at(question: str, answers: dict = FOR_SELF) -> Chat:
+    chat = Chat().start()
+    answer_until(chat, answers, stop_at=question)
+    assert chat.slot == question, chat.text()
+    return chat
+
+
+STORY = "back when i had the myelofibrosis they put me on jakafi for a while and then it turned into aml"
+
+
+@pytest.mark.parametrize("message, said_back", [
+    ("my sister takes jakafi for her myelofibrosis",
+     "Thank you. That sounds like it is about someone else; this question is about you."),
+    ("언니가 자카비를 먹고 있어요", "말씀 고마워요. 다른 분 이야기인 것 같아요. 이 질문은 본인에 대한 거예요."),
+])
+def test_words_about_someone_else_answer_nothing_and_the_reply_says_so(message, said_back):
+    chat = _at("prior_ruxolitinib")
+    chat.say(message)
+    assert chat.slot == "prior_ruxolitinib" and not chat.effects("record")
+    assert said_back in chat.text().split("\n")
+
+
+def test_only_the_patients_words_answer():
+    chat = _at("prior_ruxolitinib")
+    chat.say("my friend from the support group takes Jakafi but I never have")
+    assert [e.data["verdict"] for e in chat.effects("record")] == ["pass"]
+    chat = _at("other_trial", dict(MOTHER))
+    chat.say("I'm in a diabetes trial myself, but she isn't in any")
+    assert [e.data["verdict"] for e in chat.effects("record")] == ["pass"]
+
+
+@pytest.mark.parametrize("qid, message, verdict", [
+    ("age", "69 - no sorry, 70", "pass"),  # the words after the correction answer
+    ("other_trial", "안 해요. 아 아니다, 다른 임상시험에 참여하고 있어요", "fail"),
+    ("other_trial", "no. wait, hmm, let me ask her", None),  # the earlier "no" no longer answers
+])
+def test_the_words_after_a_self_correction_answer_or_nothing_does(qid, message, verdict):
+    chat = _at(qid, dict(MOTHER))
+    chat.say(message)
+    if chat.slot == "check_answer":  # a rule-out from two sentences is said back first
+        chat.click("네, 맞아요")
+    assert [e.data["verdict"] for e in chat.effects("record")] == ([verdict] if verdict else [])
+    assert verdict or chat.slot == qid
+
+
+def test_a_rule_out_read_from_a_story_is_checked_first_and_no_asks_again():
+    chat = _at("prior_ruxolitinib")
+    chat.say(STORY)
+    assert "prior_ruxolitinib" not in chat.state["readings"] and not chat.effects("record")
+    assert chat.slot == "check_answer"
+    assert chat.buttons()[-3:] == ["Yes, that's right", "No, that's not it", "Not sure"]
+    chat.click("No, that's not it")
+    assert chat.slot == "prior_ruxolitinib" and "prior_ruxolitinib" not in chat.state["readings"]
+
+
+def test_a_checked_rule_out_is_recorded_on_yes_and_unknown_on_not_sure():
+    chat = _at("prior_ruxolitinib")
+    chat.say(STORY)
+    assert chat.text() == ("Just to check, so that nothing is ruled out by mistake: Ruxolitinib before: "
+                           "took ruxolitinib (jakafi). Is that right?")
+    chat.click("Yes, that's right")
+    assert chat.state["readings"]["prior_ruxolitinib"]["value"] == "yes"
+    assert [e.data["verdict"] for e in chat.effects("record")] == ["fail"]
+    chat = _at("prior_ruxolitinib")
+    chat.say(STORY)
+    chat.say("not sure")
+    assert [e.data["verdict"] for e in chat.effects("record")] == ["unknown"]
+
+
+def test_a_plain_rule_out_is_recorded_at_once():
+    chat = _at("prior_ruxolitinib")
+    chat.say("yes")
+    assert [e.data["verdict"] for e in chat.effects("record")] == ["fail"] and chat.slot != "check_answer"

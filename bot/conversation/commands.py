@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Callable, Dict, List, Optional
 
-from bot.conversation import consent, contact_steps, language, phrases, questions, steps
+from bot.conversation import check, consent, contact_steps, language, phrases, questions, steps
 from bot.conversation.core import Button, Turn
 from bot.conversation.state import CONTACT_STEPS, Buttons, Stage, Step
 from bot.eligibility.mentions import find_question, new_value, terms_in
@@ -201,8 +201,7 @@ def _answers_paused(t: Turn) -> bool:
     t.state.resume = None
     t.effect(Resumed())
     t.state.stage = back.stage
-    questions.record(t, qid, t.text, answer)
-    questions.next_question(t)
+    check.accept(t, qid, t.text, answer)
     return True
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Optional, Tuple
 
-from bot.conversation import result, steps
+from bot.conversation import check, result, steps
 from bot.eligibility import who
 from bot.conversation.core import Turn
 from bot.conversation.state import Buttons, Partial, Stage
 from bot.conversation.texts import cap, fill
 from bot.eligibility import relations
+from bot.eligibility.experiencer import about_patient, after_correction
 from bot.eligibility.model import PROFILE_IDS
 from bot.eligibility.reading import NoAnswer, Reading, Result
 from bot.eligibility.readers import respondent_reading
@@ -18,6 +19,9 @@ from bot.eligibility.session import read, read_button, reason
 from bot.records.effects import AnswerForgotten, AnswerRecorded, RespondentSet, UnreadFlag
 
 RESPONDENT = PROFILE_IDS[0]  # who is answering: the question the others' wording follows
+WHO_QUESTIONS = (RESPONDENT, "sex")  # about the patient's identity: read whole
+CORRECTED = NoAnswer("the person corrected themselves and the correction does not answer")
+SOMEONE_ELSE = NoAnswer("every clause is about someone other than the patient", hint_key="someone_else")
 UNSURE = "_unsure"  # the "not sure" button added after two misses
 
 
@@ -49,6 +53,9 @@ def ask(t: Turn, qid: str, reask: Optional[NoAnswer] = None) -> None:
 
 def _say_hint(t: Turn, qid: str, reask: NoAnswer, misses: int) -> None:
     tx = t.texts()
+    if reask.hint_key == SOMEONE_ELSE.hint_key:
+        whom = t.session().patient(t.lang) or ("본인" if t.lang == "ko" else "you")
+        t.say("reask_someone_else", whom=whom)  # then the usual hint
     hint = (tx.q(qid, "hints") or {}).get(reask.hint_key) or tx.q(qid, "hint", "")
     if reask.partial and misses <= 1:
         t.say("reask_partial", hint=hint)
@@ -103,9 +110,12 @@ def on_question(t: Turn) -> bool:
     if read_out is None:
         return True  # a correction of who the patient is, handled
     answer, text = read_out
-    if isinstance(answer, Reading):
+    if isinstance(answer, Reading) and key is not None:  # a button: said plainly
         record(t, qid, text, answer)
         next_question(t)
+        return True
+    if isinstance(answer, Reading):
+        check.accept(t, qid, text, answer)
         return True
     if answer.partial:
         # The first part of an answer is not a miss; a second is (no loop).
@@ -135,7 +145,20 @@ def _read_typed(t: Turn, qid: str) -> Optional[Tuple[Result, str]]:
             t.say("reask_plain")
             ask(t, qid)
         return None
+    later = after_correction(t.text)
+    if later:  # "69 - no sorry, 70": the words after the correction answer; what came before no longer does
+        answer = read(t.trial, qid, later, t.today)
+        return (answer if isinstance(answer, Reading) else CORRECTED), t.text
+    if qid not in WHO_QUESTIONS:
+        focus = about_patient(t.text, _patient_relation(t))
+        if focus.set_aside:  # "my sister takes it but I never have": only the patient's words answer
+            return (read(t.trial, qid, focus.text, t.today) if focus.text else SOMEONE_ELSE), t.text
     return with_part(t, qid, read(t.trial, qid, t.text, t.today))
+
+
+def _patient_relation(t: Turn) -> Optional[str]:
+    profile = t.session().profile
+    return profile.get("relation") or "patient" if profile.get(RESPONDENT) == "proxy" else None
 
 
 def with_part(t: Turn, qid: str, alone: Result) -> Tuple[Result, str]:

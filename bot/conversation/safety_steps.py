@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import List, Sequence
 
-from bot.conversation import consent, contact_steps, questions, steps
+from bot.conversation import check, consent, contact_steps, steps
 from bot.conversation.core import Turn
 from bot.conversation.state import CONTACT_STEPS, Buttons, SafetyMemory
 from bot.eligibility.reading import Reading
@@ -87,8 +87,7 @@ def after_advice(t: Turn, rest: str) -> None:
     if rest and slot in t.trial.questions and who.correction(rest) is None:
         result = read(t.trial, slot, rest, t.today)
         if isinstance(result, Reading):
-            questions.record(t, slot, rest, result)
-            questions.next_question(t)
+            check.accept(t, slot, rest, result)
             return
     if rest and slot in CONTACT_STEPS and slot != "contact_language":
         t.text = rest  # "010-1234-5678, and she's vomiting blood": the number is kept

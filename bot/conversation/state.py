@@ -36,6 +36,7 @@ class Step(str, Enum):
     CONTACT_DETAILS = "contact_details"
     CONTACT_TIME = "contact_time"
     CONTACT_LANGUAGE = "contact_language"
+    CHECK = "check_answer"  # "just to check" before an answer that would rule the person out
 
 
 CONTACT_STEPS = (Step.CONTACT_NAME, Step.CONTACT_DETAILS, Step.CONTACT_TIME, Step.CONTACT_LANGUAGE)
@@ -55,6 +56,14 @@ class Partial:
     """The first part of an answer (a medicine, no time yet), read with the next message."""
     qid: str
     text: str
+
+
+@dataclass
+class Checking:
+    """An answer that would rule the person out, held until they confirm it."""
+    qid: str
+    text: str
+    reading: Reading
 
 
 @dataclass
@@ -103,6 +112,7 @@ class ConversationState:
     heard: Optional[str] = None  # a message before consent that named who the patient is
     partial: Optional[Partial] = None
     safety: Optional[SafetyMemory] = None
+    checking: Optional[Checking] = None
 
     def to_slots(self) -> Dict[str, Any]:
         return {
@@ -118,12 +128,14 @@ class ConversationState:
             "data_deleted": self.data_deleted, "heard": self.heard,
             "partial": vars(self.partial).copy() if self.partial else None,
             "safety": _safety_slot(self.safety),
+            "checking": {"qid": self.checking.qid, "text": self.checking.text,
+                         "reading": self.checking.reading.as_dict()} if self.checking else None,
         }
 
     @classmethod
     def from_slots(cls, slots: Optional[Mapping[str, Any]]) -> "ConversationState":
         s = dict(slots or {})
-        resume, partial, safety = s.get("resume"), s.get("partial"), s.get("safety")
+        resume, partial, safety, checking = s.get("resume"), s.get("partial"), s.get("safety"), s.get("checking")
         return cls(
             language=s.get("language"), stage=_stage(s.get("stage")), requested_slot=s.get("requested_slot"),
             answers=dict(s.get("answers") or {}),
@@ -137,6 +149,8 @@ class ConversationState:
             partial=Partial(partial["qid"], partial["text"]) if partial else None,
             safety=SafetyMemory(list(safety.get("asking") or []), list(safety.get("advised_last") or []))
             if safety else None,
+            checking=Checking(checking["qid"], checking["text"], Reading.from_dict(checking["reading"]))
+            if checking else None,
         )
 
     def fresh(self) -> "ConversationState":

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Dict, Optional
 
-from bot.conversation import commands, consent, contact_steps, questions, result
+from bot.conversation import check, commands, consent, contact_steps, questions, result
 from bot.conversation.core import Turn
 from bot.conversation.state import CONTACT_STEPS, Stage, Step
 from bot.eligibility.mentions import text_problem
@@ -32,6 +32,7 @@ def table() -> Dict[str, StepSpec]:
         Step.CALLBACK_CONSENT.value: StepSpec(contact_steps.on_callback_consent, contact_steps.ask_callback_consent),
         Step.CONFIRM.value: StepSpec(commands.on_confirm, commands.ask_confirm_again),
         Step.WHICH.value: StepSpec(commands.on_which, commands.ask_which, commands.which_miss),
+        Step.CHECK.value: StepSpec(check.on_message, check.ask),
         **{s.value: contact for s in CONTACT_STEPS},
         # The trial's own questions: one entry for all of them (step_for).
         QUESTION: StepSpec(questions.on_question, lambda t: questions.ask(t, t.slot or ""), questions.on_miss),

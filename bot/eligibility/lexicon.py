@@ -156,6 +156,17 @@ class Respondent:
 
 
 @dataclass(frozen=True)
+class Experiencer:
+    """Whom a clause is about (bot.eligibility.experiencer); relation words come from relations.yml."""
+    self_correction: Words = ()  # "no sorry", "wait", "아 아니다": the words after the last one are the answer
+    clause_breaks: Words = ()  # where one clause ends and the next begins ("but", "는데", a full stop)
+    soft_breaks: Words = ()  # commas: a clause for whom it is about, not a second answer ("yes, I took it")
+    writer: Words = ()  # the person typing: I, me / 저는, 제가
+    patient_pronouns: Words = ()  # he, she / 그분: the patient when someone answers for them
+    others: Words = ()  # never the patient: a pet, a neighbour, the man in the next bed
+
+
+@dataclass(frozen=True)
 class ClauseCues:
     """Korean clause cues (bot.eligibility.nlp); English uses medspacy's ConText."""
     negation: Phrases = Phrases()
@@ -195,6 +206,7 @@ class Language:
     sex: Sex = Sex()
     childbearing: Childbearing = Childbearing()
     respondent: Respondent = Respondent()
+    experiencer: Experiencer = Experiencer()
     context: ClauseCues = ClauseCues()
     dates: Dates = Dates()
     numbers: Numbers = Numbers()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from bot import yaml_files
 from bot.eligibility.lexicon import EN, KO
@@ -155,3 +155,21 @@ def read_relation(text: str) -> Optional[Tuple[str, Optional[str], str]]:
                 return "self", None, "the patient"
             return rel, sex_of(rel), hm.group(0)
     return _said_outright(t)
+
+
+def mentions(text: str) -> List[Tuple[int, int, str]]:
+    """Every relation word in `text` (lowercased, cleaned) as (start, end,
+    relation), longest first so that "작은아버지" is an uncle and not a father
+    inside; "my sister-in-law" is a sister."""
+    taken: List[Tuple[int, int, str]] = []
+    for word, rel, lang in _words():
+        if word not in text:
+            continue
+        for m in _pattern(word, lang).finditer(text):
+            start, end = m.start(), m.start() + len(word) if lang == "ko" else m.end()
+            if lang == "ko":
+                start = text.index(word, m.start())
+                end = start + len(word)
+            if not any(s < end and start < e for s, e, _ in taken):
+                taken.append((start, end, rel))
+    return sorted(taken)

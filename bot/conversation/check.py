@@ -1,0 +1,88 @@
+"""A rule-out is confirmed unless it was said plainly: an answer that would
+rule the person out, read from a story, a hedge, words about someone else or
+several numbers, is said back once ("Just to check: ...") with yes / no /
+not sure, and recorded only on a yes."""
+from __future__ import annotations
+
+from bot.conversation import questions, steps
+from bot.conversation.core import Turn
+from bot.conversation.state import Checking, Step
+from bot.eligibility.model import Verdict
+from bot.eligibility.plain import said_plainly
+from bot.eligibility.reading import Reading
+from bot.eligibility.session import Session, judge, read, reading_words
+
+UNSURE = "unsure"
+
+
+def accept(t: Turn, qid: str, text: str, reading: Reading) -> None:
+    """Records an answer and goes on, or first checks one that would rule the person out."""
+    question = t.trial.question(qid)
+    fails = question.is_criterion and judge(question, reading).verdict == Verdict.FAIL
+    relation = t.session().profile.get("relation") if t.session().profile.get("respondent") == "proxy" else None
+    if fails and not said_plainly(text, reading, relation):
+        t.state.checking = Checking(qid, text, reading)
+        ask(t)
+        return
+    questions.record(t, qid, text, reading)
+    questions.next_question(t)
+
+
+def ask(t: Turn) -> None:
+    held = t.state.checking
+    if held is None:
+        steps.reask_open(t)
+        return
+    t.state.requested_slot = Step.CHECK.value
+    with_it = Session(t.trial, {**t.state.readings, held.qid: held.reading}, t.today)
+    tx = t.texts()
+    titles = tx.buttons("check_buttons")
+    t.say("check_answer", buttons=[(titles[k], f"/{Step.CHECK.value}:{k}") for k in titles],
+          label=tx.q(held.qid, "label"), reading=reading_words(with_it, held.qid, t.lang))
+
+
+def on_message(t: Turn) -> bool:
+    held = t.state.checking
+    if held is None:
+        return False
+    answer = t.clicked(Step.CHECK) or t.agrees(Step.CHECK)
+    if answer == "yes":
+        t.state.checking = None
+        questions.record(t, held.qid, held.text, held.reading)
+        questions.next_question(t)
+        return True
+    if answer == "no":
+        t.state.checking = None
+        t.say("check_no")
+        questions.ask(t, held.qid)
+        return True
+    if answer == UNSURE or _unsure(t, held.qid):
+        t.state.checking = None
+        unsure = read(t.trial, held.qid, "not sure", t.today)
+        if isinstance(unsure, Reading):
+            questions.record(t, held.qid, t.text or "not sure", unsure)
+            questions.next_question(t)
+        else:
+            questions.ask(t, held.qid)
+        return True
+    return _new_answer(t, held.qid)
+
+
+def _unsure(t: Turn, qid: str) -> bool:
+    """Typed 'not sure' (in either language) to the check."""
+    if t.payload or not t.text:
+        return False
+    said = read(t.trial, qid, t.text, t.today)
+    return isinstance(said, Reading) and said.value in ("unsure", "unknown")
+
+
+def _new_answer(t: Turn, qid: str) -> bool:
+    """Another answer to the question itself ("no wait, she never took it"): read afresh."""
+    if t.payload:
+        return False
+    said = read(t.trial, qid, t.text, t.today)
+    if not isinstance(said, Reading):
+        return False
+    t.state.checking = None
+    accept(t, qid, t.text, said)
+    return True

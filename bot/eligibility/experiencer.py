@@ -1,0 +1,89 @@
+"""Whom the words are about. A message is cut into clauses; a clause that
+names only someone other than the patient (a sister, a neighbour, the
+person typing when they answer for someone else, a pet) is set aside, so
+that "my sister takes it but I never have" answers with "I never have".
+Clauses that name the patient, or nobody, are kept as typed. The words are
+data: relations.yml and lexicon/<lang>.yml (experiencer)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import List, Optional, Pattern, Tuple
+
+from bot.eligibility import relations
+from bot.eligibility.lexicon import EN, KO
+
+_LANGS = (EN, KO)
+_BREAK = re.compile("|".join(p for lang in _LANGS for p in lang.experiencer.clause_breaks))
+_BREAK_OR_COMMA = re.compile("|".join(p for lang in _LANGS
+                                      for p in lang.experiencer.clause_breaks + lang.experiencer.soft_breaks))
+
+
+def _any(words: Tuple[str, ...]) -> Optional[Pattern[str]]:
+    return re.compile("|".join(words)) if words else None
+
+
+_WRITER = _any(tuple(p for lang in _LANGS for p in lang.experiencer.writer))
+_PRONOUN = _any(tuple(p for lang in _LANGS for p in lang.experiencer.patient_pronouns))
+_OTHERS = _any(tuple(p for lang in _LANGS for p in lang.experiencer.others))
+
+
+@dataclass(frozen=True)
+class Focus:
+    text: str  # the clauses about the patient (or about nobody named), as typed
+    set_aside: bool  # some clause was about someone else
+
+
+def about_patient(text: str, patient: Optional[str]) -> Focus:
+    """`patient`: the patient's relation to the writer ("mother"), None when the writer is the patient."""
+    parts = clauses(text)
+    if len(parts) < 2 and not _only_others(text.lower(), patient):
+        return Focus(text, False)
+    kept = [c for c in parts if not _only_others(c.lower(), patient)]
+    if len(kept) == len(parts):
+        return Focus(text, False)
+    return Focus("".join(kept).strip(" ,"), True)
+
+
+def clauses(text: str, commas: bool = True) -> List[str]:
+    """The clauses with their trailing break ("..., but "), so that kept ones join back as typed."""
+    out, start = [], 0
+    for m in (_BREAK_OR_COMMA if commas else _BREAK).finditer(text):
+        if m.end() > start and text[start:m.start()].strip():
+            out.append(text[start:m.end()])
+            start = m.end()
+    if text[start:].strip():
+        out.append(text[start:])
+    return out
+
+
+def _only_others(clause: str, patient: Optional[str]) -> bool:
+    """True when the clause names someone and none of them is the patient."""
+    about_patient, about_other = False, False
+    for _, _, rel in relations.mentions(clause):
+        if rel == "patient" or (patient is not None and rel == patient):
+            about_patient = True
+        else:
+            about_other = True
+    writer = bool(_WRITER and _WRITER.search(clause))
+    about_patient |= writer and patient is None
+    about_other |= writer and patient is not None
+    about_patient |= bool(_PRONOUN and _PRONOUN.search(clause)) and patient is not None
+    about_other |= bool(_OTHERS and _OTHERS.search(clause))
+    return about_other and not about_patient
+
+
+_CORRECTION = _any(tuple(p for lang in _LANGS for p in lang.experiencer.self_correction))
+
+
+def after_correction(text: str) -> Optional[str]:
+    """The words after the last self-correction ("69 - no sorry, 70": "70";
+    "안 해요. 아 아니다, 지난주부터 임상 들어갔어요"), or None when there is none
+    or nothing follows it. The latest words are the answer."""
+    if _CORRECTION is None:
+        return None
+    last = None
+    for m in _CORRECTION.finditer(text.lower()):
+        last = m
+    rest = text[last.end():].strip(" ,.-—…:;!") if last else ""
+    return rest or None
