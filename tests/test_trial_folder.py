@@ -74,6 +74,11 @@ def test_a_malformed_trial_names_the_question_and_field(tmp_path):
     (tmp_path / "trial.yml").write_text(raw.replace("reader: age", "reader: agee"), encoding="utf-8")
     with pytest.raises(TrialFileError, match=r"question 'age'.*'reader'"):
         load_folder(tmp_path)
+    for right, wrong, named in (("applies_when:", "aplies_when:", "aplies_when"), ("    params:", "    parmas:", "parmas"),
+                                ("\nterms:", "\ntrems:", "trems")):
+        (tmp_path / "trial.yml").write_text(raw.replace(right, wrong, 1), encoding="utf-8")
+        with pytest.raises(TrialFileError, match=named):  # a misspelt key never loads as nothing
+            load_folder(tmp_path)
 
 
 def test_the_generated_rasa_files_are_in_step():

@@ -126,6 +126,19 @@ def _fail(where: str, field_name: str, problem: str) -> TrialFileError:
     return TrialFileError(f"{where}: field '{field_name}' {problem}")
 
 
+# Every key a trial file may use: a misspelt one ("aplies_when") would load as nothing.
+_TRIAL_KEYS = frozenset({"id", "end_date", "updated", "ask_order", "terms", "questions"})
+_QUESTION_KEYS = frozenset({"kind", "listing", "reader", "params", "terms", "cues", "buttons", "rule", "applies_when"})
+_RULE_KEYS = frozenset({"always", "map", "number"})
+_NUMBER_KEYS = frozenset({"at_least", "at_most", "more_than", "between", "then", "else"})
+
+
+def _known(raw: dict, keys: frozenset, where: str, field_name: str) -> None:
+    unknown = sorted(str(k) for k in raw if str(k) not in keys)
+    if unknown:
+        raise _fail(where, field_name, f"has unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(keys))}")
+
+
 def _key(k: object) -> str:
     """YAML 1.1 reads a bare yes/no key as a boolean; the file means the word."""
     return {True: "yes", False: "no"}.get(k, str(k)) if isinstance(k, bool) else str(k)
@@ -141,6 +154,9 @@ def _verdict(value: object, where: str, field_name: str) -> Verdict:
 def _rule(raw: object, where: str) -> Rule:
     if not isinstance(raw, dict):
         raise _fail(where, "rule", "must be a mapping")
+    _known(raw, _RULE_KEYS, where, "rule")
+    if isinstance(raw.get("number"), dict):
+        _known(raw["number"], _NUMBER_KEYS, where, "rule.number")
     if "always" in raw:
         return Rule(always=_verdict(raw["always"], where, "rule.always"))
     number = None
@@ -167,6 +183,7 @@ def _question(qid: str, raw: object, where: str) -> Question:
     if not isinstance(raw, dict):
         raise _fail(where, qid, "must be a mapping")
     where = f"{where}: question '{qid}'"
+    _known(raw, _QUESTION_KEYS, where, "question")
     kind = raw.get("kind")
     if kind not in ("profile", "inclusion", "exclusion"):
         raise _fail(where, "kind", "must be profile, inclusion or exclusion")
@@ -205,6 +222,7 @@ def load_folder(folder: Path) -> Trial:
     for key in ("id", "end_date", "updated", "ask_order", "questions"):
         if key not in raw:
             raise _fail(where, key, "is missing")
+    _known(raw, _TRIAL_KEYS, where, "trial")
     questions = {qid: _question(qid, q, where) for qid, q in raw["questions"].items()}
     for qid in raw["ask_order"]:
         if qid not in questions:
