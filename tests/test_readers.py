@@ -231,6 +231,13 @@ DIAGNOSIS = [
 # ------------------------------------------------------------------ age
 
 AGE = [
+    # Which number answers: the age now, never a duration, an age at a past event or another event's year.
+    ("age", "she is 67.", "pass"),
+    ("age", "67. had this for 4 yrs", "pass"),
+    ("age", "he retired from carpentry at 65, and that was six years ago now", NO),
+    ("age", "I've had the MPN for 12 years", NO),
+    ("age", "2010년에 진단받았는데 그때 쉰이었어요", NO),
+    ("age", "diagnosed in 2019 when she was 60", NO),
     ("age", "63", "pass"),
     ("age", "she's 71", "pass"),
     ("age", "he is seventy two", "pass"),
@@ -522,6 +529,13 @@ EMPHATIC = [
 # ------------------------------------------------------------------ labs
 
 CREATININE = [
+    # Which number answers: another test's value or the upper limit never does.
+    ("creatinine", "my potassium was 4.2", NO),
+    ("creatinine", "칼륨은 4.2였어요", NO),
+    ("creatinine", "지난주 검사에서 칼륨 5.6, 크레아티닌 1.4요", "pass"),
+    ("creatinine", "2.1이요. 정상 상한이 1.2라서 높다고는 했어요", "pass"),
+    ("creatinine", "혈색소 8.2, 혈소판 2만 5천인데 크레아티닌은 모르겠어요", "deferred"),
+    ("creatinine", "hemoglobin 9.1 and platelets 45, creatinine 3.1", "fail"),
     ("creatinine", "1.1 mg/dL", "pass"),
     ("creatinine", "creat 1.1", "pass"),
     ("creatinine", "1.1", "pass"),

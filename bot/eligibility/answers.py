@@ -18,6 +18,7 @@ class Context:
     vocab: str  # the trial's vocabulary key (nlp.register)
     params: Mapping[str, Any] = field(default_factory=dict)  # the question's reader parameters
     cues: Mapping[str, Mapping[str, Sequence[str]]] = field(default_factory=dict)
+    names: Sequence[str] = ()  # the words for what the question asks about (its terms, both languages)
 
 
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][^>]*>")

@@ -28,6 +28,22 @@ _TIMES = re.compile(r"(\d+(?:\.\d+)?|" + either(tuple(EN.lab.times), EN.lab.time
                     + either(EN.lab.limit_words, KO.lab.limit_words) + r")?")
 _TIMES_WORD = re.compile(r"\b(" + either(tuple(EN.lab.times)) + r")\b")
 _VALUE_AFTER_NAME = re.compile(r"[^\d]{0,15}?" + _NUMBER)
+_OTHER_TESTS = tuple(EN.lab.other_tests + KO.lab.other_tests)
+_COUNT = r"\d+(?:\.\d+)?(?:\s*[만천백](?:\s*\d+(?:\.\d+)?\s*[만천백]?)*)?"  # "8.2", "2만 5천"
+
+
+def _only_the_asked_test(low: str, names: Tuple[str, ...]) -> str:
+    """Which number answers: numbers named by another test ("potassium 4.2", "칼륨 5.6") or given as the
+    upper limit ("정상 상한이 1.2") never do; when the asked test is named with a number, only that one does."""
+    asked = [re.escape(n.lower()) for n in names if n]
+    if asked:
+        m = re.search(r"(?<![a-z])(?:" + "|".join(asked) + r")(?![a-z])[^\d]{0,15}?\d+(?:\.\d+)?[^\d,;]*", low)
+        if m:
+            return m.group(0)
+    others = [t for t in _OTHER_TESTS if not any(re.fullmatch(t, n.lower()) for n in names)]
+    if others:
+        low = re.sub(r"(?<![a-z가-힣])(?:" + "|".join(others) + r")(?![a-z])[^\d]{0,15}?" + _COUNT, " ", low)
+    return _ULN.sub(" ", low)
 
 
 def _lab_words(low: str) -> Optional[Tuple[str, str]]:
@@ -60,6 +76,7 @@ def read_lab(text: str, ctx: Context) -> Result:
     params = ctx.params
     low = _DECIMAL_COMMA.sub(r"\1.\2", text.lower())
     low = _REF_RANGE.sub(" ", low)
+    low = _only_the_asked_test(low, tuple(ctx.names))
     unknown = _unknown_lab(text, low)
     if unknown:
         return unknown

@@ -132,6 +132,7 @@ class Lab:
     times_half: Words = ()
     times_words: Words = ()
     limit_words: Words = ()
+    other_tests: Words = ()  # names of common tests besides the asked one: their numbers never answer
 
 
 @dataclass(frozen=True)

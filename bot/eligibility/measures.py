@@ -15,7 +15,7 @@ from bot.eligibility.reading import NoAnswer, Reading, Result
 from bot.eligibility.text import find_dates, words_to_digits
 
 _NEGATIVE = re.compile(r"(?<![\d.])-\s*\d")
-_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])")
+_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?!\.?\d)")  # "67." ends a sentence; "67.5" is one number
 _ANY_DIGIT = re.compile(r"\d")
 # A number followed by another unit is not an age ("3 months", "70 kg", "2시").
 _OTHER_UNIT = re.compile(r"\s*(?:months?|weeks?|days?|개월|달|주|일(?!\s*세)|kg|cm|°|도|degrees?|%|mg|kilo|pounds?"
@@ -30,6 +30,16 @@ _AGE_WORDS = re.compile(r"\d+(?:\.\d+)?|years?|yrs?|old|about|around|age|세|살
                         r"|예요|입니다|이요|요|[\s.,!~]")
 _WHOSE = re.compile(r"(she|he|they|i)(?:'s|'m| is| am| are|'re)?\s*(?:about|around|almost|nearly)?\s*$")
 _WAS = re.compile(r"\b(?:was|turned)\b")
+# Numbers with another role (number role, not words): a duration ("for 4 yrs", "6 years ago", "3년째"),
+# an age at a past event ("retired at 65", "그때 쉰", "40에 진단"), a year with no birth in it ("2010년에 진단").
+_DURATION_BEFORE = re.compile(r"\b(?:for|since|over|past|last|had (?:it|this|that) for)\s+(?:about|almost|nearly|"
+                              r"around|the\s+)?$")
+_DURATION_AFTER = re.compile(r"\s*(?:years?|yrs?)\s+(?:ago|back|now\b|already|since)"
+                             r"|\s*(?:년|해)\s*(?:전|째|동안|간|됐|되었)")
+_EVENT_BEFORE = re.compile(r"\b(?:at|when (?:she|he|i|they) (?:was|were)|at (?:the )?age(?: of)?)\s+$|그때\s*$")
+_EVENT_AFTER = re.compile(r"\s*(?:살|세)?\s*(?:에|때)(?:\s|$)")
+_BIRTH = re.compile(r"born|birth|\bdob\b|\bb\.|생년|년생|생(?![가-힣])|태어|생일")
+_SENTENCE = re.compile(r"[^.!?;\n]+")
 
 
 def _tied_to_age(before: str, after: str, low: str) -> bool:
@@ -37,12 +47,28 @@ def _tied_to_age(before: str, after: str, low: str) -> bool:
                 or _ROUGHLY_BEFORE.search(before) or not _AGE_WORDS.sub("", low))
 
 
+def _another_role(before: str, after: str) -> bool:
+    """A duration or an age at a past event, not the age now."""
+    duration = _DURATION_AFTER.match(after) or (_AGE_UNIT.match(after) and _DURATION_BEFORE.search(before))
+    return bool(duration or _EVENT_BEFORE.search(before) or _EVENT_AFTER.match(after))
+
+
+def _sentence_of(low: str, m: re.Match) -> str:
+    """The sentence a number stands in ("67. had this for 4 yrs": "67")."""
+    for s in _SENTENCE.finditer(low):
+        if s.start() <= m.start() < s.end():
+            return s.group(0)
+    return low
+
+
 def _age_candidates(low: str) -> List[Tuple[re.Match, str]]:
     """Numbers that are an age, each with whose it is ("she", "i", or "")."""
     candidates = []
     for m in _NUMBER.finditer(low):
         before, after = low[:m.start()], low[m.end():]
-        if _OTHER_UNIT.match(after) or not _tied_to_age(before, after, low):
+        if _OTHER_UNIT.match(after) or _another_role(before, after):
+            continue
+        if not (_tied_to_age(before, after, low) or not _AGE_WORDS.sub("", _sentence_of(low, m))):
             continue
         subject = _WHOSE.search(before)
         candidates.append((m, subject.group(1) if subject else ""))
@@ -68,6 +94,8 @@ def read_age(text: str, ctx: Context) -> Result:
     if polarity(text).value == "unsure" and not _ANY_DIGIT.search(low):
         return Reading("unsure", polarity(text).evidence, text)
     for lo, hi, words in find_dates(text, today):
+        if not (_BIRTH.search(low) or not _AGE_WORDS.sub("", low.replace(words.lower(), ""))):
+            continue  # "2010년에 진단받았는데": the year of something else, not of birth
         if lo > today:
             return NoAnswer("a birth date in the future", "impossible")
         oldest, youngest = _years_between(lo, today), _years_between(hi, today)

@@ -34,7 +34,9 @@ def read(trial: Trial, qid: str, text: str, today: date) -> Result:
     q = trial.question(qid)
     if q.reader is None:
         raise KeyError(f"question {qid!r} is never asked: it has no reader")
-    return READERS[q.reader](text, Context(today=today, vocab=trial.vocab, params=q.params, cues=q.cues))
+    names = tuple(w for lang in trial.texts.values() for term in q.terms
+                  for w in ((lang.get("terms") or {}).get(term) or {}).get("words", ()))
+    return READERS[q.reader](text, Context(today=today, vocab=trial.vocab, params=q.params, cues=q.cues, names=names))
 
 
 def read_button(trial: Trial, qid: str, key: str, title: str, today: date) -> Result:
