@@ -58,32 +58,29 @@ def clauses(text: str, commas: bool = True) -> List[str]:
 
 
 def _only_others(clause: str, patient: Optional[str]) -> bool:
-    """True when the clause names someone and none of them is the patient."""
-    about_patient, about_other = False, False
-    for _, _, rel in relations.mentions(clause):
-        if rel == "patient" or (patient is not None and rel == patient):
-            about_patient = True
-        else:
-            about_other = True
-    writer = bool(_WRITER and _WRITER.search(clause))
-    about_patient |= writer and patient is None
-    about_other |= writer and patient is not None
-    about_patient |= bool(_PRONOUN and _PRONOUN.search(clause)) and patient is not None
-    about_other |= bool(_OTHERS and _OTHERS.search(clause))
-    return about_other and not about_patient
+    """True when the clause is about someone other than the patient: the
+    first person it names (its subject, as a rule) is not the patient. Setting
+    a clause aside only ever loses words (the question is asked again);
+    keeping someone else's words could answer for the patient."""
+    named = [(start, rel == "patient" or (patient is not None and rel == patient))
+             for start, _, rel in relations.mentions(clause)]
+    # "she" tells nothing when the writer is the patient: a pronoun is counted only for someone answering for another.
+    pronoun = _PRONOUN if patient is not None else None
+    for rx, is_patient in ((_WRITER, patient is None), (pronoun, True), (_OTHERS, False)):
+        m = rx.search(clause) if rx else None
+        if m:
+            named.append((m.start(), is_patient))
+    return bool(named) and not min(named)[1]
 
 
 _CORRECTION = _any(tuple(p for lang in _LANGS for p in lang.experiencer.self_correction))
 
 
 def after_correction(text: str) -> Optional[str]:
-    """The words after the last self-correction ("69 - no sorry, 70": "70";
-    "안 해요. 아 아니다, 지난주부터 임상 들어갔어요"), or None when there is none
-    or nothing follows it. The latest words are the answer."""
-    if _CORRECTION is None:
-        return None
-    last = None
-    for m in _CORRECTION.finditer(text.lower()):
-        last = m
-    rest = text[last.end():].strip(" ,.-—…:;!") if last else ""
+    """The words after the first self-correction ("69 - no sorry, 70": "70";
+    "안 해요. 아 아니다, 지난주부터 임상 들어갔어요"; "No. Oh, except the colon
+    cancer in January. Sorry, ..."), or None when there is none or nothing
+    follows it: what was said before it no longer answers."""
+    first = _CORRECTION.search(text.lower()) if _CORRECTION else None
+    rest = text[first.end():].strip(" ,.-—…:;!") if first else ""
     return rest or None
