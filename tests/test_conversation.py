@@ -410,6 +410,17 @@ def test_words_about_someone_else_answer_nothing_and_the_reply_says_so(message, 
     assert said_back in chat.text().split("\n")
 
 
+@pytest.mark.parametrize("qid, message, verdict", [
+    ("creatinine", "I don't know", "deferred"),  # what the writer knows, not whom the words are about
+    ("prior_ruxolitinib", "I really can't remember", "unknown"),
+    ("other_trial", "제가 알기로는 없어요", "pass"),
+])
+def test_what_the_writer_knows_is_an_answer_about_the_patient(qid, message, verdict):
+    chat = _at(qid, dict(MOTHER))
+    chat.say(message)
+    assert [e.data["verdict"] for e in chat.effects("record")] == [verdict]
+
+
 def test_only_the_patients_words_answer():
     chat = _at("prior_ruxolitinib")
     chat.say("my friend from the support group takes Jakafi but I never have")

@@ -24,6 +24,7 @@ def _any(words: Tuple[str, ...]) -> Optional[Pattern[str]]:
 
 
 _WRITER = _any(tuple(p for lang in _LANGS for p in lang.experiencer.writer))
+_KNOWING = _any(tuple(p for lang in _LANGS for p in lang.experiencer.knowing))
 _PRONOUN = _any(tuple(p for lang in _LANGS for p in lang.experiencer.patient_pronouns))
 _OTHERS = _any(tuple(p for lang in _LANGS for p in lang.experiencer.others))
 
@@ -64,6 +65,8 @@ def _only_others(clause: str, patient: Optional[str]) -> bool:
     keeping someone else's words could answer for the patient."""
     named = [(start, rel == "patient" or (patient is not None and rel == patient))
              for start, _, rel in relations.mentions(clause)]
+    if _KNOWING:  # "I don't know", "I think": what the writer knows, not whom the health words are about
+        clause = _KNOWING.sub(lambda m: " " * len(m.group(0)), clause)
     # "she" tells nothing when the writer is the patient: a pronoun is counted only for someone answering for another.
     pronoun = _PRONOUN if patient is not None else None
     for rx, is_patient in ((_WRITER, patient is None), (pronoun, True), (_OTHERS, False)):
