@@ -414,6 +414,7 @@ def test_words_about_someone_else_answer_nothing_and_the_reply_says_so(message, 
     ("creatinine", "I don't know", "deferred"),  # what the writer knows, not whom the words are about
     ("prior_ruxolitinib", "I really can't remember", "unknown"),
     ("other_trial", "제가 알기로는 없어요", "pass"),
+    ("hepatic_renal_function", "B형 간염 보균자예요", "unknown"),  # 형 after a letter is a type, not a brother
 ])
 def test_what_the_writer_knows_is_an_answer_about_the_patient(qid, message, verdict):
     chat = _at(qid, dict(MOTHER))
