@@ -110,6 +110,16 @@ def test_korean_first_message_about_a_father_is_confirmed_in_korean():
     assert chat.state["readings"]["respondent"]["extra"] == {"relation": "father", "sex": "male"}
 
 
+@pytest.mark.parametrize("reply", ["yes it's for him", "yes, for him", "네 아버지 대신이에요"])
+def test_a_yes_that_says_only_for_him_keeps_the_relation_heard(reply):
+    chat = Chat()
+    chat.say("hi, my dad was told his myelofibrosis turned into leukemia, could this be for him?")
+    chat.say("yes ok")
+    chat.say(reply)
+    assert chat.slot == "post_mpn_aml" and chat.state["readings"]["respondent"]["extra"]["relation"] == "father"
+    assert "your father" in chat.text() or "아버지께서" in chat.text()
+
+
 @pytest.mark.parametrize("reply, relation", [("no, it's for my father actually", "father"),
                                              ("no, I'm the patient", None)])
 def test_words_that_say_who_win_over_what_was_heard(reply, relation):

@@ -80,6 +80,9 @@ def on_heard(t: Turn) -> Optional[bool]:
     heard = heard_reading(t)
     if not t.payload:
         own = read(t.trial, RESPONDENT, t.text, t.today)
+        if (isinstance(own, Reading) and own.value == "proxy" and own.extra.get("relation") in (None, "patient")
+                and heard is not None):
+            own = heard  # "yes, it's for him": the relation heard before stands
         if isinstance(own, Reading):
             t.state.heard = None
             record(t, RESPONDENT, t.text, own)

@@ -63,8 +63,9 @@ def _only_others(clause: str, patient: Optional[str]) -> bool:
     first person it names (its subject, as a rule) is not the patient. Setting
     a clause aside only ever loses words (the question is asked again);
     keeping someone else's words could answer for the patient."""
+    # A relative named when the patient's relation is not known ("patient") may be the patient: not counted.
     named = [(start, rel == "patient" or (patient is not None and rel == patient))
-             for start, _, rel in relations.mentions(clause)]
+             for start, _, rel in relations.mentions(clause) if patient != "patient"]
     if _KNOWING:  # "I don't know", "I think": what the writer knows, not whom the health words are about
         clause = _KNOWING.sub(lambda m: " " * len(m.group(0)), clause)
     # "she" tells nothing when the writer is the patient: a pronoun is counted only for someone answering for another.
