@@ -432,6 +432,17 @@ def test_what_the_writer_knows_is_an_answer_about_the_patient(qid, message, verd
     assert [e.data["verdict"] for e in chat.effects("record")] == [verdict]
 
 
+@pytest.mark.parametrize("message, opening", [
+    ("what does this study actually do?", "This study looks at whether ruxolitinib"),
+    ("이 연구는 뭐 하는 거예요?", "이 연구는 룩솔리티닙이라는 약을"),
+])
+def test_a_question_about_the_study_gets_what_the_study_is_never_a_word_list(message, opening):
+    chat = _at("other_trial", dict(MOTHER))
+    chat.say(message)
+    assert any(line.startswith(opening) for line in chat.text().split("\n")), chat.text()
+    assert "I can explain these words" not in chat.text() and chat.slot == "other_trial"
+
+
 def test_only_the_patients_words_answer():
     chat = _at("prior_ruxolitinib")
     chat.say("my friend from the support group takes Jakafi but I never have")

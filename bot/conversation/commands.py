@@ -8,7 +8,7 @@ from typing import Callable, Dict, List, Optional
 from bot.conversation import check, consent, contact_steps, language, phrases, questions, steps
 from bot.conversation.core import Button, Turn
 from bot.conversation.state import CONTACT_STEPS, Buttons, Stage, Step
-from bot.eligibility.mentions import find_question, new_value, terms_in
+from bot.eligibility.mentions import asks_about_the_study, find_question, new_value, terms_in
 from bot.eligibility.reading import Reading
 from bot.eligibility.readers import polarity
 from bot.eligibility.session import read, reading_words
@@ -87,6 +87,8 @@ def _explain(t: Turn) -> None:
     found = terms_in(t.trial, t.text, t.lang)
     if found:
         t.add(" ".join(found))
+    elif asks_about_the_study(t.text):  # a question about the study gets what the study is, never a word list
+        t.add(str(t.trial.texts[t.lang].get("summary") or tx.say("who_are_you")))
     elif qid in t.trial.questions and tx.q(qid, "help"):
         t.add(tx.q(qid, "help"))
     elif not t.advised_now:  # "a fever of 39, is that bad?": the urgent advice was the answer

@@ -169,6 +169,12 @@ class Experiencer:
 
 
 @dataclass(frozen=True)
+class Mentions:
+    """What a question back is about (bot.eligibility.mentions)."""
+    the_study: Words = ()  # "what does this study do?", "이 연구는 뭐예요?"
+
+
+@dataclass(frozen=True)
 class ClauseCues:
     """Korean clause cues (bot.eligibility.nlp); English uses medspacy's ConText."""
     negation: Phrases = Phrases()
@@ -209,6 +215,7 @@ class Language:
     childbearing: Childbearing = Childbearing()
     respondent: Respondent = Respondent()
     experiencer: Experiencer = Experiencer()
+    mentions: Mentions = Mentions()
     context: ClauseCues = ClauseCues()
     dates: Dates = Dates()
     numbers: Numbers = Numbers()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, List, Optional
 
+from bot.eligibility.lexicon import LANGUAGES
 from bot.eligibility.model import Trial
 from bot.eligibility.text import clean, is_korean, pattern
 
@@ -51,6 +52,14 @@ def terms_in(trial: Trial, text: str, language: str) -> List[str]:
         if out:
             return out
     return out
+
+
+_THE_STUDY = re.compile("|".join(p for lang in LANGUAGES.values() for p in lang.mentions.the_study))
+
+
+def asks_about_the_study(text: str) -> bool:
+    """"What does this study actually do?", "이 연구는 뭐 하는 거예요?"."""
+    return bool(_THE_STUDY.search(clean(text).lower()))
 
 
 def text_problem(text: str) -> Optional[str]:
