@@ -443,6 +443,14 @@ def test_a_question_about_the_study_gets_what_the_study_is_never_a_word_list(mes
     assert "I can explain these words" not in chat.text() and chat.slot == "other_trial"
 
 
+def test_a_question_it_cannot_place_gets_what_the_assistant_is_not_a_word_list():
+    chat = _at("age", dict(MOTHER))
+    chat.say("아 근데 이거 사람이 답하는 거예요?")
+    assert ("저는 자동 안내 도우미라서 모든 질문을 이해하지는 못해요. 질문에 나오는 말은 설명해 드릴 수 있어요"
+            "(예: \"ECOG가 뭐예요?\"). 그 밖의 궁금한 점은 연구팀이 도와드릴 거예요.") in chat.text().split("\n")
+    assert chat.slot == "age"
+
+
 def test_only_the_patients_words_answer():
     chat = _at("prior_ruxolitinib")
     chat.say("my friend from the support group takes Jakafi but I never have")

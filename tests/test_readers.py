@@ -238,6 +238,11 @@ AGE = [
     ("age", "I've had the MPN for 12 years", NO),
     ("age", "2010년에 진단받았는데 그때 쉰이었어요", NO),
     ("age", "diagnosed in 2019 when she was 60", NO),
+    # The words around an age now: this year, now, a relation as the topic.
+    ("age", "올해 일흔셋이세요", "pass"),
+    ("age", "올해 쉰여덟이에요", "pass"),
+    ("age", "남편은 60이에요", "pass"),
+    ("age", "엄마가 지금 열일곱이에요", "fail"),
     ("age", "63", "pass"),
     ("age", "she's 71", "pass"),
     ("age", "he is seventy two", "pass"),

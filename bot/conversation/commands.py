@@ -15,6 +15,7 @@ from bot.eligibility.session import read, reading_words
 from bot.eligibility.text import is_question
 from bot.records.effects import Abandoned, ConsentGiven, DataDeleted, Resumed, Stopped
 
+GLOSSARY_WORDS = 3  # a question this short may be asking what a word means
 _SMALL_TALK = {"greet": "greeting_again", "thanks": "thanks", "goodbye": "goodbye", "hold": "hold"}
 
 
@@ -91,9 +92,13 @@ def _explain(t: Turn) -> None:
         t.add(str(t.trial.texts[t.lang].get("summary") or tx.say("who_are_you")))
     elif qid in t.trial.questions and tx.q(qid, "help"):
         t.add(tx.q(qid, "help"))
-    elif not t.advised_now:  # "a fever of 39, is that bad?": the urgent advice was the answer
+    elif t.advised_now:  # "a fever of 39, is that bad?": the urgent advice was the answer
+        pass
+    elif len(t.text.split()) <= GLOSSARY_WORDS:  # "meaning?", "what's that?": the words it can explain
         words = [t.trial.texts[t.lang]["terms"][k]["words"][0] for k in t.trial.terms]
         t.say("explain_which", terms=", ".join(words))
+    else:  # a sentence never gets a word list: say what this assistant is and who can answer
+        t.say("question_unknown")
 
 
 # ---------------------------------------------------------------- commands

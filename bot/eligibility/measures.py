@@ -9,6 +9,7 @@ import re
 from datetime import date
 from typing import List, Optional, Tuple
 
+from bot.eligibility import relations
 from bot.eligibility.answers import Context, polarity, unreadable
 from bot.eligibility.lexicon import EN, KO, either
 from bot.eligibility.reading import NoAnswer, Reading, Result
@@ -23,8 +24,10 @@ _OTHER_UNIT = re.compile(r"\s*(?:months?|weeks?|days?|개월|달|주|일(?!\s*�
 # What ties a number to an age: a unit after it, a birthday soon, a subject before it.
 _AGE_UNIT = re.compile(r"\s*(?:years?|yrs?|y/?o|세|살)")
 _SOON_AFTER = re.compile(r"\s+(?:next|in \w+ (?:days?|weeks?|months?)|tomorrow|soon|this (?:week|month|year))\b")
+# "올해 일흔셋이세요", "지금 58": the age now. (Words around an age are grammar, kept here.)
 _SUBJECT_BEFORE = re.compile(r"(?:i'?m|i am|she'?s|she is|he'?s|he is|they'?re|age[d]?|turn(?:ed|ing|s)?|is|was|be|만"
-                             r"|나이(?:는|가)?)\s*(?:about|around|almost|nearly|just|only)?\s*$")
+                             r"|나이(?:는|가)?|연세(?:는|가)?|올해|지금|현재|올해로)\s*(?:about|around|almost|nearly|just|only)?"
+                             r"\s*$")
 _ROUGHLY_BEFORE = re.compile(r"(?:^|\s)(?:almost|nearly|about|around|turning|turns|soon to be|about to turn)\s*$")
 _AGE_WORDS = re.compile(r"\d+(?:\.\d+)?|years?|yrs?|old|about|around|age|세|살|만|이세요|세요|이에요"
                         r"|예요|입니다|이요|요|[\s.,!~]")
@@ -42,8 +45,15 @@ _BIRTH = re.compile(r"born|birth|\bdob\b|\bb\.|생년|년생|생(?![가-힣])|�
 _SENTENCE = re.compile(r"[^.!?;\n]+")
 
 
+# "남편은 60이에요", "엄마가 73": a relation word as the topic or subject right before the number.
+_RELATION_TOPIC = re.compile("(?:" + "|".join(sorted({re.escape(w) for e in relations.table().values()
+                                                     for w in e.get("ko", ())}, key=len, reverse=True))
+                             + r")(?:님)?(?:은|는|이|가|께서는|께서)\s*(?:올해|지금|현재)?\s*$")
+
+
 def _tied_to_age(before: str, after: str, low: str) -> bool:
     return bool(_AGE_UNIT.match(after) or _SOON_AFTER.match(after) or _SUBJECT_BEFORE.search(before)
+                or _RELATION_TOPIC.search(before)
                 or _ROUGHLY_BEFORE.search(before) or not _AGE_WORDS.sub("", low))
 
 
