@@ -704,6 +704,9 @@ RESPONDENT = [
     ("엄마 일로 왔어요 저는 딸이에요", "proxy", "mother", "female"),
     ("본인이에요", "self", None, None),
     ("제가 환자예요", "self", None, None),
+    # An opening "me," answers; "I'm the one with ..." is the patient speaking.
+    ("me, I'm the one with the leukaemia", "self", None, None),
+    ("I'm the one who has it", "self", None, None),
 ]
 
 
