@@ -19,8 +19,7 @@ def accept(t: Turn, qid: str, text: str, reading: Reading) -> None:
     """Records an answer and goes on, or first checks one that would rule the person out."""
     question = t.trial.question(qid)
     fails = question.is_criterion and judge(question, reading).verdict == Verdict.FAIL
-    relation = t.session().profile.get("relation") if t.session().profile.get("respondent") == "proxy" else None
-    if fails and not said_plainly(text, reading, relation):
+    if fails and not said_plainly(text, reading, questions.patient_relation(t)):
         t.state.checking = Checking(qid, text, reading)
         ask(t)
         return
@@ -56,33 +55,19 @@ def on_message(t: Turn) -> bool:
         t.say("check_no")
         questions.ask(t, held.qid)
         return True
-    if answer == UNSURE or _unsure(t, held.qid):
+    said = None if t.payload or not t.text else read(t.trial, held.qid, t.text, t.today)
+    typed_unsure = isinstance(said, Reading) and said.value in ("unsure", "unknown")
+    if answer == UNSURE or typed_unsure:
         t.state.checking = None
-        unsure = read(t.trial, held.qid, "not sure", t.today)
+        unsure = said if typed_unsure else read(t.trial, held.qid, "not sure", t.today)
         if isinstance(unsure, Reading):
             questions.record(t, held.qid, t.text or "not sure", unsure)
             questions.next_question(t)
         else:
             questions.ask(t, held.qid)
         return True
-    return _new_answer(t, held.qid)
-
-
-def _unsure(t: Turn, qid: str) -> bool:
-    """Typed 'not sure' (in either language) to the check."""
-    if t.payload or not t.text:
-        return False
-    said = read(t.trial, qid, t.text, t.today)
-    return isinstance(said, Reading) and said.value in ("unsure", "unknown")
-
-
-def _new_answer(t: Turn, qid: str) -> bool:
-    """Another answer to the question itself ("no wait, she never took it"): read afresh."""
-    if t.payload:
-        return False
-    said = read(t.trial, qid, t.text, t.today)
-    if not isinstance(said, Reading):
-        return False
-    t.state.checking = None
-    accept(t, qid, t.text, said)
-    return True
+    if isinstance(said, Reading):  # another answer to the question itself ("no wait, she never took it")
+        t.state.checking = None
+        accept(t, held.qid, t.text, said)
+        return True
+    return False

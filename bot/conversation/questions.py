@@ -54,7 +54,7 @@ def ask(t: Turn, qid: str, reask: Optional[NoAnswer] = None) -> None:
 def _say_hint(t: Turn, qid: str, reask: NoAnswer, misses: int) -> None:
     tx = t.texts()
     if reask.hint_key == SOMEONE_ELSE.hint_key:
-        whom = t.session().patient(t.lang) or ("본인" if t.lang == "ko" else "you")
+        whom = t.session().patient(t.lang) or tx.table["you"]
         t.say("reask_someone_else", whom=whom)  # then the usual hint
     hint = (tx.q(qid, "hints") or {}).get(reask.hint_key) or tx.q(qid, "hint", "")
     if reask.partial and misses <= 1:
@@ -153,13 +153,14 @@ def _read_typed(t: Turn, qid: str) -> Optional[Tuple[Result, str]]:
         answer = read(t.trial, qid, later, t.today)
         return (answer if isinstance(answer, Reading) else CORRECTED), t.text
     if qid not in WHO_QUESTIONS:
-        focus = about_patient(t.text, _patient_relation(t))
+        focus = about_patient(t.text, patient_relation(t))
         if focus.set_aside:  # "my sister takes it but I never have": only the patient's words answer
             return (read(t.trial, qid, focus.text, t.today) if focus.text else SOMEONE_ELSE), t.text
     return with_part(t, qid, read(t.trial, qid, t.text, t.today))
 
 
-def _patient_relation(t: Turn) -> Optional[str]:
+def patient_relation(t: Turn) -> Optional[str]:
+    """The patient's relation to the writer ("mother"; "patient" when not said); None when the writer is the patient."""
     profile = t.session().profile
     return profile.get("relation") or "patient" if profile.get(RESPONDENT) == "proxy" else None
 

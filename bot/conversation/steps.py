@@ -10,7 +10,7 @@ from typing import Callable, Dict, Optional
 from bot.conversation import check, commands, consent, contact_steps, questions, result
 from bot.conversation.core import Turn
 from bot.conversation.state import CONTACT_STEPS, Stage, Step
-from bot.eligibility.mentions import text_problem
+from bot.eligibility.answers import text_problem
 
 
 @dataclass(frozen=True)

@@ -25,18 +25,34 @@ _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][^>]*>")
 _ANY_WORD = re.compile(r"[A-Za-z0-9\uac00-\ud7a3]")
 
 
+_WORD_OR_JAMO = re.compile(r"[A-Za-z0-9\uac00-\ud7a3\u3131-\u318e]")
+# Why a message cannot be read at all, as the conversation's text key, and as a reader's NoAnswer.
+_PROBLEMS = {"empty_message": NoAnswer("an empty message"), "too_long": NoAnswer("a very long message", "shorter"),
+             "markup": NoAnswer("markup rather than an answer"), "no_words": NoAnswer("no words")}
+
+
+def text_problem(text: str) -> Optional[str]:
+    """Why a (cleaned) message cannot be read at all: a key of the conversation's texts, or None."""
+    if not text:
+        return "empty_message"
+    if len(text) > MAX_ANSWER_CHARS:
+        return "too_long"
+    if _MARKUP.search(text):
+        return "markup"
+    if not _WORD_OR_JAMO.search(text):
+        return "no_words"
+    return None
+
+
 def unreadable(text: str) -> Tuple[str, Optional[NoAnswer]]:
     """The cleaned text, and why no reader can read it: nothing, too much,
     markup, a question back (None when it can be read)."""
     text = clean(text)
-    if not text:
-        return text, NoAnswer("an empty message")
-    if len(text) > MAX_ANSWER_CHARS:
-        return text, NoAnswer("a very long message", "shorter")
-    if _MARKUP.search(text):
-        return text, NoAnswer("markup rather than an answer")
-    if not _ANY_WORD.search(text):
-        return text, NoAnswer("no words")
+    problem = text_problem(text)
+    if problem:
+        return text, _PROBLEMS[problem]
+    if not _ANY_WORD.search(text):  # "ㅋㅋ" is a message, but no answer
+        return text, _PROBLEMS["no_words"]
     if is_question(text):
         return text, NoAnswer("a question back")
     return text, None

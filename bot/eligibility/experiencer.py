@@ -38,8 +38,6 @@ class Focus:
 def about_patient(text: str, patient: Optional[str]) -> Focus:
     """`patient`: the patient's relation to the writer ("mother"), None when the writer is the patient."""
     parts = clauses(text)
-    if len(parts) < 2 and not _only_others(text.lower(), patient):
-        return Focus(text, False)
     kept = [c for c in parts if not _only_others(c.lower(), patient)]
     if len(kept) == len(parts):
         return Focus(text, False)

@@ -6,6 +6,7 @@ range, a unit the trial's parameters give), not vocabulary."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from bot.eligibility.answers import Context, polarity, unreadable
@@ -32,17 +33,27 @@ _OTHER_TESTS = tuple(EN.lab.other_tests + KO.lab.other_tests)
 _COUNT = r"\d+(?:\.\d+)?(?:\s*[만천백](?:\s*\d+(?:\.\d+)?\s*[만천백]?)*)?"  # "8.2", "2만 5천"
 
 
+@lru_cache(maxsize=32)
+def _test_patterns(names: Tuple[str, ...]) -> Tuple[Optional[re.Pattern], Optional[re.Pattern]]:
+    """For a question's names (its terms): the asked test with its number, and every other test with its
+    number. Built once per question, not per message."""
+    asked = [re.escape(n.lower()) for n in names if n]
+    others = [t for t in _OTHER_TESTS if not any(re.fullmatch(t, n.lower()) for n in names)]
+    return (re.compile(r"(?<![a-z])(?:" + "|".join(asked) + r")(?![a-z])[^\d]{0,15}?\d+(?:\.\d+)?[^\d,;]*")
+            if asked else None,
+            re.compile(r"(?<![a-z가-힣])(?:" + "|".join(others) + r")(?![a-z])[^\d]{0,15}?" + _COUNT)
+            if others else None)
+
+
 def _only_the_asked_test(low: str, names: Tuple[str, ...]) -> str:
     """Which number answers: numbers named by another test ("potassium 4.2", "칼륨 5.6") or given as the
     upper limit ("정상 상한이 1.2") never do; when the asked test is named with a number, only that one does."""
-    asked = [re.escape(n.lower()) for n in names if n]
-    if asked:
-        m = re.search(r"(?<![a-z])(?:" + "|".join(asked) + r")(?![a-z])[^\d]{0,15}?\d+(?:\.\d+)?[^\d,;]*", low)
-        if m:
-            return m.group(0)
-    others = [t for t in _OTHER_TESTS if not any(re.fullmatch(t, n.lower()) for n in names)]
+    asked, others = _test_patterns(names)
+    m = asked.search(low) if asked else None
+    if m:
+        return m.group(0)
     if others:
-        low = re.sub(r"(?<![a-z가-힣])(?:" + "|".join(others) + r")(?![a-z])[^\d]{0,15}?" + _COUNT, " ", low)
+        low = others.sub(" ", low)
     return _ULN.sub(" ", low)
 
 

@@ -60,16 +60,3 @@ _THE_STUDY = re.compile("|".join(p for lang in LANGUAGES.values() for p in lang.
 def asks_about_the_study(text: str) -> bool:
     """"What does this study actually do?", "이 연구는 뭐 하는 거예요?"."""
     return bool(_THE_STUDY.search(clean(text).lower()))
-
-
-def text_problem(text: str) -> Optional[str]:
-    """Why a message cannot be read at all (a text key), or None."""
-    if not text:
-        return "empty_message"
-    if len(text) > 1000:
-        return "too_long"
-    if re.search(r"<\s*/?\s*[A-Za-z][^>]*>", text):
-        return "markup"
-    if not re.search(r"[A-Za-z0-9\uac00-\ud7a3\u3131-\u318e]", text):
-        return "no_words"
-    return None

@@ -166,10 +166,8 @@ def mentions(text: str) -> List[Tuple[int, int, str]]:
         if word not in text:
             continue
         for m in _pattern(word, lang).finditer(text):
-            start, end = m.start(), m.start() + len(word) if lang == "ko" else m.end()
-            if lang == "ko":
-                start = text.index(word, m.start())
-                end = start + len(word)
+            start = text.index(word, m.start())  # a Korean match may open with a lookbehind's 우리/제
+            end = start + len(word)
             if not any(s < end and start < e for s, e, _ in taken):
                 taken.append((start, end, rel))
     return sorted(taken)
