@@ -254,3 +254,17 @@ def test_the_page_says_how_to_get_emergency_help_when_the_assistant_cannot_be_re
                                           "시도해 주세요. 응급 상황이면 지금 바로 119에 전화하세요.")
     assert texts["en"]["retry_first"].endswith(" If this is an emergency, call 119 now.")
     assert texts["ko"]["retry_first"].endswith(" 응급 상황이면 지금 바로 119에 전화하세요.")
+
+
+def test_advice_at_the_check_says_we_can_go_on_then_the_check_again_korean():
+    from tests.conversation_helpers import FOR_MOTHER_KO
+    chat = Chat().start("안녕하세요", "네")
+    for _ in range(40):
+        if chat.slot not in FOR_MOTHER_KO:
+            break
+        chat.say(FOR_MOTHER_KO[chat.slot])
+    chat.say("크레아티닌 수치가 3.1이었어요")
+    assert chat.slot == "check_answer"
+    chat.say("엄마가 지금 코피가 안 멈춰요")
+    assert [m.text for m in chat.last.messages][:2] == [BLEEDING_KO, "괜찮아지시면 이어서 할게요."]
+    assert chat.last.messages[2].text.startswith("잘못 이해해서 참여가 어렵다고 판단하는 일이 없도록 한 번 확인할게요")
