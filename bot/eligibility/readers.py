@@ -21,7 +21,7 @@ from bot.eligibility.profile import read_childbearing, read_respondent, read_sex
 from bot.eligibility.reading import Result
 from bot.eligibility.yes_no import read_yes_no
 
-__all__ = ["READERS", "Context", "Polarity", "polarity", "respondent_reading"]
+__all__ = ["ABOUT_NOW", "READERS", "Context", "Polarity", "polarity", "respondent_reading"]
 
 READERS: Dict[str, Callable[[str, Context], Result]] = {
     "yes_no": read_yes_no,
@@ -36,3 +36,6 @@ READERS: Dict[str, Callable[[str, Context], Result]] = {
     "sex": read_sex,
     "childbearing": read_childbearing,
 }
+
+# Kinds that ask about now: a value at an earlier episode does not answer them (timing.py).
+ABOUT_NOW = frozenset({"lab", "lab_uln", "ecog"})
