@@ -71,7 +71,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_sync_domain(args: argparse.Namespace) -> int:
     from bot.conversation.rasa_domain import write
 
-    changed = write(load_trial(args.trial))
+    changed = write()
     print("domain/generated.yml and data/rules.yml updated" if changed else "the generated files are up to date")
     return 0
 
@@ -273,7 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     cc = sub.add_parser("check-config", help="show the site settings and warn about contact details not set")
     cc.add_argument("--strict", action="store_true", help="exit with status 1 when something is not set")
     cc.set_defaults(func=cmd_check_config)
-    sub.add_parser("sync-domain", help="rewrite domain/generated.yml and data/rules.yml from the phrase table and trial"
+    sub.add_parser("sync-domain", help="rewrite domain/generated.yml and data/rules.yml from the phrase table (no trial)"
                    ).set_defaults(func=cmd_sync_domain)
     return parser
 

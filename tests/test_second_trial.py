@@ -66,3 +66,6 @@ def test_the_live_servers_screen_for_another_trial(tmp_path):
         slots = chat.run_persona({"id": "demo", "answers": dict(ANSWERS, age="he is 80")})
         assert slots["screening_outcome"] == "likely_ineligible"
         assert "18 to 75" in chat.text()
+        # The model was trained with no trial in mind: what was typed is kept per id in `answers`.
+        assert slots["answers"] == {"respondent": "for my father", "ckd_anemia": "yes, renal anemia", "age": "he is 80"}
+        assert not {"respondent", "ckd_anemia", "age", "hemoglobin"} & set(slots)

@@ -82,7 +82,7 @@ def test_a_malformed_trial_names_the_question_and_field(tmp_path):
 
 
 def test_the_generated_rasa_files_are_in_step():
-    for path, text in rasa_domain.render(TRIAL).items():
+    for path, text in rasa_domain.render().items():
         assert path.read_text(encoding="utf-8") == text, f"run `python -m bot sync-domain` ({path.name})"
 
 
