@@ -76,6 +76,28 @@ def cmd_sync_domain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_trial_check(args: argparse.Namespace) -> int:
+    """Every problem of each trial folder, one line each; exit status 1 when any."""
+    from bot.eligibility.check import check_folder
+
+    failed = False
+    for folder in args.folders:
+        report = check_folder(Path(folder))
+        for error in report.errors:
+            print(f"error: {error}")
+        print(report.summary())
+        failed = failed or not report.ok
+    return 1 if failed else 0
+
+
+def _trial_parser(sub) -> None:
+    tr = sub.add_parser("trial", help="trial folders: check one before a site uses it")
+    tsub = tr.add_subparsers(dest="action", required=True)
+    tc = tsub.add_parser("check", help="the schema, both languages, the listing's criteria and the examples")
+    tc.add_argument("folders", nargs="+", metavar="FOLDER", help="a trial folder (trial.yml, texts, listing.txt)")
+    tc.set_defaults(func=cmd_trial_check)
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     """Data folder, encryption key and database schema: everything the bot
     needs before it runs. Safe to run again."""
@@ -295,6 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
     cc = sub.add_parser("check-config", help="show the site settings and warn about contact details not set")
     cc.add_argument("--strict", action="store_true", help="exit with status 1 when something is not set")
     cc.set_defaults(func=cmd_check_config)
+    _trial_parser(sub)
     sub.add_parser("sync-domain", help="rewrite domain/generated.yml and data/rules.yml from the phrase table (no trial)"
                    ).set_defaults(func=cmd_sync_domain)
     return parser
