@@ -318,8 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     cc.add_argument("--strict", action="store_true", help="exit with status 1 when something is not set")
     cc.set_defaults(func=cmd_check_config)
     _trial_parser(sub)
-    sub.add_parser("sync-domain", help="rewrite domain/generated.yml and data/rules.yml from the phrase table (no trial)"
-                   ).set_defaults(func=cmd_sync_domain)
+    sub.add_parser("sync-domain", help="rewrite domain/generated.yml and data/rules.yml from the phrase table "
+                   "(no trial)").set_defaults(func=cmd_sync_domain)
     return parser
 
 

@@ -179,8 +179,8 @@ DEFAULT_CRISIS_LINES = (CrisisLine("109", "suicide prevention line", "자살예�
 
 SITE_KEYS = frozenset({
     "team_name", "study_phone", "phone", "study_email", "email", "address", "hours", "retention_days", "institution",
-    "institution_short", "institution_ko", "team_name_ko", "study_id", "contact_role", "public_phone", "time_zone", "reference_prefix", "crisis_lines",
-    "chat_idle_minutes"})
+    "institution_short", "institution_ko", "team_name_ko", "study_id", "contact_role", "public_phone", "time_zone",
+    "reference_prefix", "crisis_lines", "chat_idle_minutes"})
 
 
 def _text(raw: dict, *keys: str) -> str:

@@ -64,7 +64,8 @@ def _params(q: Mapping[str, Any], file: Path, qid: str, vocabulary: Mapping[str,
     reader = q.get("reader")
     if reader not in PARAMS:
         if reader is not None and reader not in READERS:
-            errors.add(file, f"key 'reader': '{reader}' is not a reader kind (known: {', '.join(sorted(READERS))})", qid)
+            known = ", ".join(sorted(READERS))
+            errors.add(file, f"key 'reader': '{reader}' is not a reader kind (known: {known})", qid)
         return
     schema, params = PARAMS[reader], q.get("params") or {}
     if not errors.keys(params, schema.known or {"(none)"}, file, f"params of reader '{reader}'", qid):
