@@ -12,6 +12,7 @@ import pytest
 
 from bot.eligibility.check import check_folder, listing_criteria
 from bot.eligibility.model import TrialFileError, load_folder
+from bot.eligibility.readers import PARAMS, READERS
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST = ROOT / "trials" / "nct03558607"
@@ -122,6 +123,11 @@ def test_the_bot_refuses_to_load_a_nested_misspelling(tmp_path):
     folder = broken(tmp_path, "trial.yml", "applies_when: {sex: [male]}", "applies_when: {sexx: [male]}")
     with pytest.raises(TrialFileError, match="question 'male_barrier_contraception': unknown key 'sexx'"):
         load_folder(folder)
+
+
+def test_every_reader_kind_declares_its_parameters():
+    """A new reader kind must say which params it takes, or every trial using it would fail the schema."""
+    assert set(PARAMS) == set(READERS)
 
 
 def test_the_listing_criteria_are_the_lines_under_their_headings():
