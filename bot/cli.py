@@ -6,7 +6,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from bot.eligibility.model import active_trial_id, load_trial
 from bot.eligibility.session import Session, reason
@@ -71,9 +71,31 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_sync_domain(args: argparse.Namespace) -> int:
     from bot.conversation.rasa_domain import write
 
-    changed = write(load_trial(args.trial))
+    changed = write()
     print("domain/generated.yml and data/rules.yml updated" if changed else "the generated files are up to date")
     return 0
+
+
+def cmd_trial_check(args: argparse.Namespace) -> int:
+    """Every problem of each trial folder, one line each; exit status 1 when any."""
+    from bot.eligibility.check import check_folder
+
+    failed = False
+    for folder in args.folders:
+        report = check_folder(Path(folder))
+        for error in report.errors:
+            print(f"error: {error}")
+        print(report.summary())
+        failed = failed or not report.ok
+    return 1 if failed else 0
+
+
+def _trial_parser(sub) -> None:
+    tr = sub.add_parser("trial", help="trial folders: check one before a site uses it")
+    tsub = tr.add_subparsers(dest="action", required=True)
+    tc = tsub.add_parser("check", help="the schema, both languages, the listing's criteria and the examples")
+    tc.add_argument("folders", nargs="+", metavar="FOLDER", help="a trial folder (trial.yml, texts, listing.txt)")
+    tc.set_defaults(func=cmd_trial_check)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -106,15 +128,33 @@ def _warn_site() -> int:
     return len(warnings)
 
 
+def _active_trial() -> Tuple[str, bool]:
+    """The trial this deployment screens for (TRIALBOT_TRIAL, else the site's
+    study_id), where its folder is and its title; or why it cannot be loaded."""
+    from bot import config
+
+    trial_id = active_trial_id()
+    if not trial_id:
+        return "(none)", False
+    origin = "TRIALBOT_TRIAL" if config.settings().trial else "study_id"
+    try:
+        trial = load_trial(trial_id)
+    except ValueError as exc:
+        return f"{trial_id} (from {origin}): cannot be loaded: {exc}", False
+    return f"{trial.id} (from {origin}; {trial.folder}): {trial.texts['en'].get('title', '')}", True
+
+
 def cmd_check_config(args: argparse.Namespace) -> int:
     """Loads the site file, prints what is set and warns about what is not.
     Exit status 0 (1 with --strict when something is unset)."""
     from bot import config
 
     site = config.site()
+    trial, trial_ok = _active_trial()
     print(f"site file: {config.site_file()}")
-    for label, value in (("institution", f"{site.institution} ({site.institution_short})"),
-                         ("study", site.study_id), ("contact role", site.contact_role), ("team", site.team_name),
+    for label, value in (("institution", f"{site.institution} ({site.institution_short}), {site.hospital('ko')}"),
+                         ("active trial", trial), ("contact role", site.contact_role),
+                         ("team", f"{site.team('en')} / {site.team('ko')}"),
                          ("study_phone", site.phone or "(not set)"), ("study_email", site.email or "(not set)"),
                          ("public_phone", site.public_phone or "(not set)"), ("address", site.address or "(not set)"),
                          ("hours", site.hours or "(not set)"),
@@ -123,6 +163,10 @@ def cmd_check_config(args: argparse.Namespace) -> int:
                          ("retention_days", site.retention_days), ("chat_idle_minutes", site.chat_idle_minutes)):
         print(f"  {label}: {value}")
     unset = _warn_site()
+    if not trial_ok:
+        print("error: the active trial cannot be loaded; set study_id in the site file or TRIALBOT_TRIAL",
+              file=sys.stderr)
+        return 1
     return 1 if unset and args.strict else 0
 
 
@@ -273,8 +317,9 @@ def build_parser() -> argparse.ArgumentParser:
     cc = sub.add_parser("check-config", help="show the site settings and warn about contact details not set")
     cc.add_argument("--strict", action="store_true", help="exit with status 1 when something is not set")
     cc.set_defaults(func=cmd_check_config)
-    sub.add_parser("sync-domain", help="rewrite domain/generated.yml and data/rules.yml from the phrase table and trial"
-                   ).set_defaults(func=cmd_sync_domain)
+    _trial_parser(sub)
+    sub.add_parser("sync-domain", help="rewrite domain/generated.yml and data/rules.yml from the phrase table "
+                   "(no trial)").set_defaults(func=cmd_sync_domain)
     return parser
 
 

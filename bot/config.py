@@ -113,15 +113,17 @@ class CrisisLine:
 
 @dataclass(frozen=True)
 class Site:
-    team_name: str
+    team_name: str      # the site's study team, in English; team_name_ko in Korean
     phone: str          # the study team's phone (study_phone); "" when the site has not set it
     email: str          # the study team's email (study_email)
     address: str
     hours: str
     retention_days: int
-    # Facts from the listing
+    # The site: the hospital the chat names as where answers are kept, whatever the trial's sponsor
     institution: str = "Seoul National University Hospital"
     institution_short: str = "SNUH"
+    institution_ko: str = ""  # "" means the English name
+    team_name_ko: str = ""
     study_id: str = ""  # the trial this site screens for: a folder in trials/
     contact_role: str = "Primary Contact"
     # Configured by the site
@@ -144,17 +146,12 @@ class Site:
     def has_contact(self) -> bool:
         return bool(self.phone or self.email)
 
-    def contact_lines(self) -> str:
-        """The contact details as configured; says so plainly when missing."""
-        lines = [self.team_name]
-        for label, value in (("Phone", self.phone), ("Email", self.email), ("Address", self.address),
-                             ("Hours", self.hours)):
-            if value:
-                lines.append(f"{label}: {value}")
-        if not self.has_contact:
-            lines.append("The team's phone number and email are to be configured by the site and are not "
-                         "available in this chat yet; please ask your hematologist at SNUH to put you in touch.")
-        return "\n".join(lines)
+    def hospital(self, language: str) -> str:
+        """The site's name as the chat says it ({hospital}): never a trial's sponsor."""
+        return (self.institution_ko if language == "ko" else "") or self.institution
+
+    def team(self, language: str) -> str:
+        return (self.team_name_ko if language == "ko" else "") or self.team_name
 
     def tz(self):
         from zoneinfo import ZoneInfo
@@ -182,8 +179,8 @@ DEFAULT_CRISIS_LINES = (CrisisLine("109", "suicide prevention line", "자살예�
 
 SITE_KEYS = frozenset({
     "team_name", "study_phone", "phone", "study_email", "email", "address", "hours", "retention_days", "institution",
-    "institution_short", "study_id", "contact_role", "public_phone", "time_zone", "reference_prefix", "crisis_lines",
-    "chat_idle_minutes"})
+    "institution_short", "institution_ko", "team_name_ko", "study_id", "contact_role", "public_phone", "time_zone",
+    "reference_prefix", "crisis_lines", "chat_idle_minutes"})
 
 
 def _text(raw: dict, *keys: str) -> str:
@@ -244,6 +241,7 @@ def _load_site(path: str, mtime: float) -> Site:
                 retention_days=whole("retention_days", 90),
                 institution=_text(raw, "institution") or "Seoul National University Hospital",
                 institution_short=_text(raw, "institution_short") or "SNUH",
+                institution_ko=_text(raw, "institution_ko"), team_name_ko=_text(raw, "team_name_ko"),
                 study_id=_text(raw, "study_id"),
                 contact_role=_text(raw, "contact_role") or "Primary Contact",
                 public_phone=_text(raw, "public_phone"), time_zone=tz, reference_prefix=prefix.upper(),
