@@ -218,6 +218,35 @@ def _staff_totp(store, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_trial_draft(args: argparse.Namespace) -> int:
+    """A draft trial folder from a ClinicalTrials.gov record (API v2 JSON)."""
+    from bot.authoring.parse import RecordError, read_record
+    from bot.authoring.write import DraftError, todo_markers, write_draft
+
+    try:
+        record = read_record(Path(args.record))
+        out = Path(args.out) if args.out else Path("drafts") / record.nct_id.lower()
+        draft = write_draft(record, out, args.record)
+    except (RecordError, DraftError) as exc:
+        raise UsageError(str(exc)) from None
+    todos = todo_markers(out)
+    asked = sum(1 for q in draft.questions if q.proposal.kind.value != "deferred")
+    print(f"{record.nct_id}: {draft.criteria} criteria, {len(draft.questions)} questions ({asked} asked) in {out}")
+    print(f"{len(todos)} TODO markers left (grep -rn TODO: {out}); the folder loads as it is, but must not be shown "
+          "to patients until none is left")
+    return 0
+
+
+def _trial_parser(sub) -> None:
+    tr = sub.add_parser("trial", help="trial folders: draft one from a registry record")
+    trsub = tr.add_subparsers(dest="action", required=True)
+    td = trsub.add_parser("draft", help="write a draft trial folder from a ClinicalTrials.gov record (API v2 JSON)")
+    td.add_argument("record", metavar="RECORD.json", help="the record, as the registry's API version 2 gives it")
+    td.add_argument("--out", metavar="FOLDER", help="where to write the draft (must not exist or be empty); "
+                    "default: drafts/<nct id>")
+    td.set_defaults(func=cmd_trial_draft)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument("--trial", default=active_trial_id(), help="trial id (a folder in trials/)")
@@ -273,6 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
     cc = sub.add_parser("check-config", help="show the site settings and warn about contact details not set")
     cc.add_argument("--strict", action="store_true", help="exit with status 1 when something is not set")
     cc.set_defaults(func=cmd_check_config)
+    _trial_parser(sub)
     sub.add_parser("sync-domain", help="rewrite domain/generated.yml and data/rules.yml from the phrase table and trial"
                    ).set_defaults(func=cmd_sync_domain)
     return parser

@@ -19,8 +19,8 @@ _BEFORE = [(r"(?:at\s+least|minimum\s+of|no\s+less\s+than|not\s+less\s+than|grea
            (r"(?:less\s+than|below|under|lower\s+than)", "<"), (r"(?:greater\s+than|more\s+than|above|over|"
                                                                 r"exceeding|higher\s+than)", ">")]
 _AFTER = [(r"or\s+(?:less|lower|below|under|fewer|better)", "<="), (r"or\s+(?:more|greater|higher|above|over)", ">=")]
-UNIT_RX = (r"x\s*10\^?3\s*/\s*[µμu]l|k\s*/\s*[µμu]l|[µμu]?mol\s*/\s*l|m?g\s*/\s*d?l|gm\s*/\s*dl|%|/\s*[µμu]l|/\s*mm3|per\s*cu\s*mm|per\s*mm3|"
-           r"x\s*10\^?9\s*/\s*l|i?u\s*/\s*l|ml\s*/\s*min(?:\s*/\s*1\.73\s*m2)?|kg\s*/\s*m2")
+UNIT_RX = (r"x\s*10\^?3\s*/\s*[µμu]l|k\s*/\s*[µμu]l|[µμu]?mol\s*/\s*l|m?g\s*/\s*d?l|gm\s*/\s*dl|%|"
+           r"/\s*[µμu]l|/\s*mm3|per\s*cu\s*mm|per\s*mm3|x\s*10\^?9\s*/\s*l|i?u\s*/\s*l|ml\s*/\s*min(?:\s*/\s*1\.73\s*m2)?|kg\s*/\s*m2")
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,8 @@ def _comparison(segment: str) -> List[Tuple[str, str, int]]:
     for rx, op in _BEFORE:
         for m in re.finditer(rx + r"\s*(" + _NUM + r")", segment):
             found.append((m.start(), op, m[1], m.end()))
-    for m in re.finditer(r"(" + _NUM + r")((?:\s*(?:" + UNIT_RX + r"|x|×|times|the|" + _uln_words() + r"))*)\s*", segment):
+    trailer = r"((?:\s*(?:" + UNIT_RX + r"|x|×|times|the|" + _uln_words() + r"))*)\s*"
+    for m in re.finditer(r"(" + _NUM + r")" + trailer, segment):
         for rx, op in _AFTER:
             after = re.match(rx, segment[m.end():])
             if after:
@@ -126,8 +127,8 @@ def lab_limits(low: str) -> List[Limit]:
     for i, (start, end, lab) in enumerate(hits):
         if lab.id in seen:
             continue
-        stop = next((s for s, _e, other in hits[i + 1:] if other.id != lab.id and not (lab.uln_words and other.uln_words)),
-                    len(low))
+        stop = next((s for s, _e, other in hits[i + 1:]
+                     if other.id != lab.id and not (lab.uln_words and other.uln_words)), len(low))
         segment = low[end:min(stop, end + 70)].split(";")[0]
         before = low[max(0, start - 25):start]
         pairs = _comparison(segment) or [(op, n, start) for op, n, _ in _comparison(before)[-1:]
@@ -154,8 +155,8 @@ def _limit(lab: Lab, op: str, num: str, tail: str, span: str, labs) -> Limit:
     unit = re.match(r"\s*(" + UNIT_RX + r")", tail)
     uln = re.match(r"\s*(?:x|×|times)?\s*(?:the\s*)?(?:" + _uln_words() + r")", tail)
     if uln or re.match(r"\s*(?:x|×)\s*$", tail):
-        names = tuple(sorted({l.uln_name for l in labs.values() if l.uln_name
-                              and words_rx(l.uln_words or l.words).search(span)} | {lab.uln_name or lab.id}))
+        names = tuple(sorted({other.uln_name for other in labs.values() if other.uln_name
+                              and words_rx(other.uln_words or other.words).search(span)} | {lab.uln_name or lab.id}))
         return Limit(lab, op, value, "", True, names)
     return Limit(lab, op, value, unit[1] if unit else "")
 
@@ -178,8 +179,8 @@ def windows(low: str) -> List[Window]:
     count = r"(\d+|" + "|".join(lexicon().number_words) + r")"
     anchor = words_rx(lexicon().window_anchor_now)
     out: List[Window] = []
-    for m in re.finditer(r"within\s+(?:the\s+)?(?:last|past|previous|preceding)?\s*" + count + r"?\s*(" + units + r")\b",
-                         low):
+    within = r"within\s+(?:the\s+)?(?:last|past|previous|preceding)?\s*" + count + r"?\s*(" + units + r")\b"
+    for m in re.finditer(within, low):
         after = low[m.end():m.end() + 40].lstrip(" ,(")
         measured_from = re.match(r"(?:\d+\s*\w+\)\s*)?(of|after|from|following)\b", after)
         if measured_from and not anchor.match(after[measured_from.start(1):]):

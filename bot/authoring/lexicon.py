@@ -81,7 +81,7 @@ def _lab(lab_id: str, raw: Mapping[str, Any]) -> Lab:
         raise ValueError(f"{PATH}: labs.{lab_id} has unknown key(s) {', '.join(sorted(unknown))}")
     return Lab(id=lab_id, words=tuple(raw["words"]), unit=str(raw["unit"]), unit_regex=raw["unit_regex"],
                units={k: float(v) for k, v in (raw.get("units") or {}).items()},
-               bare_range=tuple(raw["bare_range"]), plausible=tuple(raw["plausible"]),  # type: ignore[arg-type]
+               bare_range=tuple(raw["bare_range"]), plausible=tuple(raw["plausible"]),
                count=bool(raw.get("count")), uln_name=raw.get("uln_name"),
                uln_words=tuple(raw.get("uln_words") or ()))
 

@@ -94,7 +94,8 @@ def parse_record(data: Any, where: str = "record") -> Record:
     nct = _get(p, "identificationModule", "nctId")
     criteria = _get(p, "eligibilityModule", "eligibilityCriteria")
     if not isinstance(nct, str) or not re.fullmatch(r"NCT\d{8}", nct):
-        raise RecordError(f"{where}: field 'protocolSection.identificationModule.nctId' is missing or not NCT + 8 digits")
+        raise RecordError(f"{where}: field 'protocolSection.identificationModule.nctId' is missing or not "
+                          "NCT and 8 digits")
     if not isinstance(criteria, str) or not criteria.strip():
         raise RecordError(f"{where}: field 'protocolSection.eligibilityModule.eligibilityCriteria' is missing or empty")
     elig = _get(p, "eligibilityModule") or {}

@@ -145,7 +145,8 @@ def _lab_unit(limit: figures.Limit) -> Tuple[float, List[str], List[str]]:
     if not unit and lab.count and lab.bare_range[0] <= value / 1000 <= lab.bare_range[1]:
         return value / 1000, [], [f"the listing gives {value:g} (per µL); {value / 1000:g} {lab.unit}"]
     if unit:
-        return value, [f"the listing's unit '{unit}' is not how {lab.id} is reported ({lab.unit}): check the figure"], []
+        return value, [f"the listing's unit '{unit}' is not how {lab.id} is reported ({lab.unit}): "
+                       "check the figure"], []
     return value, [f"no unit for {value:g}: check it is in {lab.unit}"], []
 
 
@@ -160,8 +161,8 @@ def _labs(c: Criterion) -> List[Proposal]:
         passes = [(op if c.section is Section.INCLUSION else NEGATE[op]) for op in (g.op for g in group)]
         if first.uln:
             names = first.uln_names
-            analytes = {n: list(next(lab.uln_words or lab.words for lab in lexicon().labs.values() if lab.uln_name == n))
-                        for n in names}
+            analytes = {n: list(next(lab.uln_words or lab.words for lab in lexicon().labs.values()
+                                     if lab.uln_name == n)) for n in names}
             rule = {"number": _rule_number(passes[0], first.value),
                     "map": {"normal": "pass", "high": "unknown", "partial": "deferred", "unknown": "deferred"}}
             out.append(Proposal(Kind.LAB_ULN, "_".join(n.lower() for n in names), rule, {"analytes": analytes},
@@ -194,7 +195,8 @@ def _window_rule(kind: Kind, days: float, recent_passes: bool) -> Dict[str, Any]
         return {"number": {"at_most": days_n, "then": "pass", "else": "fail"},
                 "map": {"none": "fail", "unsure": "unknown"}}
     if kind is Kind.LAST_DOSE:
-        return {"number": {"at_least": days_n, "then": "pass", "else": "fail"}, "map": {"none": "pass", "unsure": "unknown"}}
+        return {"number": {"at_least": days_n, "then": "pass", "else": "fail"},
+                "map": {"none": "pass", "unsure": "unknown"}}
     return {"number": {"more_than": days_n, "then": "pass", "else": "fail"},
             "map": {"none": "pass", "exempt": "pass", "unsure": "unknown"}}
 
@@ -279,5 +281,6 @@ def suggest(c: Criterion, record: Record, key: str) -> Suggestion:
 
 def draft_vocabulary(record: Record) -> str:
     """Registers the record's vocabulary with the term finder; returns its key."""
-    return nlp.register(f"draft:{record.nct_id}",
-                        {label: {i: {"en": list(w)} for i, w in ids.items()} for label, ids in record_vocabulary(record).items()})
+    vocabulary = {label: {i: {"en": list(w)} for i, w in ids.items()}
+                  for label, ids in record_vocabulary(record).items()}
+    return nlp.register(f"draft:{record.nct_id}", vocabulary)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Tuple
@@ -35,8 +34,9 @@ _BUTTONS: Mapping[Kind, Mapping[str, str]] = {
     Kind.LAB_ULN: {"normal": "normal", "unknown": "I don't know"},
     Kind.ECOG: {"e0": "ECOG 0", "e1": "ECOG 1", "e2": "ECOG 2", "e3": "ECOG 3", "e4": "ECOG 4", "unsure": "not sure"},
 }
-_PROFILE = {
-    "respondent": {"kind": "profile", "reader": "respondent", "buttons": {"self": "for myself", "proxy": "for someone else"}},
+_PROFILE: Mapping[str, Mapping[str, Any]] = {
+    "respondent": {"kind": "profile", "reader": "respondent",
+                   "buttons": {"self": "for myself", "proxy": "for someone else"}},
     "sex": {"kind": "profile", "reader": "sex", "buttons": {"female": "female", "male": "male"}},
     "childbearing_potential": {"kind": "profile", "applies_when": {"sex": ["female"]}, "reader": "childbearing",
                                "buttons": {"yes": "yes", "no": "no", "unsure": "not sure"}},
@@ -96,8 +96,8 @@ def _record_criteria(record: Record) -> List[Tuple[Criterion, Proposal]]:
                                   {"at_least": low} if low is not None else {"at_most": high})
         number.update({"then": "pass", "else": "fail"})
         listing = f"Ages: {record.minimum_age_text} to {record.maximum_age_text} (the record's eligibility fields)"
-        out.append((Criterion(Section.INCLUSION, "", listing), Proposal(Kind.AGE, "age", {"number": number,
-                                                                                          "map": {"unsure": "unknown"}})))
+        rule = {"number": number, "map": {"unsure": "unknown"}}
+        out.append((Criterion(Section.INCLUSION, "", listing), Proposal(Kind.AGE, "age", rule)))
     return out
 
 
@@ -115,7 +115,8 @@ def plan(record: Record) -> Tuple[Tuple[Question, ...], Tuple[str, ...]]:
 def _question_yaml(q: Question) -> List[str]:
     p, c = q.proposal, q.criterion
     where = f"listed as {c.section.value} {c.number}" if c.number else "from the record's fields"
-    lines = [f"  {q.id}:", f"    # {where}", f"    kind: {c.section.value}", f"    listing: {json.dumps(c.text, ensure_ascii=False)}"]
+    lines = [f"  {q.id}:", f"    # {where}", f"    kind: {c.section.value}",
+             f"    listing: {json.dumps(c.text, ensure_ascii=False)}"]
     if p.kind is not Kind.DEFERRED:
         lines.append(f"    reader: {p.kind.value}")
     params = dict(p.params)
@@ -156,7 +157,7 @@ def _trial_yaml(record: Record, questions: Tuple[Question, ...], unplaced: Tuple
              "# Every line with TODO: is a decision for a person. The folder loads as it is; a trial with a",
              "# TODO: left must not be shown to patients (list them: grep -rn TODO: <folder>).",
              f"id: {record.nct_id}",
-             f"end_date: {end.isoformat()}  # the record's completion date ({record.status.lower() or 'status not given'})",
+             f"end_date: {end.isoformat()}  # the record's completion date (status: {record.status.lower() or '-'})",
              f"updated: {record.last_update.isoformat()}  # the record's last update",
              f"# {TODO} put the knock-out questions first (the session stops asking at the first fail); "
              "sex and childbearing_potential before the questions that depend on them",
