@@ -105,16 +105,15 @@ def _flatten(nodes: List[_Node], section: Section, prefix: str, lead: str) -> Li
     for node in nodes:
         text = node.text
         if node.children and _is_examples(text):
-            text = " ".join([text] + [c.text for c in _walk(node.children)])
+            text = text + " " + "; ".join(c.text for c in _walk(node.children))
             node = _Node(node.indent, [text])
-        keep = not (node.children and _is_lead_in(text))
-        if keep:
-            n += 1
-            number = f"{prefix}{n}"
-            out.append(Criterion(section, number, text, lead))
-            out += _flatten(node.children, section, number + ".", text)
-        else:
-            out += _flatten(node.children, section, prefix, lead)
+        n += 1
+        number = f"{prefix}{n}"
+        if node.children and _is_lead_in(text):  # "all of the following:": only its sub-items are criteria
+            out += _flatten(node.children, section, number + ".", lead)
+            continue
+        out.append(Criterion(section, number, text, lead))
+        out += _flatten(node.children, section, number + ".", text)
     return out
 
 
