@@ -232,7 +232,7 @@ def cmd_trial_draft(args: argparse.Namespace) -> int:
     todos = todo_markers(out)
     asked = sum(1 for q in draft.questions if q.proposal.kind.value != "deferred")
     print(f"{record.nct_id}: {draft.criteria} criteria, {len(draft.questions)} questions ({asked} asked) in {out}")
-    print(f"{len(todos)} TODO markers left (grep -rn TODO: {out}); the folder loads as it is, but must not be shown "
+    print(f"{len(todos)} TODO markers left (grep -rn TODO {out}); the folder loads as it is, but must not be shown "
           "to patients until none is left")
     return 0
 

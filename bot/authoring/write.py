@@ -2,9 +2,11 @@
 suggested reader, parameters and rule), vocabulary.yml, texts.en.yml and
 texts.ko.yml (skeletons) and listing.txt (the record's text as published).
 
-TODO markers: every decision left to a person is a line holding "TODO:" (a
-YAML comment in trial.yml and vocabulary.yml; the text itself in the texts
-files, which the drafter never writes for patients). The folder loads
+TODO markers: a decision left to a person is a line holding "TODO:", Korean
+words or text to write one holding "TODO(ko):" (a YAML comment in trial.yml
+and vocabulary.yml; the text itself in the texts files: the drafter never
+writes what patients read, beyond the record's title and sponsor and the
+usual button labels). The folder loads
 through the trial schema as it is (bot.eligibility.model.load_folder), so it
 can be tried with `python -m bot evaluate`; `todo_markers(folder)` lists what
 is left, and a folder with any left is not ready for patients."""
@@ -25,7 +27,8 @@ from bot.authoring.split import Criterion, Section, split
 from bot.authoring.suggest import Kind, Proposal, draft_vocabulary, record_vocabulary, suggest
 from bot.eligibility import nlp
 
-TODO = "TODO:"
+TODO = "TODO:"  # a decision for a person
+TODO_KO = "TODO(ko):"  # Korean words or text to write (never invented by the drafter)
 _BUTTONS: Mapping[Kind, Mapping[str, str]] = {
     Kind.YES_NO: {"yes": "yes", "no": "no", "unsure": "not sure"},
     Kind.CONDITION_WINDOW: {"no": "no", "yes": "yes", "unsure": "not sure"},
@@ -128,7 +131,7 @@ def _question_yaml(q: Question) -> List[str]:
         lines.append(f"    applies_when: {_flow({k: list(v) for k, v in p.applies_when.items()})}")
     if p.cues:
         lines.append(f"    cues: {_flow({'yes': {'en': list(p.cues), 'ko': []}})}")
-        lines.append(f"    # {TODO} the Korean words people use for these (cues.yes.ko)")
+        lines.append(f"    # {TODO_KO} the Korean words people use for these (cues.yes.ko)")
     if p.kind in _BUTTONS:
         lines.append(f"    buttons: {_flow(dict(_BUTTONS[p.kind]))}")
     lines.append(f"    rule: {_flow(dict(p.rule))}")
@@ -154,8 +157,8 @@ def _trial_yaml(record: Record, questions: Tuple[Question, ...], unplaced: Tuple
     asked = [q.id for q in questions if q.proposal.kind is not Kind.DEFERRED]
     order = profiles[:1] + [q for q in asked] + profiles[1:]
     lines = [f"# Draft of {record.nct_id}, written by `python -m bot trial draft` from {Path(source).name}.",
-             "# Every line with TODO: is a decision for a person. The folder loads as it is; a trial with a",
-             "# TODO: left must not be shown to patients (list them: grep -rn TODO: <folder>).",
+             "# A line marked TODO is a decision for a person, TODO(ko) Korean words to write. The folder loads",
+             "# as it is; with any marker left it must not be shown to patients (grep -rn TODO <folder>).",
              f"id: {record.nct_id}",
              f"end_date: {end.isoformat()}  # the record's completion date (status: {record.status.lower() or '-'})",
              f"updated: {record.last_update.isoformat()}  # the record's last update",
@@ -204,7 +207,7 @@ def _lexicon_ids(label: str) -> set:
 
 def _texts(lang: str, record: Record, questions: Tuple[Question, ...], profiles: List[str]) -> Dict[str, Any]:
     labels = _button_labels()[lang]
-    todo = f"{TODO} in {'English' if lang == 'en' else 'Korean (해요체)'}"
+    todo = f"{TODO} in English" if lang == "en" else f"{TODO_KO} in Korean (해요체)"
     out: Dict[str, Any] = {
         "title": record.brief_title if lang == "en" else f"{todo}: the title ({record.brief_title})",
         "short_title": f"{todo}: a short title in plain words",
@@ -256,20 +259,20 @@ def write_draft(record: Record, out: Path, source: str) -> Draft:
     (out / "trial.yml").write_text(trial, encoding="utf-8")
     _dump(out / "vocabulary.yml", _vocabulary(record, questions),
           f"# The words for {record.nct_id}'s medicines and diseases (see trials/*/vocabulary.yml).\n"
-          f"# {TODO} the Korean words (ko) for every id; check the English ones.\n")
+          f"# {TODO_KO} the Korean words (ko) for every id; check the English ones.\n")
     profiles = _profiles(questions, record)
     for lang in ("en", "ko"):
         _dump(out / f"texts.{lang}.yml", _texts(lang, record, questions, profiles),
-              f"# What {record.nct_id}'s questions say ({lang}). Every {TODO} is for a person to write.\n")
+              f"# What {record.nct_id}'s questions say ({lang}). Every marked text is for a person to write.\n")
     (out / "listing.txt").write_text(_listing(record, source), encoding="utf-8")
     return Draft(record, out, questions, unplaced)
 
 
 def todo_markers(folder: Path) -> List[Tuple[str, int, str]]:
-    """(file, line number, line) for every TODO left in a trial folder."""
+    """(file, line number, line) for every TODO left in a trial folder, decisions and Korean alike."""
     found = []
     for path in sorted(folder.glob("*.yml")):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if TODO in line:
+            if TODO in line or TODO_KO in line:
                 found.append((path.name, n, line.strip()))
     return found
