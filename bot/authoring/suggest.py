@@ -207,26 +207,34 @@ def _windows(c: Criterion, key: str) -> List[Proposal]:
     previous = 0
     for w in figures.windows(low):
         clause = low[previous:w.start]
+        if previous:  # after "... within 3 months before the first dose, or": the next item's own words
+            cut = re.search(r"[,;]|\bor\b|\band\b", clause)
+            clause = clause[cut.end():] if cut else clause
+        after = low[w.end:w.end + 60] if w.recent_passes else ""  # "12 months have elapsed since the injection"
         previous = w.end
         if w.days < 2:
             out.append(Proposal(Kind.DEFERRED, "on_the_day", {"always": "deferred"},
                                 notes=("a window of hours: checked on the day of the visit",)))
             continue
-        kind = _first_kind(clause) or _first_kind(low) or Kind.CONDITION_WINDOW
+        kind = _first_kind(clause) or _first_kind(after) or Kind.CONDITION_WINDOW
         recent = w.recent_passes if w.recent_passes is not None else c.section is Section.INCLUSION
         name = _slug(clause, 2) if _slug(clause, 2) != "criterion" else _slug(low, 2)
         rule = _window_rule(kind, w.days, recent)
+        several = len(figures.windows(low)) > 1
+        part = (f"this question: {c.text[w.start - len(clause):w.end].strip(' ,;')}",) if several else ()
         if kind is Kind.LAST_DOSE:
-            out.append(Proposal(Kind.LAST_DOSE, name, rule))
+            out.append(Proposal(Kind.LAST_DOSE, name, rule, notes=part))
             continue
-        out.append(_condition_window(name, clause or low, key, rule))
+        found = _condition_window(name, clause or low, c.text, key, rule)
+        out.append(Proposal(found.kind, found.name, found.rule, found.params, words=found.words, notes=part))
     return out
 
 
-def _condition_window(name: str, clause: str, key: str, rule: Mapping[str, Any]) -> Proposal:
+def _condition_window(name: str, clause: str, whole: str, key: str, rule: Mapping[str, Any]) -> Proposal:
     found = [m for m in _mentions(clause, key) if m.label in ("DISEASE", "CANCER")]
     if any(m.label == "CANCER" for m in found):
-        exempt = sorted({m.id for m in _mentions(clause, key) if m.label == "CANCER" and m.id != "cancer"})
+        # "... basal cell carcinoma of the skin are eligible": the kinds the criterion names besides cancer itself
+        exempt = sorted({m.id for m in _mentions(whole, key) if m.label == "CANCER" and m.id != "cancer"})
         return Proposal(Kind.CONDITION_WINDOW, name, rule, {"label": "CANCER", "exempt": exempt, "generic": "cancer"},
                         words={"cancer": lexicon().vocabulary["CANCER"]["cancer"]})
     words = {m.id: lexicon().vocabulary.get("DISEASE", {}).get(m.id, (m.text.lower(),)) for m in found}

@@ -154,16 +154,16 @@ def _trial_yaml(record: Record, questions: Tuple[Question, ...], unplaced: Tuple
     end = record.completion or record.last_update
     if end is None or record.last_update is None:
         raise DraftError(f"{source}: the record has no completion or last-update date; the draft needs both")
-    asked = [q.id for q in questions if q.proposal.kind is not Kind.DEFERRED]
-    order = profiles[:1] + [q for q in asked] + profiles[1:]
+    asked = [q for q in questions if q.proposal.kind is not Kind.DEFERRED]
+    first = next((i for i, q in enumerate(asked) if q.proposal.applies_when), len(asked))
+    order = profiles[:1] + [q.id for q in asked[:first]] + profiles[1:] + [q.id for q in asked[first:]]
     lines = [f"# Draft of {record.nct_id}, written by `python -m bot trial draft` from {Path(source).name}.",
              "# A line marked TODO is a decision for a person, TODO(ko) Korean words to write. The folder loads",
              "# as it is; with any marker left it must not be shown to patients (grep -rn TODO <folder>).",
              f"id: {record.nct_id}",
              f"end_date: {end.isoformat()}  # the record's completion date (status: {record.status.lower() or '-'})",
              f"updated: {record.last_update.isoformat()}  # the record's last update",
-             f"# {TODO} put the knock-out questions first (the session stops asking at the first fail); "
-             "sex and childbearing_potential before the questions that depend on them",
+             f"# {TODO} put the knock-out questions first (the session stops asking at the first fail)",
              f"ask_order: {_flow(order)}", "terms: []"]
     lines += [f"# {TODO} text outside the inclusion and exclusion sections: {json.dumps(u, ensure_ascii=False)}"
               for u in unplaced]
