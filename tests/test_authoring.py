@@ -322,3 +322,37 @@ def test_a_draft_runs_through_the_evaluator_as_it_is(tmp_path):
         "exc21_participation_different": "pass"}
     assert session.verdicts["exc18_pregnancy"].verdict.value == "not_applicable"
     assert session.outcome.value == "likely_ineligible"
+
+
+def test_a_text_without_section_headers_is_drafted_as_inclusions_each_to_confirm(tmp_path):
+    record = _record(eligibilityCriteria="* Age 18 years or older\n* No prior chemotherapy", sex="FEMALE")
+    assert [(c.section.value, c.number, c.text, c.placed) for c in split(record.criteria).criteria] == [
+        ("inclusion", "1", "Age 18 years or older", False), ("inclusion", "2", "No prior chemotherapy", False)]
+    out = tmp_path / "draft"
+    write_draft(record, out, "record.json")
+    text = (out / "trial.yml").read_text(encoding="utf-8")
+    assert text.count("# TODO: the record has no inclusion or exclusion headers: which is it?") == 2
+    assert "# TODO: the record takes female participants only: say so in the texts, or add a question" in text
+    load_folder(out)
+
+
+@pytest.mark.parametrize("content, error", [
+    (b"", "is not valid JSON: Expecting value at line 1, column 1"),
+    (b"\xff\xfe not text", "cannot read {path}: UnicodeDecodeError"),
+    (b"[1, 2]", "{path}: no 'protocolSection': not a ClinicalTrials.gov API v2 record"),
+    (b'{"studies": [{}, {}]}', "{path}: holds 2 studies; give a file with one"),
+    (b'{"protocolSection": {"identificationModule": {"nctId": "NCT00000001"}}}',
+     "{path}: field 'protocolSection.eligibilityModule.eligibilityCriteria' is missing or empty"),
+    (b'{"protocolSection": {"identificationModule": {"nctId": "<script>"}}}',
+     "{path}: field 'protocolSection.identificationModule.nctId' is missing or not NCT and 8 digits"),
+])
+def test_a_file_that_is_not_a_record_gets_one_clear_line_and_nothing_written(content, error, tmp_path, capsys):
+    from bot.cli import main
+
+    path = tmp_path / "record.json"
+    path.write_bytes(content)
+    assert main(["trial", "draft", str(path), "--out", str(tmp_path / "out")]) == 2
+    message = error.format(path=path)
+    assert capsys.readouterr().err == (f"error: {message}\n" if "{path}" in error or "cannot" in error
+                                       else f"error: {path} {message}\n")
+    assert not (tmp_path / "out").exists()

@@ -31,6 +31,7 @@ class Criterion:
     number: str  # "3", or "1.2" for the second sub-item of the first item
     text: str  # the item's own words, with its notes and folded examples, on one line
     lead: str = ""  # the item a sub-item belongs to
+    placed: bool = True  # False: the text has no section headers, and inclusion is a guess
 
 
 @dataclass
@@ -132,6 +133,9 @@ def split(text: str) -> Split:
             parts[-1][1].append(line)
     criteria: List[Criterion] = []
     unplaced: List[str] = []
+    if len(parts) == 1:  # no header at all: every item, as an inclusion a person must confirm
+        found = _flatten(_tree(parts[0][1]), Section.INCLUSION, "", "")
+        return Split(tuple(Criterion(c.section, c.number, c.text, c.lead, placed=False) for c in found), ())
     for section, lines in parts:
         if section is None:
             unplaced += [n.text for n in _walk(_tree(lines))]

@@ -135,7 +135,8 @@ def _question_yaml(q: Question) -> List[str]:
     if p.kind in _BUTTONS:
         lines.append(f"    buttons: {_flow(dict(_BUTTONS[p.kind]))}")
     lines.append(f"    rule: {_flow(dict(p.rule))}")
-    lines += [f"    # {TODO} {t}" for t in p.todos] + [f"    # note: {n}" for n in p.notes]
+    todos = list(p.todos) + ([] if c.placed else ["the record has no inclusion or exclusion headers: which is it?"])
+    lines += [f"    # {TODO} {t}" for t in todos] + [f"    # note: {n}" for n in p.notes]
     return lines
 
 
@@ -167,6 +168,9 @@ def _trial_yaml(record: Record, questions: Tuple[Question, ...], unplaced: Tuple
              f"ask_order: {_flow(order)}", "terms: []"]
     lines += [f"# {TODO} text outside the inclusion and exclusion sections: {json.dumps(u, ensure_ascii=False)}"
               for u in unplaced]
+    if record.sex is not Sex.ALL:
+        lines.append(f"# {TODO} the record takes {record.sex.value.lower()} participants only: say so in the texts, "
+                     "or add a question")
     lines.append("questions:")
     for pid in profiles:
         lines += [f"  {pid}:"] + [f"    {k}: {_flow(v)}" for k, v in _PROFILE[pid].items()]
