@@ -236,7 +236,8 @@ def _question_texts(todo: str, labels: Mapping[str, str], buttons: Mapping[str, 
     if buttons:
         texts["buttons"] = {k: labels[k] for k in buttons}
     texts["read"] = {}
-    texts["reasons"] = {v: f"{todo}: one sentence for '{v}'" for v in ("pass", "fail", "unsure", "deferred")}
+    verdicts = ("pass", "fail", "unknown", "deferred") if asked else ("deferred",)
+    texts["reasons"] = {v: f"{todo}: one sentence for '{v}'" for v in verdicts}
     return texts
 
 
