@@ -90,14 +90,6 @@ def cmd_trial_check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _trial_parser(sub) -> None:
-    tr = sub.add_parser("trial", help="trial folders: check one before a site uses it")
-    tsub = tr.add_subparsers(dest="action", required=True)
-    tc = tsub.add_parser("check", help="the schema, both languages, the listing's criteria and the examples")
-    tc.add_argument("folders", nargs="+", metavar="FOLDER", help="a trial folder (trial.yml, texts, listing.txt)")
-    tc.set_defaults(func=cmd_trial_check)
-
-
 def cmd_init(args: argparse.Namespace) -> int:
     """Data folder, encryption key and database schema: everything the bot
     needs before it runs. Safe to run again."""
@@ -260,6 +252,38 @@ def _staff_totp(store, args: argparse.Namespace) -> int:
     print(f"secret: {secret}")
     print(f"provisioning URI: {totp_uri(secret, args.username)}")
     return 0
+
+
+def cmd_trial_draft(args: argparse.Namespace) -> int:
+    """A draft trial folder from a ClinicalTrials.gov record (API v2 JSON)."""
+    from bot.authoring.parse import RecordError, read_record
+    from bot.authoring.write import DraftError, todo_markers, write_draft
+
+    try:
+        record = read_record(Path(args.record))
+        out = Path(args.out) if args.out else Path("drafts") / record.nct_id.lower()
+        draft = write_draft(record, out, args.record)
+    except (RecordError, DraftError) as exc:
+        raise UsageError(str(exc)) from None
+    todos = todo_markers(out)
+    asked = sum(1 for q in draft.questions if q.proposal.kind.value != "deferred")
+    print(f"{record.nct_id}: {draft.criteria} criteria, {len(draft.questions)} questions ({asked} asked) in {out}")
+    print(f"{len(todos)} TODO markers left (grep -rn TODO {out}); the folder loads as it is, but must not be shown "
+          "to patients until none is left")
+    return 0
+
+
+def _trial_parser(sub) -> None:
+    tr = sub.add_parser("trial", help="trial folders: draft one from a registry record, check one before use")
+    trsub = tr.add_subparsers(dest="action", required=True)
+    tc = trsub.add_parser("check", help="the schema, both languages, the listing's criteria and the examples")
+    tc.add_argument("folders", nargs="+", metavar="FOLDER", help="a trial folder (trial.yml, texts, listing.txt)")
+    tc.set_defaults(func=cmd_trial_check)
+    td = trsub.add_parser("draft", help="write a draft trial folder from a ClinicalTrials.gov record (API v2 JSON)")
+    td.add_argument("record", metavar="RECORD.json", help="the record, as the registry's API version 2 gives it")
+    td.add_argument("--out", metavar="FOLDER", help="where to write the draft (must not exist or be empty); "
+                    "default: drafts/<nct id>")
+    td.set_defaults(func=cmd_trial_draft)
 
 
 def build_parser() -> argparse.ArgumentParser:
