@@ -26,8 +26,8 @@ from web.app import create_app, replay
 PASSWORD = "tangerine velvet orbit 42"
 
 
-@pytest.fixture
-async def web(bot_env, monkeypatch):
+async def start_web(bot_env, monkeypatch) -> TestClient:
+    """The web server on a free port with two staff accounts, alice and bob (no language of their own)."""
     monkeypatch.setenv("TRIALBOT_RASA_URL", f"http://127.0.0.1:{free_port()}")  # nothing listens there
     monkeypatch.delenv("TRIALBOT_BEHIND_HTTPS_PROXY", raising=False)
     for name in ("alice", "bob"):
@@ -35,6 +35,12 @@ async def web(bot_env, monkeypatch):
     client = TestClient(TestServer(create_app(bot_env)))
     await client.start_server()
     client.store = bot_env
+    return client
+
+
+@pytest.fixture
+async def web(bot_env, monkeypatch):
+    client = await start_web(bot_env, monkeypatch)
     yield client
     await client.close()
 

@@ -15,7 +15,7 @@ from multidict import MultiDictProxy
 
 from bot.staff.auth import verify_password
 from web.security import client_address, del_cookie, set_cookie
-from web.staff_pages import STAFF_COOKIE, StaffError, chosen_language, render_staff
+from web.staff_pages import STAFF_COOKIE, StaffError, chosen_language, render_staff, request_language
 from web.staff_texts import AUTONYMS, StaffTexts, language_or_default, texts
 from web.state import in_thread, services
 
@@ -92,7 +92,8 @@ async def _signed_in(request: web.Request, username: str, chosen: str) -> NoRetu
 
 def _login(request: web.Request, chosen: str, error: str = "", http_status: int = 200, step: str = "password",
            pending: str = "") -> web.Response:
-    return render_staff(request, "staff_login.html", http_status=http_status, language=language_or_default(chosen),
+    language = chosen or request_language(request)
+    return render_staff(request, "staff_login.html", http_status=http_status, language=language,
                         error=error, step=step, pending=pending, chosen=chosen)
 
 
