@@ -176,6 +176,10 @@ def cmd_staff_user(args: argparse.Namespace) -> int:
         return 0
     if args.action == "totp":
         return _staff_totp(store, args)
+    if args.action == "language":  # the staff pages' language for this account; "site": the site's staff_language
+        store.set_staff_language(args.username, None if args.language == "site" else args.language, "cli")
+        print(f"staff pages for {args.username}: {args.language}")
+        return 0
     if args.action == "password" and store.staff_password_hash(args.username) is None:
         raise LookupError(f"no staff account named '{args.username}'")
     if args.password_stdin:
@@ -266,6 +270,9 @@ def build_parser() -> argparse.ArgumentParser:
     st = susub.add_parser("totp", help="turn on a TOTP second factor (prints the secret once) or --disable it")
     st.add_argument("username")
     st.add_argument("--disable", action="store_true", help="turn the second factor off")
+    sl = susub.add_parser("language", help="the staff pages' language for an account (site: the site's default)")
+    sl.add_argument("username")
+    sl.add_argument("language", choices=["ko", "en", "site"])
     sr = susub.add_parser("remove", help="remove an account")
     sr.add_argument("username")
     susub.add_parser("list", help="list accounts")

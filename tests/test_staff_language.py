@@ -316,6 +316,18 @@ async def test_the_switch_changes_this_session_and_saves_for_the_account_only_wh
     assert _lang(await _get(client, "/staff")) == "ko"  # bob chose nothing
 
 
+async def test_the_command_line_sets_an_accounts_language(client, capsys):
+    from bot.cli import main
+
+    assert main(["staff-user", "language", "bob", "en"]) == 0
+    assert capsys.readouterr().out == "staff pages for bob: en\n"
+    await signed_in(client, "bob")
+    assert _lang(await _get(client, "/staff")) == "en"
+    assert main(["staff-user", "language", "bob", "site"]) == 0 and client.store.staff_language("bob") is None
+    assert main(["staff-user", "language", "nobody-here", "en"]) == 2
+    assert "no staff account named 'nobody-here'" in capsys.readouterr().err
+
+
 async def test_a_language_chosen_on_the_sign_in_page_carries_into_the_session(client):
     page = await _get(client, "/staff/login", params={"lang": "en"})
     assert _lang(page) == "en" and "<h1>Study team sign-in</h1>" in page
