@@ -373,6 +373,23 @@ async def test_the_site_chooses_the_default_and_a_wrong_one_stops_the_start(clie
         config.site(wrong)
 
 
+def test_the_two_texts_files_must_have_the_same_keys(tmp_path, monkeypatch):
+    import web.staff_texts as staff_texts
+
+    for lang in ("en", "ko"):
+        text = (staff_texts._DIR / f"staff.{lang}.yml").read_text(encoding="utf-8")
+        if lang == "ko":
+            text = text.replace('  self_harm: "자해 생각"\n', "")
+        (tmp_path / f"staff.{lang}.yml").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(staff_texts, "_DIR", tmp_path)
+    staff_texts.table.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="staff.ko.yml must have exactly the keys of staff.en.yml"):
+            staff_texts.check()
+    finally:
+        staff_texts.table.cache_clear()
+
+
 # ---------------------------------------------------------------- safety events
 
 def _rows(page):

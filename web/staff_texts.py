@@ -40,6 +40,12 @@ def table(language: str) -> Dict[str, Any]:
     return data
 
 
+def check() -> None:
+    """Loads every language's texts (the web server does at start): a missing or extra key stops it."""
+    for language in STAFF_LANGUAGES:
+        table(language)
+
+
 def language_or_default(value: Optional[str]) -> str:
     return value if value in STAFF_LANGUAGES else config.site().staff_language
 
@@ -99,9 +105,10 @@ class StaffTexts:
         if not respondent:
             return "-"
         who = self.word("respondents", respondent)
-        if not relation:
+        if not relation or relation == "patient":  # "patient": the relation was not said
             return who
-        name = relations.name(relation, "ko") if self.language == "ko" else relation
+        # The question's honorific noun without its 분 ("아내분" -> "아내"), which reads oddly after "환자의".
+        name = relations.name(relation, "ko").removesuffix("분") if self.language == "ko" else relation
         return self("relation", respondent=who, relation=name)
 
     def actor(self, actor: str) -> str:
