@@ -16,7 +16,7 @@ from multidict import MultiDictProxy
 from bot.staff.auth import verify_password
 from web.security import client_address, del_cookie, set_cookie
 from web.staff_pages import STAFF_COOKIE, StaffError, chosen_language, render_staff, request_language
-from web.staff_texts import AUTONYMS, StaffTexts, language_or_default, texts
+from web.staff_texts import AUTONYMS, language_or_default
 from web.state import in_thread, services
 
 __all__ = ["STAFF_COOKIE", "StaffMember", "require_staff", "check_csrf", "add_routes"]
@@ -31,10 +31,6 @@ class StaffMember:
     username: str
     csrf: str  # this sign-in's token, which every form sends back
     language: str  # the pages' language for this session
-
-    @property
-    def texts(self) -> StaffTexts:
-        return texts(self.language)
 
 
 def require_staff(request: web.Request) -> StaffMember:
