@@ -441,6 +441,21 @@ async def test_safety_events_list_when_and_which_sign_never_the_words_and_link_t
         assert conn.execute(sa.text("SELECT COUNT(*) FROM safety_events")).scalar() == 0
 
 
+async def test_a_fault_behind_a_staff_page_is_a_page_in_words_without_the_fault(client, monkeypatch, caplog):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("could not decrypt the row of 김민지 010-1234-5678")
+
+    monkeypatch.setattr(client.store, "safety_events", broken)
+    await signed_in(client)
+    r = await client.get("/staff/safety")
+    page = await r.text()
+    assert r.status == 500 and _lang(page) == "ko"
+    assert '<p class="problem" role="alert" id="error">서버에 문제가 생겼어요. 다시 시도해 주세요. 또 생기면 시스템 ' \
+        '관리자에게 알려 주세요.</p>' in page
+    assert "김민지" not in page + caplog.text and "RuntimeError" not in page and "Traceback" not in page
+    assert "staff page /staff/safety failed: RuntimeError" in caplog.text
+
+
 async def test_anonymous_visitors_cannot_see_safety_events(client):
     r = await client.get("/staff/safety", allow_redirects=False)
     assert (r.status, r.headers["Location"]) == (302, "/staff/login")
