@@ -212,6 +212,10 @@ def cmd_staff_user(args: argparse.Namespace) -> int:
         return 0
     if args.action == "totp":
         return _staff_totp(store, args)
+    if args.action == "language":  # the staff pages' language for this account; "site": the site's staff_language
+        store.set_staff_language(args.username, None if args.language == "site" else args.language, "cli")
+        print(f"staff pages for {args.username}: {args.language}")
+        return 0
     if args.action == "password" and store.staff_password_hash(args.username) is None:
         raise LookupError(f"no staff account named '{args.username}'")
     if args.password_stdin:
@@ -286,6 +290,28 @@ def _trial_parser(sub) -> None:
     td.set_defaults(func=cmd_trial_draft)
 
 
+def _staff_user_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """`staff-user`: accounts for the review page (add, password, totp, language, remove, list)."""
+    su = sub.add_parser("staff-user", help="staff accounts for the review page")
+    susub = su.add_subparsers(dest="action", required=True)
+    sa = susub.add_parser("add", help="add an account (asks for the password)")
+    sa.add_argument("username")
+    sa.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    sp = susub.add_parser("password", help="change an account's password")
+    sp.add_argument("username")
+    sp.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    st = susub.add_parser("totp", help="turn on a TOTP second factor (prints the secret once) or --disable it")
+    st.add_argument("username")
+    st.add_argument("--disable", action="store_true", help="turn the second factor off")
+    sl = susub.add_parser("language", help="the staff pages' language for an account (site: the site's default)")
+    sl.add_argument("username")
+    sl.add_argument("language", choices=["ko", "en", "site"])
+    sr = susub.add_parser("remove", help="remove an account")
+    sr.add_argument("username")
+    susub.add_parser("list", help="list accounts")
+    su.set_defaults(func=cmd_staff_user)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument("--trial", default=active_trial_id(), help="trial id (a folder in trials/)")
@@ -323,21 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     pu = sub.add_parser("purge", help="delete screenings and conversations past their retention")
     pu.add_argument("--older-than", type=int, required=True, metavar="DAYS")
     pu.set_defaults(func=cmd_purge)
-    su = sub.add_parser("staff-user", help="staff accounts for the review page")
-    susub = su.add_subparsers(dest="action", required=True)
-    sa = susub.add_parser("add", help="add an account (asks for the password)")
-    sa.add_argument("username")
-    sa.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    sp = susub.add_parser("password", help="change an account's password")
-    sp.add_argument("username")
-    sp.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    st = susub.add_parser("totp", help="turn on a TOTP second factor (prints the secret once) or --disable it")
-    st.add_argument("username")
-    st.add_argument("--disable", action="store_true", help="turn the second factor off")
-    sr = susub.add_parser("remove", help="remove an account")
-    sr.add_argument("username")
-    susub.add_parser("list", help="list accounts")
-    su.set_defaults(func=cmd_staff_user)
+    _staff_user_parser(sub)
     cc = sub.add_parser("check-config", help="show the site settings and warn about contact details not set")
     cc.add_argument("--strict", action="store_true", help="exit with status 1 when something is not set")
     cc.set_defaults(func=cmd_check_config)

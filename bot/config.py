@@ -132,6 +132,7 @@ class Site:
     reference_prefix: str = "SNU"
     crisis_lines: Tuple[CrisisLine, ...] = field(default_factory=tuple)
     chat_idle_minutes: int = 30
+    staff_language: str = "ko"  # the staff pages' language until an account or a session chooses another
 
     # Names the bot side may prefer; the same values.
     @property
@@ -180,7 +181,8 @@ DEFAULT_CRISIS_LINES = (CrisisLine("109", "suicide prevention line", "자살예�
 SITE_KEYS = frozenset({
     "team_name", "study_phone", "phone", "study_email", "email", "address", "hours", "retention_days", "institution",
     "institution_short", "institution_ko", "team_name_ko", "study_id", "contact_role", "public_phone", "time_zone",
-    "reference_prefix", "crisis_lines", "chat_idle_minutes"})
+    "reference_prefix", "crisis_lines", "chat_idle_minutes", "staff_language"})
+STAFF_LANGUAGES = ("ko", "en")
 
 
 def _text(raw: dict, *keys: str) -> str:
@@ -229,6 +231,9 @@ def _load_site(path: str, mtime: float) -> Site:
     prefix = _text(raw, "reference_prefix") or "SNU"
     if not (prefix.isascii() and prefix.isalnum() and 1 <= len(prefix) <= 8):
         raise ValueError(f"{path}: reference_prefix must be 1-8 letters or digits")
+    staff_language = _text(raw, "staff_language") or "ko"
+    if staff_language not in STAFF_LANGUAGES:
+        raise ValueError(f"{path}: staff_language must be one of {', '.join(STAFF_LANGUAGES)}")
     lines = raw.get("crisis_lines")
     crisis: Tuple[CrisisLine, ...] = DEFAULT_CRISIS_LINES
     if lines is not None:
@@ -245,7 +250,8 @@ def _load_site(path: str, mtime: float) -> Site:
                 study_id=_text(raw, "study_id"),
                 contact_role=_text(raw, "contact_role") or "Primary Contact",
                 public_phone=_text(raw, "public_phone"), time_zone=tz, reference_prefix=prefix.upper(),
-                crisis_lines=crisis, chat_idle_minutes=whole("chat_idle_minutes", 30))
+                crisis_lines=crisis, chat_idle_minutes=whole("chat_idle_minutes", 30),
+                staff_language=staff_language)
 
 
 def site(path: Optional[Path] = None) -> Site:

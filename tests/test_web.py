@@ -26,8 +26,8 @@ from web.app import create_app, replay
 PASSWORD = "tangerine velvet orbit 42"
 
 
-@pytest.fixture
-async def web(bot_env, monkeypatch):
+async def start_web(bot_env, monkeypatch) -> TestClient:
+    """The web server on a free port with two staff accounts, alice and bob (no language of their own)."""
     monkeypatch.setenv("TRIALBOT_RASA_URL", f"http://127.0.0.1:{free_port()}")  # nothing listens there
     monkeypatch.delenv("TRIALBOT_BEHIND_HTTPS_PROXY", raising=False)
     for name in ("alice", "bob"):
@@ -35,17 +35,24 @@ async def web(bot_env, monkeypatch):
     client = TestClient(TestServer(create_app(bot_env)))
     await client.start_server()
     client.store = bot_env
+    return client
+
+
+@pytest.fixture
+async def web(bot_env, monkeypatch):
+    client = await start_web(bot_env, monkeypatch)
     yield client
     await client.close()
 
 
-async def sign_in(client, username="alice", password=PASSWORD, **headers):
-    return await client.post("/staff/login", data={"username": username, "password": password},
+async def sign_in(client, username="alice", password=PASSWORD, lang="", **headers):
+    """`lang`: the language chosen on the sign-in page ("" for the site's, Korean)."""
+    return await client.post("/staff/login", data={"username": username, "password": password, "lang": lang},
                              allow_redirects=False, headers=headers)
 
 
-async def signed_in(client, username="alice"):
-    r = await sign_in(client, username)
+async def signed_in(client, username="alice", lang=""):
+    r = await sign_in(client, username, lang=lang)
     assert r.status == 302, await r.text()
     page = await (await client.get("/staff")).text()
     return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
@@ -192,13 +199,15 @@ async def test_second_factor_is_asked_when_turned_on(web):
     web.store.set_staff_totp("alice", secret)
     with web.store.engine.connect() as conn:
         assert secret not in str(conn.execute(sa.text("SELECT totp_secret_enc FROM staff_users")).all())
-    r = await sign_in(web)
+    r = await sign_in(web, lang="en")
     page = await r.text()
     assert r.status == 200 and 'name="code"' in page and "tb_staff" not in r.cookies
     pending = re.search(r'name="pending" value="([^"]+)"', page).group(1)
     bad = str((int(pyotp.TOTP(secret).now()) + 1) % 1000000).zfill(6)
-    r = await web.post("/staff/login/code", data={"pending": pending, "code": bad}, allow_redirects=False)
-    assert r.status == 401 and "not right" in await r.text()
+    r = await web.post("/staff/login/code", data={"pending": pending, "code": bad, "lang": "en"},
+                       allow_redirects=False)
+    assert r.status == 401 and "That code is not right. Enter the 6-digit code your authenticator app shows now." \
+        in await r.text()
     code = pyotp.TOTP(secret).now()
     r = await web.post("/staff/login/code", data={"pending": pending, "code": code}, allow_redirects=False)
     assert r.status == 302 and r.cookies["tb_staff"].value
@@ -219,7 +228,7 @@ async def test_search_filter_and_sort_the_handoffs(web):
     b = make(web.store, "s-b", "Park Jisoo", "+821099998888", outcome="needs_review", language="en", days_ago=1)
     c = make(web.store, "s-c", "Lee Callback", "+821055556666", kind="callback", language="ko", days_ago=5)
     web.store.set_status(c, "contacted", "", "test")
-    await signed_in(web)
+    await signed_in(web, lang="en")
 
     async def refs(**query):
         page = await (await web.get("/staff", params=query)).text()
@@ -238,8 +247,8 @@ async def test_search_filter_and_sort_the_handoffs(web):
     assert await refs(sort="waiting") == [a, b, c]  # new ones, oldest first; then the contacted one
     assert await refs(sort="newest") == [b, a, c]
     page = await (await web.get("/staff")).text()
-    assert "callback request" in page and "2026-11-22 10:00" in page  # 01:00 UTC is 10:00 in Seoul
-    assert "Created (Asia/Seoul)" in page
+    assert "<td>callback request</td>" in page and "<td>Sun 22 Nov 2026, 10:00 am</td>" in page  # 01:00 UTC, Seoul
+    assert "Times are in Korea Standard Time." in page
 
 
 async def test_the_handoff_page_shows_what_to_check_first(web):
@@ -251,18 +260,18 @@ async def test_the_handoff_page_shows_what_to_check_first(web):
                         ("recent_chemo", "unknown", "Last cancer medicine a week ago, less than 14 days ago. "
                                                     "the earliest start would be 9 December 2026, and the study team "
                                                     "will confirm.", "2026-12-09")])
-    csrf = await signed_in(web)
+    csrf = await signed_in(web, lang="en")
     page = await (await web.get(f"/staff/handoffs/{ref}")).text()
     check = page[page.index('id="points"'):page.index('id="contact-title"')]
     assert "Judged by the study doctor." in check and "does not settle this" in check
     assert "Age 58 is fine." not in check
-    assert "2026-12-09" in check
-    assert "Urgent advice given: a fever" in check and "Crisis lines given: thoughts of self-harm" in check
+    assert "Earliest date: Wed 9 Dec 2026" in check
+    assert "Urgent advice given: fever" in check and "Crisis lines given: thoughts of self-harm" in check
     assert "so-so" in check and check.count("flag unread") == 2
     assert page.index('id="points"') < page.index('id="criteria-title"') < page.index('id="transcript-title"')
     assert 'href="tel:+821012345678"' in page and 'href="mailto:s-d@example.com"' in page
-    assert "한국어" in page  # the conversation's language
-    assert "2026-11-25 10:00" in page  # Seoul time
+    assert '<strong id="language">Korean</strong>' in page  # the conversation's language
+    assert "Created Wed 25 Nov 2026, 10:00 am" in page  # Seoul time
 
     r = await web.post(f"/staff/handoffs/{ref}/assign", data={"csrf": csrf, "assigned_to": "bob"},
                        allow_redirects=False)
@@ -280,16 +289,18 @@ async def test_the_handoff_page_shows_what_to_check_first(web):
     assert h.assigned_to == "bob" and h.follow_up_on == date(2026, 12, 1)
     page = await (await web.get(f"/staff/handoffs/{ref}")).text()
     history = page[page.index('id="history"'):]
-    assert "assigned" in history and "nobody -&gt; bob" in history and "follow up set" in history
-    assert "handoff viewed" in history and "web:alice" in history
+    assert "<td>alice</td><td>assigned</td><td>nobody → bob</td>" in history
+    assert "<td>alice</td><td>follow-up date set</td><td>- → Tue 1 Dec 2026</td>" in history
+    assert "<td>alice</td><td>viewed</td><td></td>" in history
 
 
 async def test_a_callback_request_has_no_result_and_does_not_break(web):
     ref = make(web.store, "s-e", "Lee Callback", "+821055556666", kind="callback")
-    await signed_in(web)
+    await signed_in(web, lang="en")
     r = await web.get(f"/staff/handoffs/{ref}")
     page = await r.text()
-    assert r.status == 200 and "Callback request" in page and "asked for a call back" in page
+    assert r.status == 200 and '<strong id="kind">Callback request</strong>' in page
+    assert "No answers recorded: this person asked for a call back." in page
     assert "Outcome:" not in page
 
 

@@ -1,6 +1,8 @@
 """Staff sign-in and sign-out (/staff/login, /staff/logout): a password from
 `python -m bot staff-user add`, then a TOTP code where one is set, limited
-per account and per address; and the checks every staff page makes."""
+per account and per address; the checks every staff page makes; and the
+pages' language switch (/staff/language: this session, or saved with the
+account)."""
 from __future__ import annotations
 
 import asyncio
@@ -12,35 +14,37 @@ from aiohttp import web
 from multidict import MultiDictProxy
 
 from bot.staff.auth import verify_password
-from web.pages import render
 from web.security import client_address, del_cookie, set_cookie
+from web.staff_pages import STAFF_COOKIE, StaffError, chosen_language, render_staff, request_language
+from web.staff_texts import AUTONYMS, language_or_default
 from web.state import in_thread, services
 
-STAFF_COOKIE = "tb_staff"
+__all__ = ["STAFF_COOKIE", "StaffMember", "require_staff", "check_csrf", "add_routes"]
 ACCOUNT_MAX_FAILURES = 5    # per account: that account waits 15 minutes
 ADDRESS_MAX_FAILURES = 30   # per address: high enough for a shared hospital address
 # A posted form, as request.post() reads it.
 Form = MultiDictProxy[Union[str, bytes, web.FileField]]
-TOO_MANY = "Too many failed attempts for this account or from this address. Please wait 15 minutes."
 
 
 @dataclass(frozen=True)
 class StaffMember:
     username: str
     csrf: str  # this sign-in's token, which every form sends back
+    language: str  # the pages' language for this session
 
 
 def require_staff(request: web.Request) -> StaffMember:
     """Who is signed in; anyone else goes to the sign-in page."""
-    who = services(request).sessions.user(request.cookies.get(STAFF_COOKIE))
+    sessions, token = services(request).sessions, request.cookies.get(STAFF_COOKIE)
+    who = sessions.user(token)
     if who is None:
         raise web.HTTPFound("/staff/login")
-    return StaffMember(*who)
+    return StaffMember(*who, language=language_or_default(sessions.language(token)))
 
 
 def check_csrf(form: Form, csrf: str) -> None:
     if not secrets.compare_digest(str(form.get("csrf", "")), csrf):
-        raise web.HTTPForbidden(text="Your session changed; please reload the page.")
+        raise StaffError(403, "csrf")
 
 
 def _keys(request: web.Request, username: str) -> Tuple[str, str]:
@@ -63,56 +67,69 @@ async def _failed(request: web.Request, username: str, why: str) -> None:
     await asyncio.sleep(min(2.0, 0.2 * s.limiter.count(account)))
 
 
-async def _signed_in(request: web.Request, username: str) -> NoReturn:
+def _form_language(form: Form) -> str:
+    """The language chosen on the sign-in page, carried by its forms ("" for none)."""
+    value = str(form.get("lang", ""))
+    return value if value in AUTONYMS else ""
+
+
+async def _signed_in(request: web.Request, username: str, chosen: str) -> NoReturn:
+    """A choice made on the sign-in page wins for this session, then the account's, then the site's."""
     account, _ = _keys(request, username)
     s = services(request)
     s.limiter.succeeded(account)
     await in_thread(s.store.staff_logged_in, username)
     await in_thread(s.store.audit, f"web:{username}", "staff_login")
+    language = chosen or language_or_default(await in_thread(s.store.staff_language, username))
     response = web.HTTPFound("/staff")
-    set_cookie(response, STAFF_COOKIE, s.sessions.start(username), "/staff")
+    set_cookie(response, STAFF_COOKIE, s.sessions.start(username, language=language), "/staff")
     raise response
 
 
+def _login(request: web.Request, chosen: str, error: str = "", http_status: int = 200, step: str = "password",
+           pending: str = "") -> web.Response:
+    language = chosen or request_language(request)
+    return render_staff(request, "staff_login.html", http_status=http_status, language=language,
+                        error=error, step=step, pending=pending, chosen=chosen)
+
+
 async def login_page(request: web.Request) -> web.Response:
-    return render("staff_login.html", error=None, step="password")
+    return _login(request, chosen_language(request))
 
 
 async def login(request: web.Request) -> web.Response:
     form = await request.post()
+    chosen = _form_language(form)
     username, password = str(form.get("username", ""))[:64], str(form.get("password", ""))[:256]
     if _blocked(request, username):
-        return render("staff_login.html", http_status=429, error=TOO_MANY, step="password")
+        return _login(request, chosen, "too_many", 429)
     s = services(request)
     stored = await in_thread(s.store.staff_password_hash, username)
     if stored is None or not await in_thread(verify_password, password, stored):
         await _failed(request, username, "staff_login_failed")
-        return render("staff_login.html", http_status=401, error="That user name and password do not match.",
-                      step="password")
+        return _login(request, chosen, "bad_login", 401)
     if await in_thread(s.store.staff_totp_secret, username):
-        token = s.pending.start(username)
-        return render("staff_login.html", error=None, step="code", pending=token)
-    await _signed_in(request, username)
+        return _login(request, chosen, step="code", pending=s.pending.start(username))
+    await _signed_in(request, username, chosen)
 
 
 async def login_code(request: web.Request) -> web.Response:
     form = await request.post()
+    chosen = _form_language(form)
     s = services(request)
     token = str(form.get("pending", ""))
     username = s.pending.user(token)
     if username is None:
-        return render("staff_login.html", http_status=401, step="password",
-                      error="The sign-in took too long. Please enter your user name and password again.")
+        return _login(request, chosen, "slow_login", 401)
     if _blocked(request, username):
         s.pending.end(token)
-        return render("staff_login.html", http_status=429, error=TOO_MANY, step="password")
+        return _login(request, chosen, "too_many", 429)
     secret = await in_thread(s.store.staff_totp_secret, username)
     if not secret or not s.totp.verify(username, secret, str(form.get("code", ""))[:16]):
         await _failed(request, username, "staff_code_failed")
-        return render("staff_login.html", http_status=401, step="code", pending=token,
-                      error="That code is not right. Enter the 6-digit code your authenticator app shows now.")
+        return _login(request, chosen, "bad_code", 401, step="code", pending=token)
     s.pending.end(token)
-    await _signed_in(request, username)
+    await _signed_in(request, username, chosen)
 
 
 async def logout(request: web.Request) -> web.Response:
@@ -124,8 +141,31 @@ async def logout(request: web.Request) -> web.Response:
     raise response
 
 
+def _back_to(value: str) -> str:
+    """Where the switch was pressed: a staff path on this site, never elsewhere."""
+    ok = value.startswith("/staff") and not value.startswith("/staff/language") and "//" not in value \
+        and "\\" not in value and not any(c in value for c in "\r\n")
+    return value if ok else "/staff"
+
+
+async def set_language(request: web.Request) -> web.Response:
+    """The switch on every page: this session's language, and the account's when asked."""
+    who = require_staff(request)
+    form = await request.post()
+    check_csrf(form, who.csrf)
+    language = str(form.get("language", ""))
+    if language not in AUTONYMS:
+        raise StaffError(400, "bad_language")
+    s = services(request)
+    s.sessions.set_language(request.cookies.get(STAFF_COOKIE), language)
+    if form.get("remember"):
+        await in_thread(s.store.set_staff_language, who.username, language, f"web:{who.username}")
+    raise web.HTTPFound(_back_to(str(form.get("next", ""))))
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/staff/login", login_page)
     app.router.add_post("/staff/login", login)
     app.router.add_post("/staff/login/code", login_code)
     app.router.add_post("/staff/logout", logout)
+    app.router.add_post("/staff/language", set_language)
