@@ -4,6 +4,7 @@ aiohttp application, with the security headers on every response
 (web/security.py). This module builds the application and runs it."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import AsyncIterator, List, Optional
 
@@ -11,6 +12,7 @@ import aiohttp
 from aiohttp import web
 
 from bot import config
+from bot.records.keys import key_warnings
 from bot.records.store import Store
 from bot.staff.auth import LoginLimiter, PendingSecondFactor, Sessions, TotpGuard
 from web import chat, signin, staff_views
@@ -18,7 +20,7 @@ from web.pages import HERE
 from web.rasa import rasa_url_order
 from web.replay import replay
 from web.security import add_headers
-from web.state import HTTP, SERVICES, Services
+from web.state import HTTP, SERVICES, Services, in_thread
 
 # Imported from here by the tests and scripts.
 __all__ = ["create_app", "main", "rasa_url_order", "replay", "warn_operator"]
@@ -48,11 +50,35 @@ def create_app(store: Optional[Store] = None) -> web.Application:
     return app
 
 
+async def _retention(app: web.Application) -> AsyncIterator[None]:
+    """The consent text promises deletion after retention_days: the web
+    server, the one process always running, purges at start and then daily."""
+    task = asyncio.create_task(_purge_daily(app[SERVICES].store))
+    yield
+    task.cancel()
+
+
+async def _purge_daily(store: Store) -> None:
+    while True:
+        try:
+            done = await in_thread(store.purge, config.site().retention_days, "retention")
+            log.info("retention purge: %s screenings, %s conversation events", done["screenings"], done["events"])
+        except Exception as exc:  # the next day tries again; the class only: messages may hold data
+            log.warning("retention purge failed: %s", exc.__class__.__name__)
+        await asyncio.sleep(PURGE_EVERY_SECONDS)
+
+
+PURGE_EVERY_SECONDS = 24 * 3600
+
+
 def warn_operator() -> List[str]:
-    """Logs (for the operator, never the patient) what the site has not configured."""
+    """Logs (for the operator, never the patient) what the site has not configured,
+    and an encryption key a copy of the data folder would take with it."""
     warnings = config.site_warnings()
     for w in warnings:
         log.warning("site config (%s): %s", config.site_file(), w)
+    for w in key_warnings():
+        log.warning("%s", w)
     return warnings
 
 
@@ -67,7 +93,9 @@ def main() -> None:
     port = _port()
     config.ensure_private_dir(config.data_dir())
     warn_operator()
-    web.run_app(create_app(), host="127.0.0.1", port=port, access_log=None, print=None)
+    app = create_app()
+    app.cleanup_ctx.append(_retention)
+    web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None)
 
 
 if __name__ == "__main__":

@@ -104,11 +104,19 @@ def _explain(t: Turn) -> None:
 # ---------------------------------------------------------------- commands
 
 def _delete(t: Turn) -> None:
-    if t.state.stage in (Stage.CONSENT, Stage.DECLINED) and not t.state.answers:  # nothing stored
-        t.say("deleted")
-        steps.reask_open(t)
+    if t.state.stage in (Stage.CONSENT, Stage.DECLINED) and not t.state.answers:  # no answers: only this chat
+        _erase(t)
         return
     ask_confirm(t, "delete")
+
+
+def _erase(t: Turn) -> None:
+    """'Deleted' must be true: the records, and the conversation itself (the
+    tracker store drops every event of a conversation whose data_deleted is set)."""
+    t.effect(DataDeleted())
+    t.say("deleted")
+    t.state = t.state.fresh()
+    t.state.data_deleted = True
 
 
 def _start_over(t: Turn) -> None:
@@ -234,10 +242,7 @@ def on_confirm(t: Turn) -> bool:
     action, answer = t.state.pending, t.agrees(Step.CONFIRM)
     t.state.pending = None
     if answer == "yes" and action == "delete":
-        t.effect(DataDeleted())
-        t.say("deleted")
-        t.state = t.state.fresh()
-        t.state.data_deleted = True
+        _erase(t)
     elif answer == "yes" and action == "restart":
         _restart(t)
     else:
