@@ -110,3 +110,123 @@ def test_the_migration_encrypts_existing_notes_and_details(tmp_path, monkeypatch
     assert [(a.action, a.detail) for a in store.audit_trail("SNU-GONE22")] == [("status_changed", "")]
     assert_nowhere(store.engine, [], NOTE, NEW_PHONE, "ZQXGONE", "010-7777-0000")
     store.engine.dispose()
+
+
+def operator_env(tmp_path, **extra):
+    """A fresh install as an operator has it: no key given, a home folder of its own."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("TRIALBOT_ENCRYPTION_KEY", "TRIALBOT_KEY_FILE", "XDG_CONFIG_HOME")}
+    env.update({"HOME": str(tmp_path / "home"), "TRIALBOT_DATA_DIR": str(tmp_path / "var"),
+                "TRIALBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'trialbot.db'}", **extra})
+    return env
+
+
+def bot_cli(*args, env):
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, capture_output=True, text=True, env=env,
+                          timeout=120)
+
+
+def test_init_keeps_the_key_outside_the_data_folder(tmp_path):
+    env = operator_env(tmp_path)
+    done = bot_cli("init", env=env)
+    key = tmp_path / "home" / ".config" / "trialbot" / "encryption.key"
+    assert done.returncode == 0 and f"created a new encryption key in {key} (keep it safe" in done.stdout
+    assert Fernet(key.read_bytes().strip()) and not (tmp_path / "var" / "encryption.key").exists()
+    assert oct(key.stat().st_mode & 0o777) == "0o600" and oct(key.parent.stat().st_mode & 0o777) == "0o700"
+    checked = bot_cli("check-config", env=env)
+    assert f"  encryption key: {key}\n" in checked.stdout and "encryption key" not in checked.stderr
+
+
+def test_an_old_install_keeps_its_key_in_the_data_folder_and_is_warned(tmp_path, monkeypatch):
+    from bot.records.store import Store
+
+    var = tmp_path / "var"
+    var.mkdir()
+    (var / "encryption.key").write_bytes(Fernet.generate_key())
+    env = operator_env(tmp_path)
+    assert bot_cli("init", env=env).stdout.startswith("database ready")  # no new key: the old one is used
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.delenv("TRIALBOT_ENCRYPTION_KEY", raising=False)
+    store = Store()
+    ref = make_handoff(store)
+    assert "Kim Minji" in bot_cli("handoffs", "show", ref, env=env).stdout
+    checked = bot_cli("check-config", "--strict", env=env)
+    assert (f"warning: the encryption key {var / 'encryption.key'} is inside the data folder {var}: one copy of "
+            f"that folder reads everything. Move it out (mkdir -p ~/.config/trialbot && mv {var / 'encryption.key'} "
+            "~/.config/trialbot/encryption.key), or set TRIALBOT_KEY_FILE to a file elsewhere\n") in checked.stderr
+    assert checked.returncode == 1
+    store.engine.dispose()
+
+
+def test_check_config_warns_about_a_key_beside_the_database(tmp_path):
+    (tmp_path / "db").mkdir()
+    key = tmp_path / "db" / "trialbot.key"
+    key.write_bytes(Fernet.generate_key())
+    key.chmod(0o600)
+    env = operator_env(tmp_path, TRIALBOT_KEY_FILE=str(key),
+                       TRIALBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'db' / 'trialbot.db'}")
+    checked = bot_cli("check-config", env=env)
+    assert (f"warning: the encryption key {key} is beside the database {tmp_path / 'db' / 'trialbot.db'}: one copy "
+            "of that folder reads everything. Keep it in another folder (TRIALBOT_KEY_FILE)\n") in checked.stderr
+
+
+def _stored(store) -> dict:
+    """Every encrypted value as stored, by table, row and column."""
+    from bot.records.keys import encrypted_columns
+
+    out = {}
+    with store.engine.connect() as conn:
+        for table, columns in encrypted_columns(store.engine):
+            pk = list(table.primary_key.columns)[0]
+            for row in conn.execute(sa.select(pk, *columns)):
+                for column, value in zip(columns, row[1:]):
+                    if value:
+                        out[(table.name, row[0], column.name)] = value
+    return out
+
+
+def _readable(store, ref, sender) -> tuple:
+    h = store.handoff(ref)
+    answers = [(a.criterion_id, a.raw_text, a.reading, a.reason, a.eligible_from) for a in h.screening.answers]
+    return (h.name, h.phone, h.email, h.preferred_time, h.notes, h.screening.flags, answers,
+            [(a.action, a.detail) for a in store.audit_trail()], store.staff_totp_secret("coordinator.kim"),
+            [(line.speaker, line.text) for line in store.transcript(sender)])
+
+
+def test_rotate_key_re_encrypts_every_record_and_keeps_the_old_key_dated(bot_env, tmp_path, monkeypatch):
+    keys = tmp_path / "keys"
+    keys.mkdir(mode=0o700)
+    (keys / "encryption.key").write_bytes(Fernet.generate_key())
+    monkeypatch.delenv("TRIALBOT_ENCRYPTION_KEY")
+    monkeypatch.setenv("TRIALBOT_KEY_FILE", str(keys / "encryption.key"))
+    old_key = (keys / "encryption.key").read_bytes()
+    sender = "a3f1c9e0d2b84c55"
+    ref = make_handoff(bot_env)
+    bot_env.add_flag(sender, "emergencies", "fainting")
+    staff.set_status(bot_env, ref, "contacted", NOTE)
+    bot_env.add_staff_user("coordinator.kim", "hash")
+    bot_env.set_staff_totp("coordinator.kim", "JBSWY3DPEHPK3PXP")
+    add_events(bot_env, sender, [("user", MARKER), ("bot", "Please call 119 now.")])
+    before, readable = _stored(bot_env), _readable(bot_env, ref, sender)
+    assert len(before) == 18  # 6 answer fields, flags, 5 handoff fields, 3 audit details, TOTP, 2 events and readable[0] == "Kim Minji" and readable[-1][0] == ("person", MARKER)
+    done = bot_cli("rotate-key", env=dict(os.environ))
+    backups = sorted(keys.glob("encryption.key.*.old"))
+    assert done.returncode == 0 and done.stdout == (
+        f"re-encrypted 18 stored values with a new key in {keys / 'encryption.key'}\n"
+        f"the old key is in {backups[0]}: it still reads database backups made before now. Keep it apart from "
+        "those backups (not in the data folder), and delete it when they are gone\n"), done.stderr
+    assert [p.name for p in keys.iterdir() if p.name != backups[0].name] == ["encryption.key"]
+    assert backups[0].read_bytes().strip() == old_key and oct(backups[0].stat().st_mode & 0o777) == "0o600"
+    assert (keys / "encryption.key").read_bytes().strip() != old_key
+    after = _stored(bot_env)
+    assert after.keys() == before.keys() and all(after[k] != before[k] for k in before)
+    assert _readable(bot_env, ref, sender) == readable[:7] + (
+        readable[7] + [("key_rotated", "")],) + readable[8:]
+
+
+def test_rotate_key_refuses_a_key_given_in_the_environment(bot_env):
+    done = bot_cli("rotate-key", env=dict(os.environ))
+    assert done.returncode == 2 and done.stderr == (
+        "error: the key comes from TRIALBOT_ENCRYPTION_KEY, which this command cannot change: put it in a file, "
+        "set TRIALBOT_KEY_FILE to that file instead, and run it again\n")
