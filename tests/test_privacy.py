@@ -80,6 +80,21 @@ def test_the_purge_reaches_notes_audit_details_and_conversations(bot_env):
     assert_nowhere(bot_env.engine, [data_folder()], MARKER, "ZQXMARKER2", NOTE, NEW_PHONE, "Kim Minji")
 
 
+def test_start_over_erases_the_earlier_answers_as_it_says(bot_env):
+    sender = "restarting-sender"
+    bot_env.record_answer(sender, "NCT03558607", "respondent", "Who?", "for my mother", "proxy", None, None)
+    bot_env.set_respondent(sender, "NCT03558607", "proxy", "mother")
+    bot_env.record_answer(sender, "NCT03558607", "age", "How old?", "she is 67", "value: 67", "pass", "Age 67")
+    bot_env.add_flag(sender, "emergencies", "fainting")
+    bot_env.abandon_screening(sender)
+    bot_env.start_screening(sender, "NCT03558607")
+    with bot_env.engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT status, respondent, relation, flags_enc, (SELECT count(*) FROM answers "
+                                    "WHERE screening_id = screenings.id) FROM screenings WHERE sender_id = :s "
+                                    "ORDER BY started_at, status"), {"s": sender}).all()
+    assert sorted(rows) == [("abandoned", None, None, None, 0), ("in_progress", None, None, None, 0)]
+
+
 def test_the_migration_encrypts_existing_notes_and_details(tmp_path, monkeypatch):
     """An install from before: notes and audit details in clear, one audit
     row about a handoff deleted earlier still holding a note."""

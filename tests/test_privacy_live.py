@@ -79,6 +79,8 @@ def test_start_over_then_delete_leaves_no_word_anywhere(site):
     chat.say("start over")
     chat.click("Yes")
     assert "the earlier answers are erased" in chat.text()
+    assert count(site, "SELECT count(*) FROM answers WHERE screening_id IN (SELECT id FROM screenings WHERE "
+                 "sender_id = :s)", s=chat.sender) == 0
     chat.say("for myself")
     chat.say("delete my data")
     chat.click("Yes, erase")
