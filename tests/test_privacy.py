@@ -95,7 +95,7 @@ def test_start_over_erases_the_earlier_answers_as_it_says(bot_env):
     assert sorted(rows) == [("abandoned", None, None, None, 0), ("in_progress", None, None, None, 0)]
 
 
-def test_the_migration_encrypts_existing_notes_and_details(tmp_path, monkeypatch):
+def test_the_migration_encrypts_existing_notes_and_details(db_url, monkeypatch):
     """An install from before: notes and audit details in clear, one audit
     row about a handoff deleted earlier still holding a note."""
     from alembic import command
@@ -104,8 +104,7 @@ def test_the_migration_encrypts_existing_notes_and_details(tmp_path, monkeypatch
     from bot.records.store import Store
 
     monkeypatch.setenv("TRIALBOT_ENCRYPTION_KEY", Fernet.generate_key().decode())
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    store = Store(url)
+    store = Store(db_url)
     cfg = Config()
     cfg.set_main_option("script_location", str(ROOT / "bot" / "records" / "migrations"))
     with store.engine.begin() as conn:
