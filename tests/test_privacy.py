@@ -80,6 +80,36 @@ def test_the_purge_reaches_notes_audit_details_and_conversations(bot_env):
     assert_nowhere(bot_env.engine, [data_folder()], MARKER, "ZQXMARKER2", NOTE, NEW_PHONE, "Kim Minji")
 
 
+async def test_the_web_server_purges_past_the_retention_when_it_starts(bot_env):
+    """The consent text promises deletion after retention_days (90): the one
+    process always running does it, with no operator to remember."""
+    import asyncio
+
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from web.app import serving_app
+
+    ref = make_handoff(bot_env)
+    staff.set_status(bot_env, ref, "withdrawn", NOTE)
+    add_events(bot_env, "a3f1c9e0d2b84c55", [("user", MARKER)], when=datetime.utcnow() - timedelta(days=91))
+    with bot_env.session() as s:
+        for row in s.execute(sa.select(Screening)).scalars():
+            row.updated_at = utcnow() - timedelta(days=91)
+    client = TestClient(TestServer(serving_app(bot_env)))
+    await client.start_server()
+    try:
+        for _ in range(100):
+            if bot_env.handoff(ref) is None:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        await client.close()
+    assert bot_env.handoff(ref) is None and bot_env.transcript("a3f1c9e0d2b84c55") == []
+    assert [(a.actor, a.action, a.detail) for a in bot_env.audit_trail()][-1] == (
+        "retention", "purge", "older than 90 days: 1 screenings, 1 conversation events")
+    assert_nowhere(bot_env.engine, [data_folder()], MARKER, NOTE, NEW_PHONE)
+
+
 def test_start_over_erases_the_earlier_answers_as_it_says(bot_env):
     sender = "restarting-sender"
     bot_env.record_answer(sender, "NCT03558607", "respondent", "Who?", "for my mother", "proxy", None, None)

@@ -23,7 +23,7 @@ from web.security import add_headers
 from web.state import HTTP, SERVICES, Services, in_thread
 
 # Imported from here by the tests and scripts.
-__all__ = ["create_app", "main", "rasa_url_order", "replay", "warn_operator"]
+__all__ = ["create_app", "main", "rasa_url_order", "replay", "serving_app", "warn_operator"]
 
 log = logging.getLogger("web")
 
@@ -93,9 +93,14 @@ def main() -> None:
     port = _port()
     config.ensure_private_dir(config.data_dir())
     warn_operator()
-    app = create_app()
+    web.run_app(serving_app(), host="127.0.0.1", port=port, access_log=None, print=None)
+
+
+def serving_app(store: Optional[Store] = None) -> web.Application:
+    """The application as `python -m web` serves it: with the daily retention purge."""
+    app = create_app(store)
     app.cleanup_ctx.append(_retention)
-    web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None)
+    return app
 
 
 if __name__ == "__main__":
