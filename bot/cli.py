@@ -92,6 +92,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     store = Store()
     store.migrate()
     print(f"database ready: {store.engine.url.render_as_string(hide_password=True)}")
+    from bot.records.keys import key_warnings
+
+    for w in key_warnings():  # on stdout: `make run` shows what init says
+        print(f"warning: {w}")
     _warn_site()
     return 0
 

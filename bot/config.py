@@ -65,12 +65,12 @@ def _key_file(given: Optional[str], data: Path, config_home: Optional[str]) -> P
     """The key is kept outside the data folder, so that one copy of that folder
     (the database, logs, exports) cannot read what it holds: TRIALBOT_KEY_FILE,
     else ~/.config/trialbot/encryption.key. An install made before the key
-    moved keeps reading its var/encryption.key (check-config warns)."""
+    moved keeps reading its var/encryption.key (check-config warns), even
+    when another install has made the default one since."""
     if given:
         return Path(given)
-    outside = Path(config_home or Path.home() / ".config") / "trialbot" / "encryption.key"
     legacy = data / LEGACY_KEY_NAME
-    return legacy if legacy.exists() and not outside.exists() else outside
+    return legacy if legacy.exists() else Path(config_home or Path.home() / ".config") / "trialbot" / "encryption.key"
 
 
 LEGACY_KEY_NAME = "encryption.key"

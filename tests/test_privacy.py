@@ -188,7 +188,12 @@ def test_an_old_install_keeps_its_key_in_the_data_folder_and_is_warned(tmp_path,
     var.mkdir()
     (var / "encryption.key").write_bytes(Fernet.generate_key())
     env = operator_env(tmp_path)
-    assert bot_cli("init", env=env).stdout.startswith("database ready")  # no new key: the old one is used
+    other_install = tmp_path / "home" / ".config" / "trialbot" / "encryption.key"  # made since by another install
+    other_install.parent.mkdir(parents=True)
+    other_install.write_bytes(Fernet.generate_key())
+    init = bot_cli("init", env=env)
+    assert init.stdout.startswith("database ready")  # no new key: the old one is used
+    assert f"\nwarning: the encryption key {var / 'encryption.key'} is inside the data folder" in init.stdout
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     monkeypatch.delenv("TRIALBOT_ENCRYPTION_KEY", raising=False)
@@ -197,7 +202,7 @@ def test_an_old_install_keeps_its_key_in_the_data_folder_and_is_warned(tmp_path,
     assert "Kim Minji" in bot_cli("handoffs", "show", ref, env=env).stdout
     checked = bot_cli("check-config", "--strict", env=env)
     assert (f"warning: the encryption key {var / 'encryption.key'} is inside the data folder {var}: one copy of "
-            f"that folder reads everything. Move it out (mkdir -p ~/.config/trialbot && mv {var / 'encryption.key'} "
+            f"that folder reads everything. Move it out (mkdir -p ~/.config/trialbot && mv -n {var / 'encryption.key'} "
             "~/.config/trialbot/encryption.key), or set TRIALBOT_KEY_FILE to a file elsewhere\n") in checked.stderr
     assert checked.returncode == 1
     store.engine.dispose()

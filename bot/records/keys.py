@@ -47,7 +47,7 @@ def key_warnings() -> List[str]:
     database = st.database_url[len("sqlite:///"):] if st.database_url.startswith("sqlite:///") else ""
     if _inside(where, st.data_dir.resolve()):
         out.append(f"the encryption key {path} is inside the data folder {st.data_dir}: one copy of that folder "
-                   f"reads everything. Move it out (mkdir -p ~/.config/trialbot && mv {path} "
+                   f"reads everything. Move it out (mkdir -p ~/.config/trialbot && mv -n {path} "
                    "~/.config/trialbot/encryption.key), or set TRIALBOT_KEY_FILE to a file elsewhere")
     elif database and where.parent == Path(database).resolve().parent:
         out.append(f"the encryption key {path} is beside the database {database}: one copy of that folder reads "
