@@ -39,6 +39,18 @@ def test_delete_before_consent_erases_the_conversation_too():
     assert chat.slot == "consent" and not chat.state["data_deleted"]
 
 
+def test_declining_consent_erases_what_was_typed_before_as_it_says():
+    chat = Chat()
+    chat.say("hi")
+    chat.say("my mother has AML, what is this about?")
+    chat.say("no thanks")
+    assert chat.text().startswith("That's fine. No health question has been asked and nothing about your health is "
+                                  "stored. If you change your mind, just say 'start'.")
+    assert chat.effects("delete") and chat.state["data_deleted"] is True
+    chat.say("start")
+    assert chat.slot == "consent" and not chat.state["data_deleted"] and not chat.state["heard"]
+
+
 def test_staff_notes_and_audit_details_are_encrypted_at_rest(bot_env):
     ref = make_handoff(bot_env)
     staff.set_status(bot_env, ref, "contacted", NOTE)

@@ -72,6 +72,18 @@ def test_delete_my_data_before_consent_leaves_no_word_anywhere(site):
     assert s.cookies.get("tb_session") != sender
 
 
+def test_declining_consent_leaves_no_word_anywhere(site):
+    s = requests.Session()
+    web_say(s, site, "hello")
+    sender = s.cookies.get("tb_session")
+    web_say(s, site, "ZQXMARKER6 my husband's MDS became AML, is this for him?")
+    assert web_say(s, site, "no thanks").startswith("That's fine. No health question has been asked and nothing "
+                                                    "about your health is stored.")
+    assert count(site, "SELECT count(*) FROM events WHERE sender_id = :s", s=sender) == 0
+    assert_nowhere(site.store.engine, [site.tmp], "ZQXMARKER6", "husband's MDS")
+    assert "Shall we begin?" in web_say(s, site, "start")  # changed their mind: a new conversation
+
+
 def test_start_over_then_delete_leaves_no_word_anywhere(site):
     chat = LiveChat(site).start()
     chat.say("for myself")
