@@ -291,3 +291,20 @@ def test_rotate_key_refuses_a_key_given_in_the_environment(bot_env):
     assert done.returncode == 2 and done.stderr == (
         "error: the key comes from TRIALBOT_ENCRYPTION_KEY, which this command cannot change: put it in a file, "
         "set TRIALBOT_KEY_FILE to that file instead, and run it again\n")
+
+
+def test_rotate_key_with_the_wrong_key_changes_nothing(bot_env, tmp_path, monkeypatch):
+    ref = make_handoff(bot_env)  # encrypted with the key of the environment
+    wrong = tmp_path / "wrong.key"
+    wrong.write_bytes(Fernet.generate_key())
+    monkeypatch.setenv("TRIALBOT_KEY_FILE", str(wrong))
+    right = os.environ["TRIALBOT_ENCRYPTION_KEY"]
+    monkeypatch.delenv("TRIALBOT_ENCRYPTION_KEY")
+    before, key = _stored(bot_env), wrong.read_bytes()
+    done = bot_cli("rotate-key", env=dict(os.environ))
+    assert done.returncode == 2 and done.stderr == (
+        f"error: a stored value cannot be read with the key in {wrong}; nothing was changed\n")
+    assert _stored(bot_env) == before and wrong.read_bytes() == key
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("wrong")) == ["wrong.key"]
+    monkeypatch.setenv("TRIALBOT_ENCRYPTION_KEY", right)
+    assert bot_env.handoff(ref).name == "Kim Minji"

@@ -108,17 +108,16 @@ def rotate_key(db: Database, actor: str = "cli") -> Rotation:
     backup = path.with_name(f"{path.name}.{datetime.utcnow().strftime('%Y%m%dT%H%M%SZ')}.old")
     _write_private(backup, old)
     _write_private(pending, new)
+    both = MultiFernet([Fernet(new), Fernet(old)])  # reads with either, writes with the new one
     try:
-        with db.engine.begin() as conn:
-            values = sum(_rotate_table(conn, t, cols, MultiFernet([Fernet(new), Fernet(old)]))
-                         for t, cols in encrypted_columns(db.engine))
-    except InvalidToken:
+        with db.engine.begin() as conn:  # all or nothing
+            values = sum(_rotate_table(conn, t, cols, both) for t, cols in encrypted_columns(db.engine))
+    except BaseException as exc:
         pending.unlink()
         backup.unlink()
-        raise RotationRefused(f"a stored value cannot be read with the key in {path}; nothing was changed") from None
-    except BaseException:
-        pending.unlink()
-        backup.unlink()
+        if isinstance(exc, InvalidToken):
+            raise RotationRefused(f"a stored value cannot be read with the key in {path}; nothing was "
+                                  "changed") from None
         raise
     os.replace(pending, path)
     with db.session() as s:
