@@ -82,11 +82,16 @@ def test_the_purge_reaches_notes_audit_details_and_conversations(bot_env):
     with bot_env.session() as s:
         for row in s.execute(sa.select(Screening)).scalars():
             row.updated_at = utcnow() - timedelta(days=200)
+    export = staff.export(bot_env, "csv")
+    assert "Kim Minji" in export.read_text(encoding="utf-8-sig")
+    long_ago = (datetime.utcnow() - timedelta(days=91)).timestamp()
+    os.utime(export, (long_ago, long_ago))
     env = dict(os.environ, TRIALBOT_STAFF_USER="coordinator.kim")
     done = subprocess.run([sys.executable, "-m", "bot", "purge"], cwd=ROOT, capture_output=True, text=True, env=env,
                           timeout=120)  # retention_days of the site file: 90
     assert done.stdout == ("purged 1 screenings and 2 conversation events older than 90 days (handoffs still in "
-                           "progress were kept)\n"), done.stderr
+                           "progress were kept), and 1 export files\n"), done.stderr
+    assert not export.exists()
     assert [(a.action, a.detail) for a in bot_env.audit_trail(ref)] == [
         ("handoff_created", ""), ("status_changed", "")]
     assert_nowhere(bot_env.engine, [data_folder()], MARKER, "ZQXMARKER2", NOTE, NEW_PHONE, "Kim Minji")

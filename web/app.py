@@ -15,6 +15,7 @@ from bot import config
 from bot.records.keys import key_warnings
 from bot.records.store import Store
 from bot.staff.auth import LoginLimiter, PendingSecondFactor, Sessions, TotpGuard
+from bot.staff.review import purge_exports
 from web import chat, signin, staff_views
 from web.pages import HERE
 from web.rasa import rasa_url_order
@@ -61,8 +62,11 @@ async def _retention(app: web.Application) -> AsyncIterator[None]:
 async def _purge_daily(store: Store) -> None:
     while True:
         try:
-            done = await in_thread(store.purge, config.site().retention_days, "retention")
-            log.info("retention purge: %s screenings, %s conversation events", done["screenings"], done["events"])
+            days = config.site().retention_days
+            done = await in_thread(store.purge, days, "retention")
+            files = await in_thread(purge_exports, days)
+            log.info("retention purge: %s screenings, %s conversation events, %s export files", done["screenings"],
+                     done["events"], files)
         except Exception as exc:  # the next day tries again; the class only: messages may hold data
             log.warning("retention purge failed: %s", exc.__class__.__name__)
         await asyncio.sleep(PURGE_EVERY_SECONDS)
