@@ -187,9 +187,8 @@ def cmd_handoffs(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    from bot.staff import review as staff
-
     from bot import config
+    from bot.staff import review as staff
 
     print(staff.purge(_store(), args.older_than if args.older_than is not None else config.site().retention_days))
     return 0

@@ -61,6 +61,9 @@ def settings() -> Settings:
         api_token=env.get("TRIALBOT_API_TOKEN", ""))
 
 
+LEGACY_KEY_NAME = "encryption.key"  # in the data folder, where installs before the key moved keep it
+
+
 def _key_file(given: Optional[str], data: Path, config_home: Optional[str]) -> Path:
     """The key is kept outside the data folder, so that one copy of that folder
     (the database, logs, exports) cannot read what it holds: TRIALBOT_KEY_FILE,
@@ -71,9 +74,6 @@ def _key_file(given: Optional[str], data: Path, config_home: Optional[str]) -> P
         return Path(given)
     legacy = data / LEGACY_KEY_NAME
     return legacy if legacy.exists() else Path(config_home or Path.home() / ".config") / "trialbot" / "encryption.key"
-
-
-LEGACY_KEY_NAME = "encryption.key"
 
 
 def data_dir() -> Path:
