@@ -31,7 +31,13 @@ def test_delete_before_consent_erases_the_conversation_too():
     chat = Chat()
     chat.say("hi")
     chat.say(MARKER)
+    chat.say("delete my data")  # destroying asks first, before consent too
+    assert chat.text() == ("Do you want me to delete everything you've told me here? This erases your answers and "
+                           "this conversation, and can't be undone.") and not chat.effects("delete")
+    chat.click("No")
+    assert chat.text() == "Okay, nothing was erased.\nShall we begin? Please answer yes or no."
     chat.say("delete my data")
+    chat.click("Yes, erase")
     assert chat.text() == ("Done: your answers and this conversation have been deleted. If you'd like to start "
                            "again, just say hello.")
     assert chat.effects("delete") and chat.state["data_deleted"] is True  # the tracker store drops every event

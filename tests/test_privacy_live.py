@@ -64,7 +64,8 @@ def test_delete_my_data_before_consent_leaves_no_word_anywhere(site):
     assert web_say(s, site, marker) == "You mentioned fainting or collapse. Is this happening now?"
     web_say(s, site, "no")
     assert count(site, "SELECT count(*) FROM events WHERE sender_id = :s", s=sender) > 0
-    assert web_say(s, site, "delete my data") == DELETED
+    assert "Do you want me to delete everything you've told me here?" in web_say(s, site, "delete my data")
+    assert web_say(s, site, "yes") == DELETED
     assert count(site, "SELECT count(*) FROM events WHERE sender_id = :s", s=sender) == 0
     assert count(site, "SELECT count(*) FROM chat_sessions WHERE id_hash = :h", h=id_hash(sender)) == 0
     assert_nowhere(site.store.engine, [site.tmp], "ZQXMARKER1", "passed out")

@@ -104,9 +104,7 @@ def _explain(t: Turn) -> None:
 # ---------------------------------------------------------------- commands
 
 def _delete(t: Turn) -> None:
-    if t.state.stage in (Stage.CONSENT, Stage.DECLINED) and not t.state.answers:  # no answers: only this chat
-        _erase(t)
-        return
+    # Before consent too: what was typed is erased with the conversation, so it asks first.
     ask_confirm(t, "delete")
 
 
