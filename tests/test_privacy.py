@@ -241,6 +241,10 @@ def test_check_config_warns_about_a_key_beside_the_database(tmp_path):
     checked = bot_cli("check-config", env=env)
     assert (f"warning: the encryption key {key} is beside the database {tmp_path / 'db' / 'trialbot.db'}: one copy "
             "of that folder reads everything. Keep it in another folder (TRIALBOT_KEY_FILE)\n") in checked.stderr
+    assert "can be read by other accounts" not in checked.stderr
+    key.chmod(0o644)
+    assert (f"warning: the encryption key {key} can be read by other accounts: chmod 600 {key}\n"
+            in bot_cli("check-config", env=env).stderr)
 
 
 def _stored(store) -> dict:
