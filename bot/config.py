@@ -50,7 +50,7 @@ def settings() -> Settings:
     idle = env.get("TRIALBOT_CHAT_IDLE_MINUTES")
     return Settings(
         data_dir=data, database_url=env.get("TRIALBOT_DATABASE_URL") or f"sqlite:///{data / 'trialbot.db'}",
-        key_file=Path(env.get("TRIALBOT_KEY_FILE") or data / "encryption.key"),
+        key_file=_key_file(env.get("TRIALBOT_KEY_FILE"), data, env.get("XDG_CONFIG_HOME")),
         site_file=Path(env.get("TRIALBOT_SITE_CONFIG") or ROOT / "config" / "site.yml"),
         trials_dir=Path(env.get("TRIALBOT_TRIALS_DIR") or ROOT / "trials"), trial=env.get("TRIALBOT_TRIAL", ""),
         behind_https_proxy=env.get("TRIALBOT_BEHIND_HTTPS_PROXY", "").strip().lower() in ("1", "true", "yes", "on"),
@@ -59,6 +59,21 @@ def settings() -> Settings:
         web_port=int(env.get("TRIALBOT_WEB_PORT", "8000")), action_host=env.get("SANIC_HOST", "127.0.0.1"),
         encryption_key=env.get("TRIALBOT_ENCRYPTION_KEY", ""), actions_token=env.get("TRIALBOT_ACTIONS_TOKEN", ""),
         api_token=env.get("TRIALBOT_API_TOKEN", ""))
+
+
+LEGACY_KEY_NAME = "encryption.key"  # in the data folder, where installs before the key moved keep it
+
+
+def _key_file(given: Optional[str], data: Path, config_home: Optional[str]) -> Path:
+    """The key is kept outside the data folder, so that one copy of that folder
+    (the database, logs, exports) cannot read what it holds: TRIALBOT_KEY_FILE,
+    else ~/.config/trialbot/encryption.key. An install made before the key
+    moved keeps reading its var/encryption.key (check-config warns), even
+    when another install has made the default one since."""
+    if given:
+        return Path(given)
+    legacy = data / LEGACY_KEY_NAME
+    return legacy if legacy.exists() else Path(config_home or Path.home() / ".config") / "trialbot" / "encryption.key"
 
 
 def data_dir() -> Path:
