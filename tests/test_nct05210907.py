@@ -11,8 +11,10 @@ import pytest
 
 from bot import config
 from bot.conversation.turn import Conversation
-from bot.eligibility.model import load_folder
-from bot.eligibility.session import Session, reason
+from bot.eligibility.model import LANGUAGES, load_folder
+from bot.eligibility.reading import Reading
+from bot.eligibility.session import Session, read, reason
+from tests.test_trial_folder import _keys, _placeholders
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "trials" / "nct05210907"
@@ -90,6 +92,25 @@ PERSONAS = [
 @pytest.fixture(scope="module")
 def trial():
     return load_folder(FOLDER)
+
+
+def test_the_folder_quotes_its_listing_and_says_everything_in_both_languages(trial):
+    listing = (FOLDER / "listing.txt").read_text(encoding="utf-8")
+    assert len(trial.criteria) == 10
+    for q in trial.criteria:
+        assert q.listing in listing, q.id
+    keys = {lang: dict(_keys(trial.texts[lang])) for lang in LANGUAGES}
+    assert set(keys["en"]) == set(keys["ko"]), set(keys["en"]) ^ set(keys["ko"])
+    for key, en in keys["en"].items():
+        assert _placeholders(en) == _placeholders(keys["ko"][key]), key
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_example_answer_is_read(trial, language):
+    """The examples the chat shows after a miss are answers its readers read."""
+    unread = {qid: trial.text(language, qid, "example") for qid in trial.asked_ids
+              if not isinstance(read(trial, qid, trial.text(language, qid, "example"), TODAY), Reading)}
+    assert not unread
 
 
 @pytest.mark.parametrize("pid, answers, differs, outcome", PERSONAS, ids=[p[0] for p in PERSONAS])
