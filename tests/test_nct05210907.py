@@ -187,7 +187,8 @@ def test_the_live_servers_screen_a_korean_father_for_his_son(tmp_path):
     with running_bot(tmp_path, f"sqlite:///{tmp_path / 'second.db'}", before_start=use_this_trial) as bot:
         chat = LiveChat(bot)
         persona = {"id": "ko-father-son", "language": "ko",
-                   "answers": dict(KO_SON, respondent="아들 때문에 문의드려요. 저는 아빠예요", hiv="네, 에이즈가 있어요")}
+                   "answers": dict(KO_SON, respondent="아들 때문에 문의드려요. 저는 아빠예요", sex="남자예요",
+                                   hiv="네, 에이즈가 있어요")}
         slots = chat.run_persona(persona)
         assert slots["screening_outcome"] == "likely_ineligible"
         assert slots["answers"]["hiv"] == "네, 에이즈가 있어요"
