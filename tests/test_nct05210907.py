@@ -131,10 +131,10 @@ def test_every_persona_gets_the_verdicts_the_listing_gives(trial, pid, answers, 
     (dict(KO_SON, hepatitis_bc="B형 간염이 있어요"), "hepatitis_bc", "ko",
      "B형 또는 C형 간염(B형 간염)이 있어요. 조절되고 있는지 연구팀이 의사와 확인할 거예요."),
     (dict(EN_SON, transplant_timing="He had a stem cell transplant on 1 October 2026"), "transplant_timing", "en",
-     "stem cell transplant 1 October 2026: less than 6 months ago. This is a matter of timing, not a permanent bar: "
+     "The donor transplant was less than 6 months ago. This is a matter of timing, not a permanent bar: "
      "6 months after the transplant is 1 April 2027, and the study team will check the dates."),
     (dict(KO_SON, transplant_timing="2026년 10월 1일에 골수이식 받았어요"), "transplant_timing", "ko",
-     "골수이식 2026년 10월 1일: 아직 6개월이 안 지났어요. 영원히 안 되는 게 아니라 시기의 문제예요. "
+     "공여자 이식을 받은 지 아직 6개월이 안 됐어요. 영원히 안 되는 게 아니라 시기의 문제예요. "
      "이식 뒤 6개월이 되는 날은 2027년 4월 1일이고, 연구팀이 날짜를 확인할 거예요."),
 ])
 def test_the_reasons_are_whole_sentences_in_both_languages(trial, answers, qid, language, sentence):
@@ -162,7 +162,7 @@ def test_the_conversation_screens_a_korean_mother_for_her_daughter(trial):
     said = "\n".join(m.text for m in reply.messages)
     assert reply.state["screening_outcome"] == "needs_review"
     assert "sex" not in reply.state["answers"]  # "딸" said it
-    assert "골수이식 2026년 10월 1일: 아직 6개월이 안 지났어요. 영원히 안 되는 게 아니라 시기의 문제예요. " \
+    assert "공여자 이식을 받은 지 아직 6개월이 안 됐어요. 영원히 안 되는 게 아니라 시기의 문제예요. " \
            "이식 뒤 6개월이 되는 날은 2027년 4월 1일이고, 연구팀이 날짜를 확인할 거예요." in said
     assert "따님께서 지금 임신 중이시거나 모유 수유 중이신가요?" not in said  # not asked: she cannot become pregnant
 
@@ -176,8 +176,9 @@ def test_the_conversation_rules_out_a_man_of_30_and_says_why(trial):
 
 @pytest.mark.rasa
 def test_the_live_servers_screen_a_korean_father_for_his_son(tmp_path):
-    """The trial active by configuration alone (TRIALBOT_TRIAL), with the
-    model trained for the first trial: answers are kept in the `answers` slot."""
+    """The trial active by configuration alone (TRIALBOT_TRIAL), with no
+    training: the model names no trial, and answers are kept by question id in
+    the `answers` slot."""
     from tests.livechat import LiveChat
     from tests.servers import running_bot
 
