@@ -130,6 +130,9 @@ class Site:
     reference_prefix: str = "SNU"
     crisis_lines: Tuple[CrisisLine, ...] = field(default_factory=tuple)
     chat_idle_minutes: int = 30
+    # Limits per visitor (web/limits.py): a kind reply and HTTP 429 beyond them.
+    new_chats_per_address_per_hour: int = 30
+    messages_per_chat_per_minute: int = 30
 
     # Names the bot side may prefer; the same values.
     @property
@@ -139,6 +142,13 @@ class Site:
     @property
     def study_email(self) -> str:
         return self.email
+
+    @property
+    def emergency_number(self) -> str:
+        """The number the web server's own replies name for emergencies: the
+        crisis line called "emergency" (119), else the first line."""
+        lines = self.crisis_lines or DEFAULT_CRISIS_LINES
+        return next((c.number for c in lines if c.name.lower() == "emergency"), lines[0].number)
 
     @property
     def has_contact(self) -> bool:
@@ -183,7 +193,7 @@ DEFAULT_CRISIS_LINES = (CrisisLine("109", "suicide prevention line", "자살예�
 SITE_KEYS = frozenset({
     "team_name", "study_phone", "phone", "study_email", "email", "address", "hours", "retention_days", "institution",
     "institution_short", "study_id", "contact_role", "public_phone", "time_zone", "reference_prefix", "crisis_lines",
-    "chat_idle_minutes"})
+    "chat_idle_minutes", "new_chats_per_address_per_hour", "messages_per_chat_per_minute"})
 
 
 def _text(raw: dict, *keys: str) -> str:
@@ -247,7 +257,9 @@ def _load_site(path: str, mtime: float) -> Site:
                 study_id=_text(raw, "study_id"),
                 contact_role=_text(raw, "contact_role") or "Primary Contact",
                 public_phone=_text(raw, "public_phone"), time_zone=tz, reference_prefix=prefix.upper(),
-                crisis_lines=crisis, chat_idle_minutes=whole("chat_idle_minutes", 30))
+                crisis_lines=crisis, chat_idle_minutes=whole("chat_idle_minutes", 30),
+                new_chats_per_address_per_hour=whole("new_chats_per_address_per_hour", 30),
+                messages_per_chat_per_minute=whole("messages_per_chat_per_minute", 30))
 
 
 def site(path: Optional[Path] = None) -> Site:
