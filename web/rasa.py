@@ -53,7 +53,7 @@ async def call(request: web.Request, method: str, path: str, timeout: float, sen
                 return await r.json()
         except aiohttp.ClientConnectorError as exc:
             error = exc
-        except aiohttp.ServerDisconnectedError as exc:  # it died while answering
+        except aiohttp.ClientConnectionError as exc:  # it died while answering, or on a kept-alive connection
             raise RasaRestarting(str(exc)) from None
         except (aiohttp.ClientError, OSError, TimeoutError, asyncio.TimeoutError) as exc:  # 3.10: two kinds
             raise RasaUnreachable(str(exc)) from None
