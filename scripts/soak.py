@@ -7,8 +7,9 @@ ports, its own data folder, key and SQLite database, so it never touches
 var/). Each simulated patient is a chat page: a random key per message, sent
 again with the same key when the reply is 503 (the page's "restarting") or
 the connection fails, waiting as Retry-After says on a 429; it reads the
-open question from the tracker as `make bench` does (tests/driver.py) and
-starts a new screening when one ends. All the patients share one address, so
+open question from the tracker as `make bench` does (tests/driver.py), reads
+each reply for `--think` seconds (2) before answering, and starts a new
+screening when one ends. All the patients share one address, so
 the soak's own site file raises the per-address limit on new conversations.
 
 Counted at the end, for every message the page got an answer to (an
@@ -83,11 +84,13 @@ class Page(WebChat):
     """The chat page: a key per message, retried with the same key until answered."""
 
     def __init__(self, session: aiohttp.ClientSession, web_url: str, token: str, tracker_url: str, tally: Tally,
-                 deadline: float, stop_at: float):
+                 deadline: float, stop_at: float, think: float):
         super().__init__(session, web_url, token, tracker_url)
-        self.tally, self.deadline, self.stop_at = tally, deadline, stop_at
+        self.tally, self.deadline, self.stop_at, self.think = tally, deadline, stop_at, think
 
     async def say(self, text: str) -> List[dict]:
+        if self.sender:
+            await asyncio.sleep(self.think)  # a person reads the reply before answering
         if time.time() > self.deadline:
             raise TimeoutError("the soak is over: no new message")
         key = secrets.token_hex(16)
@@ -161,9 +164,9 @@ async def kill_and_wait(bot, server: str, at: float, windows: List[Window]) -> N
 
 
 async def patient(bot, session: aiohttp.ClientSession, answers: Dict[str, str], tally: Tally, deadline: float,
-                  stop_at: float) -> None:
+                  stop_at: float, think: float) -> None:
     while time.time() < deadline:
-        page = Page(session, bot.web, bot.env["TRIALBOT_API_TOKEN"], bot.url, tally, deadline, stop_at)
+        page = Page(session, bot.web, bot.env["TRIALBOT_API_TOKEN"], bot.url, tally, deadline, stop_at, think)
         tally.screenings += 1
         result = await screen(page, answers, share=True)
         tally.finished += result.finished
@@ -174,18 +177,20 @@ async def warm_memory(bot, at: float, memory: Memory) -> None:
     memory.warm = {s: rss_mb(p) for s, p in pids(bot).items()}
 
 
-async def run_load(bot, users: int, minutes: float, kills: List[Tuple[str, float]],
-                   memory: Memory) -> Tuple[Tally, List[Window]]:
+async def run_load(bot, users: int, minutes: float, kills: List[Tuple[str, float]], memory: Memory,
+                   think: float) -> Tuple[Tally, List[Window]]:
     tally, windows = Tally(), []
     start = time.time()
     deadline = start + minutes * 60
     stop_at = deadline + 300  # a message still unanswered this long after the end is given up
     answers = load_answers()
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=users * 2)) as session:
+    # Each page keeps its own cookie (tests/driver.py): a shared jar would send one patient's cookie for another's.
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=users * 2),
+                                     cookie_jar=aiohttp.DummyCookieJar()) as session:
         killers = [asyncio.create_task(kill_and_wait(bot, server, start + share * minutes * 60, windows))
                    for server, share in kills]
         killers.append(asyncio.create_task(warm_memory(bot, start + 0.2 * minutes * 60, memory)))
-        await asyncio.gather(*(patient(bot, session, answers, tally, deadline, stop_at) for _ in range(users)))
+        await asyncio.gather(*(patient(bot, session, answers, tally, deadline, stop_at, think) for _ in range(users)))
         await asyncio.gather(*killers)
     return tally, windows
 
@@ -270,6 +275,7 @@ def main() -> int:
     ap.add_argument("--minutes", type=float, default=10)
     ap.add_argument("--kill-actions-at", type=float, default=0.25, help="share of the run (0 for never)")
     ap.add_argument("--kill-rasa-at", type=float, default=0.5, help="share of the run (0 for never)")
+    ap.add_argument("--think", type=float, default=2.0, help="seconds a patient reads a reply before answering")
     ap.add_argument("--json", default=str(ROOT / "results" / "soak.json"))
     args = ap.parse_args()
     kills = [(s, at) for s, at in (("actions", args.kill_actions_at), ("rasa", args.kill_rasa_at)) if at > 0]
@@ -281,14 +287,14 @@ def main() -> int:
                          before_start=lambda env: env.update(TRIALBOT_SITE_CONFIG=str(site))) as bot:
             mem = Memory(pids=pids(bot))
             mem.boot = {s: rss_mb(p) for s, p in mem.pids.items()}
-            tally, windows = asyncio.run(run_load(bot, args.users, args.minutes, kills, mem))
+            tally, windows = asyncio.run(run_load(bot, args.users, args.minutes, kills, mem, args.think))
             end_pids = pids(bot)
             mem.end = {s: rss_mb(p) for s, p in end_pids.items()}
             memory = {s: {"boot": round(mem.boot[s], 1), "warm": round(mem.warm.get(s, 0.0), 1),
                           "end": round(mem.end[s], 1), "restarted": end_pids[s] != mem.pids[s]} for s in SERVERS}
             counts = count(bot, tally, windows)
     result = {"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "users": args.users,
-              "minutes": args.minutes, "database": "sqlite", "counts": counts, "memory_mb": memory}
+              "minutes": args.minutes, "think_s": args.think, "database": "sqlite", "counts": counts, "memory_mb": memory}
     print(table(result))
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
