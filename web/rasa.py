@@ -38,9 +38,11 @@ def rasa_url_order(sender: Optional[str] = None) -> List[str]:
 
 async def call(request: web.Request, method: str, path: str, timeout: float, sender: Optional[str] = None,
                **kwargs: Any) -> Any:
-    """One call to the conversation's Rasa server, answering its JSON; any
-    failure is 'cannot be reached'. A server that refuses the connection
-    (down) never got the message, so the next one is tried."""
+    """One call to the conversation's Rasa server, answering its JSON. A
+    server that refuses the connection (down) never got the message, so the
+    next one is tried; none up, a dropped connection or a 503 from the channel
+    (its action server is down) is a restart (RasaRestarting); any other
+    failure is 'cannot be reached'."""
     error: Optional[Exception] = None
     for url in rasa_url_order(sender):
         try:
