@@ -148,6 +148,9 @@ class Site:
     crisis_lines: Tuple[CrisisLine, ...] = field(default_factory=tuple)
     chat_idle_minutes: int = 30
     staff_language: str = "ko"  # the staff pages' language until an account or a session chooses another
+    # Limits per visitor (web/limits.py): a kind reply and HTTP 429 beyond them.
+    new_chats_per_address_per_hour: int = 30
+    messages_per_chat_per_minute: int = 30
 
     # Names the bot side may prefer; the same values.
     @property
@@ -157,6 +160,13 @@ class Site:
     @property
     def study_email(self) -> str:
         return self.email
+
+    @property
+    def emergency_number(self) -> str:
+        """The number the web server's own replies name for emergencies: the
+        crisis line called "emergency" (119), else the first line."""
+        lines = self.crisis_lines or DEFAULT_CRISIS_LINES
+        return next((c.number for c in lines if c.name.lower() == "emergency"), lines[0].number)
 
     @property
     def has_contact(self) -> bool:
@@ -196,7 +206,8 @@ DEFAULT_CRISIS_LINES = (CrisisLine("109", "suicide prevention line", "자살예�
 SITE_KEYS = frozenset({
     "team_name", "study_phone", "phone", "study_email", "email", "address", "hours", "retention_days", "institution",
     "institution_short", "institution_ko", "team_name_ko", "study_id", "contact_role", "public_phone", "time_zone",
-    "reference_prefix", "crisis_lines", "chat_idle_minutes", "staff_language"})
+    "reference_prefix", "crisis_lines", "chat_idle_minutes", "staff_language", "new_chats_per_address_per_hour",
+    "messages_per_chat_per_minute"})
 STAFF_LANGUAGES = ("ko", "en")
 
 
@@ -266,7 +277,9 @@ def _load_site(path: str, mtime: float) -> Site:
                 contact_role=_text(raw, "contact_role") or "Primary Contact",
                 public_phone=_text(raw, "public_phone"), time_zone=tz, reference_prefix=prefix.upper(),
                 crisis_lines=crisis, chat_idle_minutes=whole("chat_idle_minutes", 30),
-                staff_language=staff_language)
+                staff_language=staff_language,
+                new_chats_per_address_per_hour=whole("new_chats_per_address_per_hour", 30),
+                messages_per_chat_per_minute=whole("messages_per_chat_per_minute", 30))
 
 
 def site(path: Optional[Path] = None) -> Site:

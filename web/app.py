@@ -17,6 +17,8 @@ from bot.records.store import Store
 from bot.staff.auth import LoginLimiter, PendingSecondFactor, Sessions, TotpGuard
 from bot.staff.review import purge_exports
 from web import chat, signin, staff_views
+from web.limits import LIMITS, ChatLimits
+from web.once import REPLIES, Replies
 from web.pages import HERE
 from web.rasa import rasa_url_order
 from web.replay import replay
@@ -46,6 +48,7 @@ def create_app(store: Optional[Store] = None) -> web.Application:
                              limiter=LoginLimiter(max_failures=signin.ACCOUNT_MAX_FAILURES),
                              address_limiter=LoginLimiter(max_failures=signin.ADDRESS_MAX_FAILURES),
                              pending=PendingSecondFactor(), totp=TotpGuard())
+    app[LIMITS], app[REPLIES] = ChatLimits.from_site(), Replies()
     app.cleanup_ctx.append(_client)
     chat.add_routes(app)
     signin.add_routes(app)
