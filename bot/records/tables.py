@@ -22,6 +22,7 @@ HANDOFF_STATUSES = ("new", "contacted", "scheduled", "enrolled", "not_eligible",
 HANDOFF_KINDS = ("screening", "callback")
 OUTCOMES = ("likely_eligible", "needs_review", "likely_ineligible")
 OPEN_STATUSES = ("new", "contacted", "scheduled")
+CORRECTABLE_VERDICTS = ("pass", "fail", "unknown", "deferred")  # what a coordinator may say a verdict should be
 
 
 def utcnow() -> datetime:
@@ -63,6 +64,8 @@ class Screening(Base):
     handoff = relationship("Handoff", back_populates="screening", cascade="all, delete-orphan", uselist=False)
     safety_events = relationship("SafetyEvent", back_populates="screening", cascade="all, delete-orphan",
                                  order_by="SafetyEvent.at")
+    corrections = relationship("Correction", back_populates="screening", cascade="all, delete-orphan",
+                               order_by="Correction.at")
 
     @property
     def flags(self) -> dict:
@@ -165,6 +168,35 @@ class SafetyEvent(Base):
     @property
     def sign(self) -> str:
         return crypto.decrypt(self.sign_enc) or ""
+
+
+class Correction(Base):
+    """A coordinator's word that the bot judged a criterion wrongly: the
+    verdict it gave, the right one, and what was typed (copied, encrypted, so
+    that the case can become a test even if the answer is changed later) with
+    the coordinator's note (encrypted). One per screening and criterion: a
+    second correction replaces the first. Deleted with the screening."""
+    __tablename__ = "corrections"
+    __table_args__ = (sa.UniqueConstraint("screening_id", "criterion_id", name="uq_corrections_screening_criterion"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    screening_id = sa.Column(sa.String(36), sa.ForeignKey("screenings.id", ondelete="CASCADE"), nullable=False,
+                             index=True)
+    criterion_id = sa.Column(sa.String(64), nullable=False)
+    verdict_given = sa.Column(sa.String(16), nullable=False)  # the bot's
+    verdict_expected = sa.Column(sa.String(16), nullable=False)  # the coordinator's
+    raw_text_enc = sa.Column(sa.Text, nullable=False)
+    note_enc = sa.Column(sa.Text)
+    actor = sa.Column(sa.String(128), nullable=False)
+    at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    screening = relationship("Screening", back_populates="corrections")
+
+    @property
+    def raw_text(self) -> str:
+        return crypto.decrypt(self.raw_text_enc) or ""
+
+    @property
+    def note(self) -> str:
+        return crypto.decrypt(self.note_enc) or ""
 
 
 class AuditEntry(Base):

@@ -1,0 +1,38 @@
+"""Corrections: a coordinator's word that the bot judged a criterion wrongly,
+with the right verdict, the typed answer and a note (both encrypted), for the
+agreement rate per criterion and the regression cases
+(`python -m bot corrections export`). Deleted with the screening.
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-02
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "corrections",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("screening_id", sa.String(36), sa.ForeignKey("screenings.id", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("criterion_id", sa.String(64), nullable=False),
+        sa.Column("verdict_given", sa.String(16), nullable=False),
+        sa.Column("verdict_expected", sa.String(16), nullable=False),
+        sa.Column("raw_text_enc", sa.Text, nullable=False),
+        sa.Column("note_enc", sa.Text),
+        sa.Column("actor", sa.String(128), nullable=False),
+        sa.Column("at", sa.DateTime, nullable=False),
+        sa.UniqueConstraint("screening_id", "criterion_id", name="uq_corrections_screening_criterion"),
+    )
+    op.create_index("ix_corrections_screening_id", "corrections", ["screening_id"])
+
+
+def downgrade() -> None:
+    op.drop_table("corrections")
