@@ -1,7 +1,8 @@
 """The study team's pages behind sign-in: the handoff queue (/staff) with
 its search and filters, one handoff (/staff/handoffs/<ref>) and the changes
 made there (status, assignee, follow-up date), the safety events
-(/staff/safety) and the CSV/JSON download. Every word comes from the staff
+(/staff/safety), corrections of the assistant's verdicts on a handoff and the
+agreement per criterion (/staff/corrections), and the CSV/JSON download. Every word comes from the staff
 texts in the session's language (web/staff_texts.py)."""
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from typing import Any, Callable, Dict, List, Mapping, Optional
 from aiohttp import web
 
 from bot import config
-from bot.records.store import HANDOFF_STATUSES, OUTCOMES, Handoff, Store, handoff_as_json
+from bot.records.store import (CORRECTABLE_VERDICTS, HANDOFF_STATUSES, OUTCOMES, Agreement, Handoff, SameVerdict, Store,
+                               handoff_as_json)
 from bot.staff import review
 from web.pages import LANGUAGES
 from web.signin import Form, StaffMember, check_csrf, require_staff
@@ -111,9 +113,12 @@ async def staff_handoff(request: web.Request) -> web.Response:
     trail = await in_thread(store.audit_trail, h.reference)
     users = await in_thread(store.staff_users)
     phone_link = "tel:" + re.sub(r"[^\d+]", "", h.phone) if h.phone else None
+    corrections = await in_thread(store.corrections, h.reference)
+    correctable = [a for a in h.screening.answers if a.verdict in (*CORRECTABLE_VERDICTS, "not_applicable")]
     return _page(request, who, "staff_handoff.html", h=h, labels=labels, transcript=transcript,
                  statuses=HANDOFF_STATUSES, points=points_to_check(h), flags=h.screening.flags, trail=trail,
-                 staff_users=users, phone_link=phone_link)
+                 staff_users=users, phone_link=phone_link, corrections=corrections, correctable=correctable,
+                 verdict_choices=CORRECTABLE_VERDICTS)
 
 
 # A change to one handoff: (store, reference, posted form, actor).
@@ -153,6 +158,14 @@ def _follow_up(store: Store, ref: str, form: Form, actor: str) -> Handoff:
     return store.set_follow_up(ref, when, actor)
 
 
+def _correct(store: Store, ref: str, form: Form, actor: str) -> None:
+    try:
+        store.record_correction(ref, str(form.get("criterion", "")), str(form.get("verdict", "")),
+                                str(form.get("note", "")).strip()[:2000], actor)
+    except SameVerdict:
+        raise StaffError(400, "same_verdict")
+
+
 async def staff_status(request: web.Request) -> web.Response:
     return await _staff_change(request, _status, "bad_status")
 
@@ -163,6 +176,32 @@ async def staff_assign(request: web.Request) -> web.Response:
 
 async def staff_follow_up(request: web.Request) -> web.Response:
     return await _staff_change(request, _follow_up, "bad_date")
+
+
+async def staff_correction(request: web.Request) -> web.Response:
+    return await _staff_change(request, _correct, "bad_correction")
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    label: str  # the criterion in words, in the page's language
+    study: str
+    judged: int
+    corrected: int
+    agreed_percent: int
+
+
+def _agreement_rows(rows: List[Agreement], language: str) -> List[AgreementRow]:
+    labels = {trial: review.trial_labels(review.load_trial(trial), language) for trial in {r.trial for r in rows}}
+    return [AgreementRow(labels[r.trial].get(r.criterion, r.criterion), r.trial, r.judged, r.corrected,
+                         r.agreed_percent) for r in rows]
+
+
+async def staff_corrections(request: web.Request) -> web.Response:
+    """How often the team agreed with the assistant, per criterion."""
+    who = require_staff(request)
+    rows = await in_thread(services(request).store.agreement)
+    return _page(request, who, "staff_corrections.html", page="corrections", rows=_agreement_rows(rows, who.language))
 
 
 async def staff_safety(request: web.Request) -> web.Response:
@@ -195,5 +234,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/staff/handoffs/{ref}/status", staff_status)
     app.router.add_post("/staff/handoffs/{ref}/assign", staff_assign)
     app.router.add_post("/staff/handoffs/{ref}/follow-up", staff_follow_up)
+    app.router.add_post("/staff/handoffs/{ref}/correction", staff_correction)
+    app.router.add_get("/staff/corrections", staff_corrections)
     app.router.add_get("/staff/export", staff_export)
     app.router.add_get("/staff/safety", staff_safety)
