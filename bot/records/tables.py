@@ -23,6 +23,11 @@ HANDOFF_KINDS = ("screening", "callback")
 OUTCOMES = ("likely_eligible", "needs_review", "likely_ineligible")
 OPEN_STATUSES = ("new", "contacted", "scheduled")
 CORRECTABLE_VERDICTS = ("pass", "fail", "unknown", "deferred")  # what a coordinator may say a verdict should be
+# What happened after the handoff: each call, and the study team's own screening.
+CONTACT_RESULTS = ("reached", "no_answer", "wrong_number")
+SCREENING_RESULTS = ("eligible", "not_eligible", "declined", "enrolled")
+DECLINE_REASONS = ("not_interested", "too_far", "no_time", "health_worse", "family_decision", "other_treatment",
+                   "other")
 
 
 def utcnow() -> datetime:
@@ -135,6 +140,8 @@ class Handoff(Base):
     created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     updated_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     screening = relationship("Screening", back_populates="handoff")
+    events = relationship("HandoffEvent", back_populates="handoff", cascade="all, delete-orphan",
+                          order_by="[HandoffEvent.happened_on, HandoffEvent.id]")
 
     @property
     def name(self) -> Optional[str]:
@@ -197,6 +204,24 @@ class Correction(Base):
     @property
     def note(self) -> str:
         return crypto.decrypt(self.note_enc) or ""
+
+
+class HandoffEvent(Base):
+    """What happened after the handoff, on a day: a call (`kind` contact:
+    reached, no_answer, wrong_number) or the study team's screening (`kind`
+    screening: eligible, not_eligible with the criterion, declined with a
+    reason from DECLINE_REASONS, enrolled). Deleted with the handoff."""
+    __tablename__ = "handoff_events"
+    id = sa.Column(sa.Integer, primary_key=True)
+    handoff_id = sa.Column(sa.Integer, sa.ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True)
+    kind = sa.Column(sa.String(16), nullable=False)
+    result = sa.Column(sa.String(16), nullable=False)
+    criterion_id = sa.Column(sa.String(64))
+    reason = sa.Column(sa.String(32))
+    happened_on = sa.Column(sa.Date, nullable=False)
+    actor = sa.Column(sa.String(128), nullable=False)
+    at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    handoff = relationship("Handoff", back_populates="events")
 
 
 class AuditEntry(Base):

@@ -1,4 +1,5 @@
-"""Corrections: a coordinator's word that the bot judged a criterion wrongly,
+"""What happened after a handoff (calls and the study team's screening, by
+day) and corrections: a coordinator's word that the bot judged a criterion wrongly,
 with the right verdict, the typed answer and a note (both encrypted), for the
 agreement rate per criterion and the regression cases
 (`python -m bot corrections export`). Deleted with the screening.
@@ -32,7 +33,21 @@ def upgrade() -> None:
         sa.UniqueConstraint("screening_id", "criterion_id", name="uq_corrections_screening_criterion"),
     )
     op.create_index("ix_corrections_screening_id", "corrections", ["screening_id"])
+    op.create_table(
+        "handoff_events",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("handoff_id", sa.Integer, sa.ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("result", sa.String(16), nullable=False),
+        sa.Column("criterion_id", sa.String(64)),
+        sa.Column("reason", sa.String(32)),
+        sa.Column("happened_on", sa.Date, nullable=False),
+        sa.Column("actor", sa.String(128), nullable=False),
+        sa.Column("at", sa.DateTime, nullable=False),
+    )
+    op.create_index("ix_handoff_events_handoff_id", "handoff_events", ["handoff_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("handoff_events")
     op.drop_table("corrections")
