@@ -161,6 +161,7 @@ def _conversation(store, lang: str = "ko") -> str:
     store.set_follow_up(ref, datetime(2026, 12, 10).date(), "web:bob")
     store.set_status(ref, "contacted", c["note"], "web:bob")
     store.record_correction(ref, "ecog", "pass", c["note"], "web:bob")
+    store.record_contact(ref, "reached", datetime(2026, 12, 1).date(), "web:bob")
     return ref
 
 
@@ -262,7 +263,8 @@ async def test_a_coordinator_meets_no_english_and_no_program_name_in_korean(clie
                   "가장 빠른 날짜: 2026년 12월 9일 (수)", "대신 답한 분 (환자의 어머니)", "연구 담당 의사가 판단",
                   "해당 없음", "(묻지 않음)", "새 요청 → 연락함; 메모: 음성 메시지 남김", "없음 → bob",
                   "- → 2026년 12월 10일 (목)", "본인이 연결 요청함", "판정 바로잡음",
-                  "평소 하루 생활(ECOG): 챗봇 판정은 ‘알 수 없음’, 맞는 판정은 ‘충족’이에요: 음성 메시지 남김", "시간은 한국 표준시 기준이에요.", "사용자:", "도우미:"):
+                  "평소 하루 생활(ECOG): 챗봇 판정은 ‘알 수 없음’, 맞는 판정은 ‘충족’이에요: 음성 메시지 남김",
+                  "2026년 12월 1일 (화): 전화 연락, 통화함 · bob", "전화 연락 기록", "시간은 한국 표준시 기준이에요.", "사용자:", "도우미:"):
         assert words in handoff, words
     assert "한국어 · 영어" in " | ".join(visible_text(pages["call-back"], "ko"))
     assert "없는 화면이에요." in visible_text(pages["no such page, signed out"], "ko")
