@@ -210,3 +210,24 @@ def test_a_file_of_cases_that_is_not_rows_of_question_text_verdict_is_an_error_n
     bad.write_text("NCT03558607:\n  - [no_such_question, \"네\", pass]\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"bad.yml: NCT03558607 row 1 must be \[question id of NCT03558607"):
         load(bad)
+
+
+async def test_nobody_signed_out_reaches_the_new_pages_or_changes_anything(client):
+    ref = _handoff(client.store)
+    for path in ("/staff/corrections", "/staff/funnel.csv"):
+        r = await client.get(path, allow_redirects=False)
+        assert (r.status, r.headers.get("Location")) == (302, "/staff/login"), path
+    for path, form in (("correction", {"criterion": "cardiac_function", "verdict": "pass"}),
+                       ("contact", {"result": "reached"}), ("result", {"result": "enrolled"})):
+        r = await client.post(f"/staff/handoffs/{ref}/{path}", data={"csrf": "", **form}, allow_redirects=False)
+        assert (r.status, r.headers.get("Location")) == (302, "/staff/login"), path
+    assert client.store.corrections(ref) == [] and client.store.handoff_events(ref) == []
+    assert client.store.handoff(ref).status == "new"
+
+
+def test_the_migration_makes_the_tables_the_records_describe(bot_env):
+    from bot.records.tables import Base
+
+    inspector = sa.inspect(bot_env.engine)
+    for table in ("corrections", "handoff_events"):
+        assert {c["name"] for c in inspector.get_columns(table)} == set(Base.metadata.tables[table].columns.keys())
