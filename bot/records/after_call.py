@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from bot import config
 from bot.records.database import Database
 from bot.records.handoffs import _existing_handoff
-from bot.records.tables import (CONTACT_RESULTS, DECLINE_REASONS, SCREENING_RESULTS, AuditEntry, Handoff,
-                                HandoffEvent, Screening, utcnow)
+from bot.records.tables import (CONTACT_RESULTS, DECLINE_REASONS, OPEN_STATUSES, SCREENING_RESULTS, AuditEntry,
+                                Handoff, HandoffEvent, Screening, utcnow)
 
 # The handoff's status each result leads to (None: unchanged); only an open status moves on.
 _STATUS = {"reached": "contacted", "eligible": "contacted", "enrolled": "enrolled", "not_eligible": "not_eligible",
@@ -127,8 +127,10 @@ class AfterCallRecords(Database):
                              detail=detail + (f": {event.criterion_id or event.reason}"
                                               if event.criterion_id or event.reason else "")))
             new = _STATUS.get(event.result)
-            if new and h.status in ("new", "contacted", "scheduled") and h.status != new and \
-                    not (new == "contacted" and h.status == "scheduled"):
+            # Only an open handoff moves on, and a scheduled visit is not undone by a later call.
+            undo = new == "contacted" and h.status == "scheduled"
+            moves = h.status in OPEN_STATUSES and h.status != new and not undo
+            if new and moves:
                 s.add(AuditEntry(actor=event.actor, action="status_changed", reference=h.reference,
                                  detail=f"{h.status} -> {new}"))
                 h.status = new
