@@ -1,8 +1,9 @@
 """The staff pages in the coordinators' language. A coordinator signed in
 with Korean (the site's default) walks every staff page: the queue and its
-weekly funnel, a handoff with everything on it (points to check, flags,
-contact, notes, criteria, transcript, history), a call-back, the safety
-events, the sign-in page in every state and the error pages. Nothing on any
+weekly and monthly funnels, a handoff with everything on it (points to check,
+flags, contact, notes, criteria, corrections, calls, transcript, history), a
+call-back, the safety events, the agreement per criterion, the sign-in page in
+every state and the error pages (those of a correction too). Nothing on any
 of them may be a string of the English staff texts or a program name with an
 underscore. Then the language switch (per session, per account, on the
 sign-in page) and the safety events list, whole rows, in both languages.
