@@ -323,6 +323,14 @@ def _staff_user_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]
     su.set_defaults(func=cmd_staff_user)
 
 
+def _corrections_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    co = sub.add_parser("corrections", help="staff: the study team's corrections of the bot's verdicts")
+    cosub = co.add_subparsers(dest="action", required=True)
+    cx = cosub.add_parser("export", help="write every correction as a regression case for the readers (YAML)")
+    cx.add_argument("--out", metavar="FILE", help="file to write (default: var/exports/corrections-<time>.yml)")
+    co.set_defaults(func=cmd_corrections)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument("--trial", default=active_trial_id(), help="trial id (a folder in trials/)")
@@ -361,11 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
     pu.add_argument("--older-than", type=int, required=True, metavar="DAYS")
     pu.set_defaults(func=cmd_purge)
     _staff_user_parser(sub)
-    co = sub.add_parser("corrections", help="staff: the study team's corrections of the bot's verdicts")
-    cosub = co.add_subparsers(dest="action", required=True)
-    cx = cosub.add_parser("export", help="write every correction as a regression case for the readers (YAML)")
-    cx.add_argument("--out", metavar="FILE", help="file to write (default: var/exports/corrections-<time>.yml)")
-    co.set_defaults(func=cmd_corrections)
+    _corrections_parser(sub)
     cc = sub.add_parser("check-config", help="show the site settings and warn about contact details not set")
     cc.add_argument("--strict", action="store_true", help="exit with status 1 when something is not set")
     cc.set_defaults(func=cmd_check_config)

@@ -87,10 +87,10 @@ async def test_a_coordinator_corrects_a_verdict_in_korean_and_it_is_kept_encrypt
     assert lines[2] == "심각한 심장 문제: 챗봇 판정은 ‘알 수 없음’, 맞는 판정은 ‘충족’이에요"
     assert "판정 바로잡음" in " | ".join(visible_text(page, "ko"))  # the history
     assert words_out_of_place(page, "ko") == []
+    assert [a.detail for a in client.store.audit_trail(ref) if a.action == "correction_recorded"] == \
+        ["pregnancy_breastfeeding: pass -> fail", "cardiac_function: unknown -> pass"]  # never the note
     with client.store.engine.connect() as conn:
         stored = conn.execute(sa.text("SELECT * FROM corrections")).mappings().all()
-        audit = conn.execute(sa.text("SELECT detail FROM audit_log WHERE action = 'correction_recorded'")).scalars()
-        assert list(audit) == ["pregnancy_breastfeeding: pass -> fail", "cardiac_function: unknown -> pass"]
     assert len(stored) == 2
     for row in stored:  # neither the words typed nor the note are in the clear
         cells = " ".join(str(v) for v in row.values())
