@@ -154,3 +154,29 @@ async def test_what_happened_after_the_call_is_deleted_with_the_persons_data(cli
     client.store.delete_person("after-gone")
     with client.store.session() as s:
         assert s.execute(sa.select(sa.func.count()).select_from(HandoffEvent)).scalar() == 0
+
+
+async def test_after_the_call_in_english(client):
+    ref = _handed_off(client.store, "after-en")
+    client.store.set_staff_language("alice", "en", "test")
+    csrf = await signed_in(client)
+    await _post(client, f"/staff/handoffs/{ref}/contact", {"csrf": csrf, "on": "", "result": "wrong_number"}, 302)
+    await _post(client, f"/staff/handoffs/{ref}/result",
+                {"csrf": csrf, "on": "", "criterion": "age", "reason": "health_worse", "result": "declined"}, 302)
+    page = await _get(client, f"/staff/handoffs/{ref}")
+    d = _today()
+    day = f"{'Mon Tue Wed Thu Fri Sat Sun'.split()[d.weekday()]} {d.day} {d.strftime('%b')} {d.year}"
+    section = _section(page, "en", "after-call")
+    assert section.startswith("After the call | On | A call | reached | no answer | wrong number | On | "
+                              "The study team's screening | eligible | enrolled | Not eligible: the criterion not met | "
+                              "Diagnosis: AML after an MPN | ")
+    assert section.endswith("Not eligible | Declined: the reason | not interested | lives too far away | "
+                            "no time for the visits | health got worse | the family decided against it | "
+                            "chose another treatment | another reason | Declined | What happened | "
+                            f"{day}: call, wrong number · alice | {day}: study screening, declined (health got worse) · alice")
+    assert '<strong id="current-status">withdrawn</strong>' in page
+    assert words_out_of_place(page, "en") == []
+    r = await client.post(f"/staff/handoffs/{ref}/contact", data={"csrf": csrf, "result": "busy"},
+                          allow_redirects=False)
+    assert r.status == 400 and '<p class="problem" role="alert" id="error">Please choose a result from the page, ' \
+        'a criterion or a reason from the lists, and a date.</p>' in await r.text()
