@@ -165,6 +165,23 @@ async def test_corrections_are_deleted_with_the_persons_data(client):
     assert client.store.regression_cases() == []
 
 
+async def test_corrections_and_calls_go_with_a_purged_screening(client):
+    from datetime import datetime, timedelta
+
+    from bot.records.store import HandoffEvent, Screening
+
+    ref = _handoff(client.store, "ko-corr-old")
+    csrf = await signed_in(client)
+    await _correct(client, ref, csrf, "cardiac_function", "pass")
+    client.store.record_screening_result(ref, "enrolled", datetime(2026, 1, 5).date(), "web:alice")  # closes it
+    with client.store.session() as s:
+        s.execute(sa.update(Screening).values(updated_at=datetime.utcnow() - timedelta(days=120)))
+    assert client.store.purge(90, "test")["screenings"] == 1
+    with client.store.session() as s:
+        assert s.execute(sa.select(sa.func.count()).select_from(Correction)).scalar() == 0
+        assert s.execute(sa.select(sa.func.count()).select_from(HandoffEvent)).scalar() == 0
+
+
 def _pytest(folder: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--corrections",
