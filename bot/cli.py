@@ -230,6 +230,17 @@ def cmd_purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_corrections(args: argparse.Namespace) -> int:
+    """The study team's corrections as regression cases for the readers."""
+    from bot.staff import regression, review
+
+    path, n = regression.export(_store(), review.actor(), Path(args.out) if args.out else None)
+    print(f"wrote {n} regression case{'' if n == 1 else 's'} to {path}")
+    print("they hold what people typed: read each row and remove anything that names a person, then copy the file "
+          "into tests/corrections/ (the suite fails on each case until the reader gives the corrected verdict)")
+    return 0
+
+
 def cmd_staff_user(args: argparse.Namespace) -> int:
     from bot.staff.auth import WeakPassword, hash_password
 
@@ -343,6 +354,14 @@ def _staff_user_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]
     su.set_defaults(func=cmd_staff_user)
 
 
+def _corrections_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    co = sub.add_parser("corrections", help="staff: the study team's corrections of the bot's verdicts")
+    cosub = co.add_subparsers(dest="action", required=True)
+    cx = cosub.add_parser("export", help="write every correction as a regression case for the readers (YAML)")
+    cx.add_argument("--out", metavar="FILE", help="file to write (default: var/exports/corrections-<time>.yml)")
+    co.set_defaults(func=cmd_corrections)
+
+
 def _add_handoffs(sub) -> None:
     ho = sub.add_parser("handoffs", help="staff: the people handed off to the study team")
     hsub = ho.add_subparsers(dest="action", required=True)
@@ -386,6 +405,7 @@ def build_parser() -> argparse.ArgumentParser:
     pu.add_argument("--older-than", type=int, metavar="DAYS", help="default: retention_days of the site file")
     pu.set_defaults(func=cmd_purge)
     _staff_user_parser(sub)
+    _corrections_parser(sub)
     cc = sub.add_parser("check-config", help="show the site settings and warn about contact details not set and "
                         "an encryption key kept in the data folder")
     cc.add_argument("--strict", action="store_true", help="exit with status 1 when something is not set")

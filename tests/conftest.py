@@ -13,7 +13,7 @@ REQUIRE_POSTGRES = os.environ.get("TRIALBOT_REQUIRE_POSTGRES") == "1"
 def _reset_postgres(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as conn:
-        for table in ("audit_log", "safety_events", "answers", "handoffs", "screenings", "staff_users", "chat_sessions", "alembic_version",
+        for table in ("audit_log", "handoff_events", "corrections", "safety_events", "answers", "handoffs", "screenings", "staff_users", "chat_sessions", "alembic_version",
                       "events"):
             conn.execute(sa.text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
     engine.dispose()
@@ -48,3 +48,8 @@ def bot_env(db_url, tmp_path, monkeypatch):
     store.migrate()
     yield store
     store.engine.dispose()
+
+
+def pytest_addoption(parser):
+    parser.addoption("--corrections", default=None, metavar="DIR",
+                     help="run the correction cases of this folder (default: tests/corrections/)")

@@ -553,3 +553,99 @@ def test_patient_chat_by_keyboard_only_on_a_phone(site, browser):
         expect(page.locator("#log > *").last).to_be_in_viewport()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     context.close()
+
+
+def _screened_handoff(site):
+    """A Korean screening handed off, with the pass the reader gives today to a mother who still breastfeeds."""
+    from bot.records.effects import (AnswerRecorded, ConsentGiven, ContactGiven, FinalVerdict, HandoffRequested,
+                                     ScreeningFinished, apply)
+
+    sender = "browser-correction-" + os.urandom(4).hex()
+    apply(site.store, sender, "NCT03558607", [
+        ConsentGiven("ko"),
+        AnswerRecorded("age", "나이가 어떻게 되세요?", "예순일곱이에요", {"value": 67}, "pass", "나이 67세는 괜찮아요."),
+        AnswerRecorded("pregnancy_breastfeeding", "임신 중이시거나 수유 중이세요?", "아니요. 아 근데 사실 자기 전에는 아직 젖 물려요.",
+                       {"value": "no"}, "pass", "임신이나 수유 중이 아니에요."),
+        ScreeningFinished("likely_eligible", {"age": FinalVerdict("pass", None),
+                                              "pregnancy_breastfeeding": FinalVerdict("pass", None)}),
+        HandoffRequested("screening", ContactGiven("Kim Minji", "+821012345678", None, "10-12", "Korean"), "ko", "ok"),
+    ])
+    return site.store.handoff_for_sender(sender).reference
+
+
+def test_a_verdict_is_corrected_by_keyboard_on_a_phone_and_counted_in_both_languages(site, browser):
+    """Korean first: choose the criterion, the right verdict and a note with the keyboard only, at 360 px;
+    the correction is listed on the handoff and counted on the agreement page, then the same page in English."""
+    ref = _screened_handoff(site)
+    context, page = _staff_on_a_phone(browser)
+    _sign_in_by_keyboard(page, site)
+    expect(page.locator("h1")).to_have_text("연결 요청")
+    page.goto(f"{site.web}/staff/handoffs/{ref}")
+    expect(page.locator("#correct-title")).to_have_text("판정 바로잡기")
+    assert serious_axe_findings(page) == []
+    _fits(page)
+    page.locator("#correct-criterion").focus()
+    page.keyboard.press("ArrowDown")  # the second criterion the assistant judged
+    expect(page.locator("#correct-criterion")).to_have_value("pregnancy_breastfeeding")
+    page.keyboard.press("Tab")  # the first right verdict
+    page.keyboard.press("ArrowRight")  # the second: not met
+    expect(page.locator("input[name=verdict][value=fail]")).to_be_checked()
+    page.keyboard.press("Tab")
+    expect(page.locator("#correction-note")).to_be_focused()
+    page.keyboard.type("자기 전에 아직 수유 중이세요")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # three choices and a note, then save
+    expect(page.locator("#correction-list li")).to_have_count(1)
+    expect(page.locator("#correction-list li")).to_contain_text(
+        "임신 또는 수유: 챗봇 판정은 ‘충족’, 맞는 판정은 ‘충족 안 됨’이에요: 자기 전에 아직 수유 중이세요")
+    expect(page.locator("#history")).to_contain_text(re.compile(rf"{STAFF_USER}\s*판정 바로잡음"))
+    assert serious_axe_findings(page) == []
+    _fits(page)
+    page.screenshot(path=str(SHOTS / "staff-correction-phone.png"), full_page=True)
+    page.locator("a[href='/staff/corrections']").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("연구팀과 챗봇의 판정 일치율")
+    row = page.locator("#agreement tbody tr", has_text="임신 또는 수유")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(re.compile(r"임신 또는 수유\s*NCT03558607\s*\d+\s*\d+\s*\d+%"))
+    assert serious_axe_findings(page) == []
+    _fits(page)
+    page.locator("#language-switch button[lang=en]").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Agreement with the study team")
+    expect(page.locator("#agreement tbody tr", has_text="Pregnant or breastfeeding")).to_have_count(1)
+    assert serious_axe_findings(page) == []
+    _fits(page)
+    context.close()
+
+
+def test_after_the_call_by_keyboard_on_a_phone_and_the_monthly_funnel(site, browser):
+    """A call that reached the person, then 'not eligible' with the criterion: keyboard only, at 360 px, in
+    Korean; then the month-by-month funnel on the queue, with its chart, fits the phone."""
+    ref = _screened_handoff(site)
+    context, page = _staff_on_a_phone(browser)
+    _sign_in_by_keyboard(page, site)
+    expect(page.locator("h1")).to_have_text("연결 요청")
+    expect(page.locator("#months-title")).to_have_text("월별 흐름 (등록까지)")
+    expect(page.locator("svg.chart-svg title")).to_contain_text("표시한 모든 달 합계: 시작")
+    assert serious_axe_findings(page) == []
+    _fits(page)
+    page.goto(f"{site.web}/staff/handoffs/{ref}")
+    page.locator("#after-call button[value=reached]").focus()  # the date stays today's
+    page.keyboard.press("Enter")  # one key
+    expect(page.locator("#after-events li")).to_have_count(1)
+    expect(page.locator("#after-events li")).to_contain_text(re.compile(rf"전화 연락, 통화함 · {STAFF_USER}$"))
+    expect(page.locator("#current-status")).to_have_text("연락함")
+    page.locator("#not-eligible-criterion").focus()
+    page.keyboard.press("End")  # the last criterion on the list
+    page.keyboard.press("Tab")
+    expect(page.locator("#after-call button[value=not_eligible]")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#after-events li")).to_have_count(2)
+    expect(page.locator("#after-events li").last).to_contain_text(
+        re.compile(rf"연구팀 선별, 대상 아님 \(지금 참여 중인 다른 임상시험\) · {STAFF_USER}$"))
+    expect(page.locator("#current-status")).to_have_text("대상 아님")
+    assert serious_axe_findings(page) == []
+    _fits(page)
+    page.screenshot(path=str(SHOTS / "staff-after-call-phone.png"), full_page=True)
+    context.close()

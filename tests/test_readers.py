@@ -425,6 +425,8 @@ CARDIAC = [
     ("cardiac_function", "no heart attack but she has heart failure", "unknown"),
     ("cardiac_function", "심장은 건강해요", "pass"),
     ("cardiac_function", "아니요 심장은 괜찮아요", "pass"),
+    ("cardiac_function", "심장은 문제 없어요", "pass"),
+    ("cardiac_function", "심장은 문제가 있어요", "unknown"),  # was read as the "no" cue 심장은 문제: a wrong pass
     ("cardiac_function", "심부전 있어요", "unknown"),
 ]
 

@@ -1,8 +1,9 @@
 """The staff pages in the coordinators' language. A coordinator signed in
 with Korean (the site's default) walks every staff page: the queue and its
-weekly funnel, a handoff with everything on it (points to check, flags,
-contact, notes, criteria, transcript, history), a call-back, the safety
-events, the sign-in page in every state and the error pages. Nothing on any
+weekly and monthly funnels, a handoff with everything on it (points to check,
+flags, contact, notes, criteria, corrections, calls, transcript, history), a
+call-back, the safety events, the agreement per criterion, the sign-in page in
+every state and the error pages (those of a correction too). Nothing on any
 of them may be a string of the English staff texts or a program name with an
 underscore. Then the language switch (per session, per account, on the
 sign-in page) and the safety events list, whole rows, in both languages.
@@ -160,6 +161,8 @@ def _conversation(store, lang: str = "ko") -> str:
     store.assign(ref, "bob", "web:bob")
     store.set_follow_up(ref, datetime(2026, 12, 10).date(), "web:bob")
     store.set_status(ref, "contacted", c["note"], "web:bob")
+    store.record_correction(ref, "ecog", "pass", c["note"], "web:bob")
+    store.record_contact(ref, "reached", datetime(2026, 12, 1).date(), "web:bob")
     return ref
 
 
@@ -217,6 +220,7 @@ async def _walk_signed_in(client, ref, callback) -> dict:
         "handoff": await _get(client, f"/staff/handoffs/{ref}"),
         "call-back": await _get(client, f"/staff/handoffs/{callback}"),
         "safety events": await _get(client, "/staff/safety"),
+        "agreement": await _get(client, "/staff/corrections"),
         "no such handoff": await _get(client, "/staff/handoffs/SNU-ZZZZZZ", 404),
         "no such page": await _get(client, "/staff/nothing/here", 404),
         "wrong method": await _get(client, "/staff/logout", 405),
@@ -231,6 +235,11 @@ async def _walk_signed_in(client, ref, callback) -> dict:
         "change to a deleted handoff": await _post(client, "/staff/handoffs/SNU-ZZZZZZ/assign",
                                                    {"csrf": csrf, "assigned_to": "bob"}, 404),
         "unknown language": await _post(client, "/staff/language", {"csrf": csrf, "language": "fr"}, 400),
+        "correction, same verdict": await _post(client, f"/staff/handoffs/{ref}/correction",
+                                                {"csrf": csrf, "criterion": "age", "verdict": "pass"}, 400),
+        "correction, unknown verdict": await _post(client, f"/staff/handoffs/{ref}/correction",
+                                                   {"csrf": csrf, "criterion": "age", "verdict": "not_applicable"},
+                                                   400),
     }
     return pages
 
@@ -240,6 +249,7 @@ async def test_a_coordinator_meets_no_english_and_no_program_name_in_korean(clie
     await signed_in(client, "bob")
     empty["queue, empty"] = await _get(client, "/staff")
     empty["safety events, empty"] = await _get(client, "/staff/safety")
+    empty["agreement, empty"] = await _get(client, "/staff/corrections")
     client.session.cookie_jar.clear()
     ref, callback = _conversation(client.store), _callback(client.store)
     pages = {**empty, **await _walk_signed_out(client)}
@@ -253,7 +263,9 @@ async def test_a_coordinator_meets_no_english_and_no_program_name_in_korean(clie
                   "위기 상담전화 안내함: 자해 생각", "챗봇이 읽지 못한 답변: 평소 하루 생활(ECOG)",
                   "가장 빠른 날짜: 2026년 12월 9일 (수)", "대신 답한 분 (환자의 어머니)", "연구 담당 의사가 판단",
                   "해당 없음", "(묻지 않음)", "새 요청 → 연락함; 메모: 음성 메시지 남김", "없음 → bob",
-                  "- → 2026년 12월 10일 (목)", "본인이 연결 요청함", "시간은 한국 표준시 기준이에요.", "사용자:", "도우미:"):
+                  "- → 2026년 12월 10일 (목)", "본인이 연결 요청함", "판정 바로잡음",
+                  "평소 하루 생활(ECOG): 챗봇 판정은 ‘알 수 없음’, 맞는 판정은 ‘충족’이에요: 음성 메시지 남김",
+                  "2026년 12월 1일 (화): 전화 연락, 통화함 · bob", "전화 연락 기록", "시간은 한국 표준시 기준이에요.", "사용자:", "도우미:"):
         assert words in handoff, words
     assert "한국어 · 영어" in " | ".join(visible_text(pages["call-back"], "ko"))
     assert "없는 화면이에요." in visible_text(pages["no such page, signed out"], "ko")

@@ -167,6 +167,28 @@ class StaffTexts:
     def day(self, d: Optional[date]) -> str:
         return self.table["date_format"].format(**self._fields(d)) if d else "-"
 
+    def month(self, d: date) -> str:
+        return self.table["month_format"].format(**self._fields(d))
+
+    # ------------------------------------------------------------ after the call
+
+    def event(self, kind: str, result: str, happened_on: date, detail: str, labels: Dict[str, str]) -> str:
+        """One call or screening result in words: "2026년 12월 2일 (수): 연구팀 선별, 부적격 (나이)"."""
+        day = self.day(happened_on)
+        if kind == "contact":
+            return self("event_call", day=day, result=self.word("contact_results", result))
+        words = self.word("screening_results", result)
+        if not detail:
+            return self("event_result", day=day, result=words)
+        return self("event_detail", day=day, result=words, detail=self._detail(result, detail, labels))
+
+    def _detail(self, result: str, detail: str, labels: Dict[str, str]) -> str:
+        return self.word("decline_reasons", detail) if result == "declined" else labels.get(detail, detail)
+
+    def stop(self, stop: str, detail: str, labels: Dict[str, str]) -> str:
+        """Why a handed-off person did not enrol, in words."""
+        return self.table["stops"][stop].format(detail=self._detail(stop, detail, labels))
+
     def week(self, d: date) -> str:
         return self.table["week_format"].format(**self._fields(d))
 

@@ -1,10 +1,13 @@
 """The study team's pages behind sign-in: the handoff queue (/staff) with
 its search and filters, one handoff (/staff/handoffs/<ref>) and the changes
 made there (status, assignee, follow-up date), the safety events
-(/staff/safety) and the CSV/JSON download. Every word comes from the staff
+(/staff/safety), corrections of the assistant's verdicts on a handoff and the
+agreement per criterion (/staff/corrections), and the CSV/JSON download. Every word comes from the staff
 texts in the session's language (web/staff_texts.py)."""
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,11 +16,14 @@ from typing import Any, Callable, Dict, List, Mapping, Optional
 from aiohttp import web
 
 from bot import config
-from bot.records.store import HANDOFF_STATUSES, OUTCOMES, Handoff, Store, handoff_as_json
+from bot.records.store import (CONTACT_RESULTS, CORRECTABLE_VERDICTS, DECLINE_REASONS, HANDOFF_STATUSES, OUTCOMES,
+                               STAGES, Agreement, Handoff, MonthCounts, SameVerdict, Store, handoff_as_json,
+                               reason_totals)
 from bot.staff import review
 from web.pages import LANGUAGES
 from web.signin import Form, StaffMember, check_csrf, require_staff
 from web.staff_pages import StaffError, render_staff
+from web.staff_texts import texts
 from web.state import in_thread, services
 
 SORTS = ("waiting", "newest", "oldest")
@@ -71,9 +77,12 @@ async def staff_list(request: web.Request) -> web.Response:
                            _day(f.created_from), _day(f.created_to), f.sort, config.site().tz())
     funnel = await in_thread(store.funnel)
     peak = max([1] + [n for row in funnel if isinstance(n := row["started"], int)])  # the longest bar
+    months = await in_thread(store.monthly_funnel)
     return _page(request, who, "staff_list.html", page="queue", handoffs=rows, f=f.form(), filtered=f.filtered,
                  statuses=HANDOFF_STATUSES, outcomes=(*OUTCOMES, "callback"), languages=LANGUAGES, sorts=SORTS,
-                 funnel=funnel, peak=peak, now=datetime.utcnow())
+                 funnel=funnel, peak=peak, now=datetime.utcnow(), months=months, stages=STAGES,
+                 stopped=reason_totals(months), labels=_all_labels(months, who.language),
+                 chart=_chart(months))
 
 
 def _page(request: web.Request, who: StaffMember, name: str, **context: Any) -> web.Response:
@@ -111,9 +120,15 @@ async def staff_handoff(request: web.Request) -> web.Response:
     trail = await in_thread(store.audit_trail, h.reference)
     users = await in_thread(store.staff_users)
     phone_link = "tel:" + re.sub(r"[^\d+]", "", h.phone) if h.phone else None
+    corrections = await in_thread(store.corrections, h.reference)
+    trial = review.load_trial(h.screening.trial_id)
+    correctable = [a for a in h.screening.answers if a.verdict in (*CORRECTABLE_VERDICTS, "not_applicable")]
     return _page(request, who, "staff_handoff.html", h=h, labels=labels, transcript=transcript,
                  statuses=HANDOFF_STATUSES, points=points_to_check(h), flags=h.screening.flags, trail=trail,
-                 staff_users=users, phone_link=phone_link)
+                 staff_users=users, phone_link=phone_link, corrections=corrections, correctable=correctable,
+                 verdict_choices=CORRECTABLE_VERDICTS, today=_site_today().isoformat(),
+                 contact_results=CONTACT_RESULTS, decline_reasons=DECLINE_REASONS,
+                 criteria=[(qid, labels.get(qid, qid)) for qid in trial.criterion_ids])
 
 
 # A change to one handoff: (store, reference, posted form, actor).
@@ -153,6 +168,96 @@ def _follow_up(store: Store, ref: str, form: Form, actor: str) -> Handoff:
     return store.set_follow_up(ref, when, actor)
 
 
+def _correct(store: Store, ref: str, form: Form, actor: str) -> None:
+    try:
+        store.record_correction(ref, str(form.get("criterion", "")), str(form.get("verdict", "")),
+                                str(form.get("note", "")).strip()[:2000], actor)
+    except SameVerdict:
+        raise StaffError(400, "same_verdict")
+
+
+def _site_today() -> date:
+    return datetime.now(config.site().tz()).date()
+
+
+def _on(form: Form) -> date:
+    """The day it happened: the form's date, today (the site's) when empty; never in the future."""
+    value = str(form.get("on", "")).strip()
+    day = _day(value) if value else _site_today()
+    if day is None or day > _site_today():
+        raise ValueError("the date must be a day up to today")
+    return day
+
+
+def _contact(store: Store, ref: str, form: Form, actor: str) -> None:
+    store.record_contact(ref, str(form.get("result", "")), _on(form), actor)
+
+
+def _result(store: Store, ref: str, form: Form, actor: str) -> None:
+    h = store.handoff(ref)
+    if h is None:
+        raise LookupError(ref)
+    criterion = str(form.get("criterion", ""))
+    if criterion and criterion not in review.load_trial(h.screening.trial_id).criterion_ids:
+        raise ValueError("not a criterion of this trial")
+    store.record_screening_result(ref, str(form.get("result", "")), _on(form), actor, criterion,
+                                  str(form.get("reason", "")))
+
+
+async def staff_contact(request: web.Request) -> web.Response:
+    return await _staff_change(request, _contact, "bad_after_call")
+
+
+async def staff_result(request: web.Request) -> web.Response:
+    return await _staff_change(request, _result, "bad_after_call")
+
+
+def _all_labels(months: List[MonthCounts], language: str) -> Dict[str, str]:
+    labels: Dict[str, str] = {}
+    for trial in sorted({m.trial for m in months}):
+        labels.update(review.trial_labels(review.load_trial(trial), language))
+    return labels
+
+
+@dataclass(frozen=True)
+class Bar:
+    stage: str
+    total: int
+    width: float  # of 100
+
+
+def _chart(months: List[MonthCounts]) -> List[Bar]:
+    """Every stage summed over the months shown, as bars drawn on the server (SVG in the template)."""
+    totals = [(stage, sum(int(getattr(m, stage)) for m in months)) for stage in STAGES]
+    peak = max([1] + [n for _, n in totals])
+    return [Bar(stage, n, round(100 * n / peak, 1)) for stage, n in totals]
+
+
+def _funnel_csv(months: List[MonthCounts], language: str) -> str:
+    """One row per month and trial: the steps, then how many stopped for each reason (a column per reason)."""
+    t, labels = texts(language), _all_labels(months, language)
+    reasons = [key for key, _ in reason_totals(months)]
+    buf = io.StringIO()
+    out = csv.writer(buf)
+    out.writerow([t("month"), t("study")] + [t.word("stages", st) for st in STAGES]
+                 + [t.stop(stop, detail, labels) for stop, detail in reasons])
+    for m in months:
+        out.writerow([review.safe_cell(c) for c in [t.month(m.month), m.trial] + [getattr(m, st) for st in STAGES]
+                      + [m.reasons.get(key, 0) for key in reasons]])
+    return "\ufeff" + buf.getvalue()
+
+
+async def staff_funnel_csv(request: web.Request) -> web.Response:
+    """The month-by-month funnel with the reasons, in the page's words."""
+    who = require_staff(request)
+    months = await in_thread(services(request).store.monthly_funnel)
+    body = _funnel_csv(months, who.language)
+    await in_thread(services(request).store.audit, f"web:{who.username}", "funnel_exported",
+                    detail=f"{len(months)} months")
+    return web.Response(body=body.encode("utf-8"), content_type="text/csv", charset="utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="funnel.csv"'})
+
+
 async def staff_status(request: web.Request) -> web.Response:
     return await _staff_change(request, _status, "bad_status")
 
@@ -163,6 +268,32 @@ async def staff_assign(request: web.Request) -> web.Response:
 
 async def staff_follow_up(request: web.Request) -> web.Response:
     return await _staff_change(request, _follow_up, "bad_date")
+
+
+async def staff_correction(request: web.Request) -> web.Response:
+    return await _staff_change(request, _correct, "bad_correction")
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    label: str  # the criterion in words, in the page's language
+    study: str
+    judged: int
+    corrected: int
+    agreed_percent: int
+
+
+def _agreement_rows(rows: List[Agreement], language: str) -> List[AgreementRow]:
+    labels = {trial: review.trial_labels(review.load_trial(trial), language) for trial in {r.trial for r in rows}}
+    return [AgreementRow(labels[r.trial].get(r.criterion, r.criterion), r.trial, r.judged, r.corrected,
+                         r.agreed_percent) for r in rows]
+
+
+async def staff_corrections(request: web.Request) -> web.Response:
+    """How often the team agreed with the assistant, per criterion."""
+    who = require_staff(request)
+    rows = await in_thread(services(request).store.agreement)
+    return _page(request, who, "staff_corrections.html", page="corrections", rows=_agreement_rows(rows, who.language))
 
 
 async def staff_safety(request: web.Request) -> web.Response:
@@ -195,5 +326,10 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/staff/handoffs/{ref}/status", staff_status)
     app.router.add_post("/staff/handoffs/{ref}/assign", staff_assign)
     app.router.add_post("/staff/handoffs/{ref}/follow-up", staff_follow_up)
+    app.router.add_post("/staff/handoffs/{ref}/correction", staff_correction)
+    app.router.add_get("/staff/corrections", staff_corrections)
+    app.router.add_post("/staff/handoffs/{ref}/contact", staff_contact)
+    app.router.add_post("/staff/handoffs/{ref}/result", staff_result)
+    app.router.add_get("/staff/funnel.csv", staff_funnel_csv)
     app.router.add_get("/staff/export", staff_export)
     app.router.add_get("/staff/safety", staff_safety)

@@ -34,7 +34,7 @@ def _existing_handoff(s: Session, reference: str) -> Handoff:
 
 
 def _with_answers(h: Handoff) -> Handoff:
-    _ = h.screening.answers  # load before the session closes: callers read them afterwards
+    _ = h.screening.answers, h.events  # load before the session closes: callers read them afterwards
     return h
 
 

@@ -12,27 +12,34 @@ from __future__ import annotations
 from functools import lru_cache
 
 from bot import config
+from bot.records.after_call import STAGES, AfterCallRecords, MonthCounts, Outcome, outcome, reason_totals
 from bot.records.chat_sessions import ChatSessionRecords
+from bot.records.corrections import Agreement, CorrectionRecords, CorrectionRow, RegressionCase, SameVerdict
 from bot.records.conversations import ConversationRecords, TranscriptLine
 from bot.records.handoffs import HandoffRecords, answers_as_json, dumps, handoff_as_json
 from bot.records.retention import RetentionRecords
 from bot.records.safety_events import CRISIS_SIGNS, SafetyEventRecords, SafetyEventRow
 from bot.records.screenings import ScreeningRecords
 from bot.records.staff_audit import StaffAuditRecords
-from bot.records.tables import (HANDOFF_KINDS, HANDOFF_STATUSES, OPEN_STATUSES, OUTCOMES, RASA_EVENTS, AnswerRow,
-                                AuditEntry, Base, ChatSession, Handoff, SafetyEvent, Screening, StaffUser, utcnow)
+from bot.records.tables import (CONTACT_RESULTS, CORRECTABLE_VERDICTS, DECLINE_REASONS, HANDOFF_KINDS,
+                                HANDOFF_STATUSES, OPEN_STATUSES, OUTCOMES, RASA_EVENTS, SCREENING_RESULTS, AnswerRow,
+                                AuditEntry, Base, ChatSession, Correction, Handoff, HandoffEvent, SafetyEvent,
+                                Screening, StaffUser, utcnow)
 
 __all__ = [
     "Store", "store_for", "default_store",
     "Base", "Screening", "AnswerRow", "Handoff", "AuditEntry", "ChatSession", "StaffUser", "RASA_EVENTS",
     "SafetyEvent", "SafetyEventRow", "CRISIS_SIGNS",
+    "AfterCallRecords", "MonthCounts", "Outcome", "outcome", "reason_totals", "STAGES", "HandoffEvent",
+    "CONTACT_RESULTS", "SCREENING_RESULTS", "DECLINE_REASONS",
+    "Correction", "CorrectionRow", "Agreement", "RegressionCase", "SameVerdict", "CORRECTABLE_VERDICTS",
     "HANDOFF_STATUSES", "HANDOFF_KINDS", "OUTCOMES", "OPEN_STATUSES", "utcnow",
     "TranscriptLine", "answers_as_json", "handoff_as_json", "dumps",
 ]
 
 
 class Store(ScreeningRecords, HandoffRecords, StaffAuditRecords, ConversationRecords, ChatSessionRecords,
-            RetentionRecords, SafetyEventRecords):
+            RetentionRecords, SafetyEventRecords, CorrectionRecords, AfterCallRecords):
     """Every part shares one engine and session factory (`Database`)."""
 
 

@@ -22,6 +22,12 @@ HANDOFF_STATUSES = ("new", "contacted", "scheduled", "enrolled", "not_eligible",
 HANDOFF_KINDS = ("screening", "callback")
 OUTCOMES = ("likely_eligible", "needs_review", "likely_ineligible")
 OPEN_STATUSES = ("new", "contacted", "scheduled")
+CORRECTABLE_VERDICTS = ("pass", "fail", "unknown", "deferred")  # what a coordinator may say a verdict should be
+# What happened after the handoff: each call, and the study team's own screening.
+CONTACT_RESULTS = ("reached", "no_answer", "wrong_number")
+SCREENING_RESULTS = ("eligible", "not_eligible", "declined", "enrolled")
+DECLINE_REASONS = ("not_interested", "too_far", "no_time", "health_worse", "family_decision", "other_treatment",
+                   "other")
 
 
 def utcnow() -> datetime:
@@ -63,6 +69,8 @@ class Screening(Base):
     handoff = relationship("Handoff", back_populates="screening", cascade="all, delete-orphan", uselist=False)
     safety_events = relationship("SafetyEvent", back_populates="screening", cascade="all, delete-orphan",
                                  order_by="SafetyEvent.at")
+    corrections = relationship("Correction", back_populates="screening", cascade="all, delete-orphan",
+                               order_by="Correction.at")
 
     @property
     def flags(self) -> dict:
@@ -132,6 +140,8 @@ class Handoff(Base):
     created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     updated_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     screening = relationship("Screening", back_populates="handoff")
+    events = relationship("HandoffEvent", back_populates="handoff", cascade="all, delete-orphan",
+                          order_by="[HandoffEvent.happened_on, HandoffEvent.id]")
 
     @property
     def name(self) -> Optional[str]:
@@ -173,6 +183,53 @@ class SafetyEvent(Base):
     @property
     def sign(self) -> str:
         return crypto.decrypt(self.sign_enc) or ""
+
+
+class Correction(Base):
+    """A coordinator's word that the bot judged a criterion wrongly: the
+    verdict it gave, the right one, and what was typed (copied, encrypted, so
+    that the case can become a test even if the answer is changed later) with
+    the coordinator's note (encrypted). One per screening and criterion: a
+    second correction replaces the first. Deleted with the screening."""
+    __tablename__ = "corrections"
+    __table_args__ = (sa.UniqueConstraint("screening_id", "criterion_id", name="uq_corrections_screening_criterion"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    screening_id = sa.Column(sa.String(36), sa.ForeignKey("screenings.id", ondelete="CASCADE"), nullable=False,
+                             index=True)
+    criterion_id = sa.Column(sa.String(64), nullable=False)
+    verdict_given = sa.Column(sa.String(16), nullable=False)  # the bot's
+    verdict_expected = sa.Column(sa.String(16), nullable=False)  # the coordinator's
+    raw_text_enc = sa.Column(sa.Text, nullable=False)
+    note_enc = sa.Column(sa.Text)
+    actor = sa.Column(sa.String(128), nullable=False)
+    at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    screening = relationship("Screening", back_populates="corrections")
+
+    @property
+    def raw_text(self) -> str:
+        return crypto.decrypt(self.raw_text_enc) or ""
+
+    @property
+    def note(self) -> str:
+        return crypto.decrypt(self.note_enc) or ""
+
+
+class HandoffEvent(Base):
+    """What happened after the handoff, on a day: a call (`kind` contact:
+    reached, no_answer, wrong_number) or the study team's screening (`kind`
+    screening: eligible, not_eligible with the criterion, declined with a
+    reason from DECLINE_REASONS, enrolled). Deleted with the handoff."""
+    __tablename__ = "handoff_events"
+    id = sa.Column(sa.Integer, primary_key=True)
+    handoff_id = sa.Column(sa.Integer, sa.ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True)
+    kind = sa.Column(sa.String(16), nullable=False)
+    result = sa.Column(sa.String(16), nullable=False)
+    criterion_id = sa.Column(sa.String(64))
+    reason = sa.Column(sa.String(32))
+    happened_on = sa.Column(sa.Date, nullable=False)
+    actor = sa.Column(sa.String(128), nullable=False)
+    at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    handoff = relationship("Handoff", back_populates="events")
 
 
 class AuditEntry(Base):
