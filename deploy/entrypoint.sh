@@ -26,10 +26,7 @@ SQLTrackerStore.Base.metadata.create_all(sa.create_engine(os.environ["TRIALBOT_D
       --enable-api --auth-token="$TRIALBOT_API_TOKEN" "$@" ;;
   actions)  # reachable on the private network only; requires the token when TRIALBOT_ACTIONS_TOKEN is set
     SANIC_HOST=${SANIC_HOST:-0.0.0.0} exec python -m addons.action_server --port "${TRIALBOT_ACTIONS_PORT:-5055}" "$@" ;;
-  web)  # web.main binds 127.0.0.1; in a container it must listen on the container's address
-    exec python -c 'import os
-from aiohttp import web
-from web.app import create_app
-web.run_app(create_app(), host="0.0.0.0", port=int(os.environ.get("TRIALBOT_WEB_PORT", "8000")), access_log=None, print=None)' ;;
+  web)  # listens on the container's address (python -m web alone binds 127.0.0.1)
+    exec python -m web --host 0.0.0.0 ;;
   *) exec "$role" "$@" ;;
 esac

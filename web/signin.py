@@ -1,27 +1,54 @@
 """Staff sign-in and sign-out (/staff/login, /staff/logout): a password from
-`python -m bot staff-user add`, then a TOTP code where one is set, limited
-per account and per address; and the checks every staff page makes."""
+`python -m bot staff-user add`, then a TOTP code where one is set; and the
+checks every staff page makes.
+
+- The form carries its own token (also in a SameSite=Strict cookie), and a
+  post from another site's page (its Origin, Sec-Fetch-Site) is refused: no
+  cross-site sign-in.
+- An unknown user name costs the same password hash as a known one, so the
+  time of the answer does not tell which names exist.
+- Failures slow down, never lock out: per user name and per address, a
+  growing delay (bot/staff/auth.py Backoff); the answer says until when. A
+  valid TOTP code passes the user name's delay (not the address's), so an
+  attacker elsewhere cannot keep a coordinator out."""
 from __future__ import annotations
 
-import asyncio
+import math
 import secrets
 from dataclasses import dataclass
-from typing import NoReturn, Tuple, Union
+from datetime import datetime, timezone
+from typing import NoReturn, Optional, Tuple
 
 from aiohttp import web
-from multidict import MultiDictProxy
 
-from bot.staff.auth import verify_password
+from bot import config
+from bot.staff.auth import Backoff, dummy_hash, verify_password
 from web.pages import render
-from web.security import client_address, del_cookie, set_cookie
+from web.security import Form, client_address, del_cookie, read_form, same_origin, set_cookie
 from web.state import in_thread, services
 
 STAFF_COOKIE = "tb_staff"
-ACCOUNT_MAX_FAILURES = 5    # per account: that account waits 15 minutes
-ADDRESS_MAX_FAILURES = 30   # per address: high enough for a shared hospital address
-# A posted form, as request.post() reads it.
-Form = MultiDictProxy[Union[str, bytes, web.FileField]]
-TOO_MANY = "Too many failed attempts for this account or from this address. Please wait 15 minutes."
+FORM_COOKIE = "tb_login"  # the sign-in form's token, sent back by the form itself
+
+
+def account_backoff() -> Backoff:
+    # Per user name (known or not): five typos are free, then 1 s, 2 s, 4 s ... at most a minute.
+    return Backoff(free=5, first_delay=1.0, max_delay=60.0)
+
+
+def address_backoff() -> Backoff:
+    # Per address: higher, for a shared hospital address; at most 5 minutes.
+    return Backoff(free=20, first_delay=1.0, max_delay=300.0)
+
+
+NO_MATCH = "That user name and password do not match."
+FORM_REFUSED = ("This sign-in form has expired or was sent from another site. Please open the sign-in page again "
+                "and sign in there.\n로그인 양식이 만료되었거나 다른 사이트에서 보낸 것이에요. 로그인 페이지를 다시 "
+                "열어서 로그인해 주세요.")
+WAIT = ("Too many failed sign-ins. Please try again after {at} (in {seconds} {unit}). If your account uses an "
+        "authenticator app, you can sign in now with your password and its 6-digit code.\n"
+        "로그인 실패가 너무 많았어요. {at} 이후에({seconds}초 뒤) 다시 시도해 주세요. 인증 앱을 쓰는 계정이면 "
+        "비밀번호와 6자리 코드로 지금 바로 로그인할 수 있어요.")
 
 
 @dataclass(frozen=True)
@@ -47,10 +74,31 @@ def _keys(request: web.Request, username: str) -> Tuple[str, str]:
     return f"user:{username.lower()}", f"addr:{client_address(request)}"
 
 
-def _blocked(request: web.Request, username: str) -> bool:
-    account, address = _keys(request, username)
-    s = services(request)
-    return s.limiter.blocked(account) or s.address_limiter.blocked(address)
+def _form_page(request: web.Request, http_status: int = 200, error: Optional[str] = None,
+               step: str = "password", pending: str = "", code_field: bool = False) -> web.Response:
+    """The sign-in page with this browser's form token (a new one if it has none)."""
+    token = request.cookies.get(FORM_COOKIE, "")
+    if not (30 <= len(token) <= 64 and token.replace("-", "").replace("_", "").isalnum()):
+        token = secrets.token_urlsafe(32)
+    response = render("staff_login.html", http_status=http_status, error=error, step=step, pending=pending,
+                      csrf=token, code_field=code_field)
+    set_cookie(response, FORM_COOKIE, token, "/staff")
+    return response
+
+
+def _cross_site(request: web.Request, form: Form) -> bool:
+    """True for a post that is not from this browser's own sign-in page."""
+    token = request.cookies.get(FORM_COOKIE, "")
+    return not (same_origin(request) and token and secrets.compare_digest(str(form.get("csrf", "")), token))
+
+
+def _too_many(request: web.Request, wait: float) -> web.Response:
+    seconds = max(1, math.ceil(wait))
+    at = datetime.fromtimestamp(datetime.now(timezone.utc).timestamp() + seconds, config.site().tz())
+    error = WAIT.format(at=at.strftime("%H:%M:%S"), seconds=seconds, unit="second" if seconds == 1 else "seconds")
+    response = _form_page(request, 429, error, code_field=True)
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 async def _failed(request: web.Request, username: str, why: str) -> None:
@@ -59,8 +107,6 @@ async def _failed(request: web.Request, username: str, why: str) -> None:
     s.limiter.failed(account)
     s.address_limiter.failed(address)
     await in_thread(s.store.audit, f"web:{username or '?'}", why)
-    # Slow down guessing: each failure on this account waits a little longer (at most 2 s).
-    await asyncio.sleep(min(2.0, 0.2 * s.limiter.count(account)))
 
 
 async def _signed_in(request: web.Request, username: str) -> NoReturn:
@@ -74,41 +120,62 @@ async def _signed_in(request: web.Request, username: str) -> NoReturn:
     raise response
 
 
+async def _code_is_valid(request: web.Request, username: str, code: str) -> bool:
+    s = services(request)
+    secret = await in_thread(s.store.staff_totp_secret, username)
+    return bool(secret and code and s.totp.verify(username, secret, code))
+
+
 async def login_page(request: web.Request) -> web.Response:
-    return render("staff_login.html", error=None, step="password")
+    return _form_page(request)
 
 
 async def login(request: web.Request) -> web.Response:
-    form = await request.post()
+    form = await read_form(request)
+    if _cross_site(request, form):
+        return _form_page(request, 403, FORM_REFUSED)
     username, password = str(form.get("username", ""))[:64], str(form.get("password", ""))[:256]
-    if _blocked(request, username):
-        return render("staff_login.html", http_status=429, error=TOO_MANY, step="password")
+    code = str(form.get("code", ""))[:16].strip()
+    account, address = _keys(request, username)
     s = services(request)
+    if s.address_limiter.wait(address):
+        return _too_many(request, s.address_limiter.wait(address))
+    code_given = False
+    if s.limiter.wait(account):  # only a valid code passes this name's delay
+        if not code or not await _code_is_valid(request, username, code):
+            if code:
+                s.address_limiter.failed(address)  # code guessing is limited per address
+            return _too_many(request, s.limiter.wait(account))
+        code_given = True
     stored = await in_thread(s.store.staff_password_hash, username)
-    if stored is None or not await in_thread(verify_password, password, stored):
+    # The same hash runs for a name that does not exist: the answer's time tells nothing.
+    matches = await in_thread(verify_password, password, stored or dummy_hash())
+    if stored is None or not matches:
         await _failed(request, username, "staff_login_failed")
-        return render("staff_login.html", http_status=401, error="That user name and password do not match.",
-                      step="password")
-    if await in_thread(s.store.staff_totp_secret, username):
-        token = s.pending.start(username)
-        return render("staff_login.html", error=None, step="code", pending=token)
+        return _form_page(request, 401, NO_MATCH)
+    has_code = await in_thread(s.store.staff_totp_secret, username) is not None
+    if has_code and not code_given:
+        return render("staff_login.html", step="code", pending=s.pending.start(username))
     await _signed_in(request, username)
 
 
 async def login_code(request: web.Request) -> web.Response:
-    form = await request.post()
+    form = await read_form(request)
+    if not same_origin(request):  # the pending token, known only to this browser, is the form's token here
+        return _form_page(request, 403, FORM_REFUSED)
     s = services(request)
     token = str(form.get("pending", ""))
     username = s.pending.user(token)
     if username is None:
-        return render("staff_login.html", http_status=401, step="password",
-                      error="The sign-in took too long. Please enter your user name and password again.")
-    if _blocked(request, username):
+        return _form_page(request, 401, "The sign-in took too long. Please enter your user name and password again.")
+    _, address = _keys(request, username)
+    if s.address_limiter.wait(address):
         s.pending.end(token)
-        return render("staff_login.html", http_status=429, error=TOO_MANY, step="password")
-    secret = await in_thread(s.store.staff_totp_secret, username)
-    if not secret or not s.totp.verify(username, secret, str(form.get("code", ""))[:16]):
+        return _too_many(request, s.address_limiter.wait(address))
+    if not await _code_is_valid(request, username, str(form.get("code", ""))[:16]):
         await _failed(request, username, "staff_code_failed")
+        if s.pending.missed(token):
+            return _form_page(request, 401, "That code was not right three times. Please sign in again.")
         return render("staff_login.html", http_status=401, step="code", pending=token,
                       error="That code is not right. Enter the 6-digit code your authenticator app shows now.")
     s.pending.end(token)
@@ -117,7 +184,7 @@ async def login_code(request: web.Request) -> web.Response:
 
 async def logout(request: web.Request) -> web.Response:
     who = require_staff(request)
-    check_csrf(await request.post(), who.csrf)
+    check_csrf(await read_form(request), who.csrf)
     services(request).sessions.end(request.cookies.get(STAFF_COOKIE))
     response = web.HTTPFound("/staff/login")
     del_cookie(response, STAFF_COOKIE, "/staff")

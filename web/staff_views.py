@@ -15,7 +15,8 @@ from bot.conversation.texts import table as conversation_texts
 from bot.records.store import HANDOFF_STATUSES, OUTCOMES, Handoff, Store, handoff_as_json
 from bot.staff import review
 from web.pages import LANGUAGES, render
-from web.signin import Form, check_csrf, require_staff
+from web.security import Form, read_form
+from web.signin import check_csrf, require_staff
 from web.state import in_thread, services
 
 SORTS = {"waiting": "waiting longest first", "newest": "newest first", "oldest": "oldest first"}
@@ -117,7 +118,7 @@ Change = Callable[[Store, str, Form, str], object]
 
 async def _staff_change(request: web.Request, change: Change) -> web.Response:
     who = require_staff(request)
-    form = await request.post()
+    form = await read_form(request)
     check_csrf(form, who.csrf)
     ref = request.match_info["ref"]
     try:
