@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up (scripts/setup.sh) and runs the bot: the action server
-# and the Rasa server (REST channel and token-protected HTTP API) on localhost.
+# and the Rasa server (REST channel and HTTP API, both needing the token) on
+# localhost, and the web server. No token is ever a command-line argument.
 # --no-setup skips the set-up (the tests use it to restart servers quickly).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,43 +24,56 @@ rotate_log() {
 for log in actions web rasa; do rotate_log "$data_dir/logs/$log.log"; done
 chmod 600 "$data_dir"/logs/* 2>/dev/null || true
 
-if [ -z "${TRIALBOT_API_TOKEN:-}" ]; then
-  token_file="$data_dir/api_token"
-  if [ ! -s "$token_file" ]; then
-    (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > "$token_file")
-    echo "==> created an HTTP API token in $token_file"
+# Tokens go to the servers by environment (or file), never as arguments: every
+# local user can read a process's arguments (ps). TRIALBOT_API_TOKEN is the
+# Rasa API's token and the secret the web server sends to Rasa's chat endpoint;
+# TRIALBOT_ACTIONS_TOKEN is what Rasa sends to the action server.
+secret() {  # secret VAR FILE: the variable, else the file in the data folder (created once)
+  local var=$1 file=$data_dir/$2
+  if [ -z "${!var:-}" ]; then
+    if [ ! -s "$file" ]; then
+      (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > "$file")
+      echo "==> created $file"
+    fi
+    printf -v "$var" '%s' "$(cat "$file")"
   fi
-  TRIALBOT_API_TOKEN=$(cat "$token_file")
-  echo "==> the HTTP API token is in $token_file (or set TRIALBOT_API_TOKEN)"
-fi
-export TRIALBOT_API_TOKEN
+  export "${var?}"
+}
+secret TRIALBOT_API_TOKEN api_token
+secret TRIALBOT_ACTIONS_TOKEN actions_token
+if [ -s "$data_dir/api_token" ]; then token_from="\$(cat $data_dir/api_token)"; else token_from='$TRIALBOT_API_TOKEN'; fi
+echo "==> the HTTP API token (also the chat endpoint's secret): TRIALBOT_API_TOKEN, else $data_dir/api_token"
 
-# The action server has no authentication: it listens on localhost only.
-SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions --port "$TRIALBOT_ACTIONS_PORT" >"$data_dir/logs/actions.log" 2>&1 &
+# The action server listens on localhost only and refuses calls without the token.
+SANIC_HOST=127.0.0.1 .venv/bin/python -m addons.action_server --port "$TRIALBOT_ACTIONS_PORT" >"$data_dir/logs/actions.log" 2>&1 &
 actions_pid=$!
 export TRIALBOT_WEB_PORT=${TRIALBOT_WEB_PORT:-8000}
 .venv/bin/python -m web >"$data_dir/logs/web.log" 2>&1 &
 web_pid=$!
 trap 'kill $actions_pid $web_pid 2>/dev/null || true' EXIT INT TERM
 
+# Rasa reads the action server's token from its environment (${...} in the endpoints file).
 endpoints="$data_dir/endpoints.yml"
-sed "s#127.0.0.1:5055/#127.0.0.1:$TRIALBOT_ACTIONS_PORT/#" endpoints.yml > "$endpoints"
+sed -e "s#127.0.0.1:5055/#127.0.0.1:$TRIALBOT_ACTIONS_PORT/#" \
+    -e '/^action_endpoint:/a\  token: ${TRIALBOT_ACTIONS_TOKEN}' endpoints.yml > "$endpoints"
 
 echo "==> patient chat: http://localhost:$TRIALBOT_WEB_PORT/   staff review: http://localhost:$TRIALBOT_WEB_PORT/staff"
 echo "    (add a staff account with: .venv/bin/python -m bot staff-user add NAME)"
 echo "==> action server on 127.0.0.1:$TRIALBOT_ACTIONS_PORT (log: $data_dir/logs/actions.log)"
-echo "==> Rasa server on http://127.0.0.1:$TRIALBOT_RASA_PORT (log: $data_dir/logs/rasa.log); talk to it with:"
-echo "    curl -s localhost:$TRIALBOT_RASA_PORT/webhooks/rest/webhook -d '{\"sender\": \"<random id>\", \"message\": \"hi\"}'"
+echo "==> Rasa server on http://127.0.0.1:$TRIALBOT_RASA_PORT (log: $data_dir/logs/rasa.log); talk to it with the token:"
+echo "    printf 'Authorization: Bearer %s' \"$token_from\" | curl -s -H @- localhost:$TRIALBOT_RASA_PORT/webhooks/rest/webhook -d '{\"sender\": \"<random id>\", \"message\": \"hi\"}'"
 # Rasa's own output (warnings included) goes to its log; the terminal gets
 # one line when it answers, or the error and where to look.
-.venv/bin/rasa run --interface 127.0.0.1 --port "$TRIALBOT_RASA_PORT" --model models/trialbot.tar.gz \
-  --endpoints "$endpoints" --credentials credentials.yml \
-  --enable-api --auth-token="$TRIALBOT_API_TOKEN" >>"$data_dir/logs/rasa.log" 2>&1 &
+.venv/bin/python -m addons.rasa_server run --interface 127.0.0.1 --port "$TRIALBOT_RASA_PORT" \
+  --model models/trialbot.tar.gz --endpoints "$endpoints" --credentials credentials.yml \
+  --enable-api >>"$data_dir/logs/rasa.log" 2>&1 &
 rasa_pid=$!
 trap 'kill $actions_pid $web_pid $rasa_pid 2>/dev/null || true' EXIT INT TERM
 printf '==> starting (about a minute)'
 started=$SECONDS
-until curl -sf "http://127.0.0.1:$TRIALBOT_RASA_PORT/status?token=$TRIALBOT_API_TOKEN" >/dev/null 2>&1; do
+# curl reads the URL (it holds the token) from its standard input, not its arguments.
+rasa_ready() { printf 'url = "http://127.0.0.1:%s/status?token=%s"\n' "$1" "$TRIALBOT_API_TOKEN" | curl -sf -K - >/dev/null 2>&1; }
+until rasa_ready "$TRIALBOT_RASA_PORT"; do
   for p in rasa:$rasa_pid actions:$actions_pid; do
     if ! kill -0 "${p#*:}" 2>/dev/null; then
       log=$data_dir/logs/${p%%:*}.log

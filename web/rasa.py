@@ -52,7 +52,9 @@ async def call(request: web.Request, method: str, path: str, timeout: float, sen
 
 async def webhook(request: web.Request, sender: str, message: str) -> List[dict]:
     """The bot's replies to one message (Rasa's REST channel)."""
-    replies: List[dict] = await call(request, "POST", "/webhooks/rest/webhook", 60, sender,
+    # The channel answers only callers with the token (addons/rest_channel.py).
+    headers = {"Authorization": f"Bearer {config.settings().api_token}"}
+    replies: List[dict] = await call(request, "POST", "/webhooks/rest/webhook", 60, sender, headers=headers,
                                      json={"sender": sender, "message": message})
     return replies
 
