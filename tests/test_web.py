@@ -407,6 +407,23 @@ async def test_second_factor_is_asked_when_turned_on(web):
     assert r.status == 401 and "tb_staff" not in r.cookies
 
 
+async def test_three_wrong_codes_ask_for_the_password_again(web):
+    """Code guessing after a stolen password: the right password gives three tries, then the account's delay."""
+    secret = pyotp.random_base32()
+    web.store.set_staff_totp("alice", secret)
+    page = await (await sign_in(web)).text()
+    pending = re.search(r'name="pending" value="([^"]+)"', page).group(1)
+    right = pyotp.TOTP(secret).now()
+    wrong = [str((int(right) + n) % 1000000).zfill(6) for n in (7, 8, 9)]
+    codes = [(await web.post("/staff/login/code", data={"pending": pending, "code": c}, allow_redirects=False))
+             for c in wrong]
+    assert [r.status for r in codes] == [401, 401, 401]
+    assert problem(await codes[2].text()) == "That code was not right three times. Please sign in again."
+    r = await web.post("/staff/login/code", data={"pending": pending, "code": right}, allow_redirects=False)
+    assert r.status == 401 and "tb_staff" not in r.cookies
+    assert "Please enter your user name and password again." in problem(await r.text())
+
+
 # ---------------------------------------------------------------- staff list and handoff page
 
 async def test_search_filter_and_sort_the_handoffs(web):
