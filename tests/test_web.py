@@ -304,7 +304,8 @@ async def test_a_cross_site_sign_in_is_refused_and_sets_no_cookie(web):
     await attacker.close()
     evil = {"Origin": "https://evil.example"}
     for headers, extra in ((evil, {}), ({}, {}), ({}, {"csrf": foreign}), (evil, {"csrf": foreign}),
-                           ({"Sec-Fetch-Site": "cross-site"}, {"csrf": foreign})):
+                           ({"Sec-Fetch-Site": "cross-site"}, {"csrf": foreign}),
+                           ({"Origin": "null", "Sec-Fetch-Site": "cross-site"}, {})):
         web.session.cookie_jar.clear()
         r = await web.post("/staff/login", data={"username": "alice", "password": PASSWORD, **extra},
                            headers=headers, allow_redirects=False)
@@ -319,6 +320,11 @@ async def test_a_cross_site_sign_in_is_refused_and_sets_no_cookie(web):
     r = await web.post("/staff/login", data={"username": "alice", "password": PASSWORD, "csrf": token},
                        headers={"Origin": str(web.make_url("")).rstrip("/")}, allow_redirects=False)
     assert r.status == 302 and r.cookies["tb_staff"].value  # the page itself, with its Origin
+    # What Chromium sends for the page itself under Referrer-Policy: no-referrer: Origin null, same-origin.
+    token = await login_form_token(web)
+    r = await web.post("/staff/login", data={"username": "alice", "password": PASSWORD, "csrf": token},
+                       headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"}, allow_redirects=False)
+    assert r.status == 302 and r.cookies["tb_staff"].value
 
 
 BAD_REQUEST = "Bad request.\n잘못된 요청이에요."

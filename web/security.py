@@ -70,15 +70,16 @@ async def read_form(request: web.Request) -> Form:
 
 def same_origin(request: web.Request) -> bool:
     """False for a post another site's page sent (the browser says so in
-    Sec-Fetch-Site and Origin). Clients that send neither (curl, old
-    browsers) pass here; the form's token still has to match."""
+    Sec-Fetch-Site and Origin). Undecided here: clients that send neither
+    (curl, old browsers) and `Origin: null`, which browsers send for our own
+    pages too (Referrer-Policy: no-referrer); the form's token decides."""
     if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
         return False
-    origin = request.headers.get("Origin")
-    if origin is None:
+    origin = request.headers.get("Origin", "null")
+    if origin == "null":
         return True
     host = request.headers.get("X-Forwarded-Host", "") if behind_https() else ""
-    return origin != "null" and urlsplit(origin).netloc.lower() == (host or request.host).lower()
+    return urlsplit(origin).netloc.lower() == (host or request.host).lower()
 
 
 class _GuardedRequest(web.Request):
