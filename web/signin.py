@@ -45,10 +45,12 @@ NO_MATCH = "That user name and password do not match."
 FORM_REFUSED = ("This sign-in form has expired or was sent from another site. Please open the sign-in page again "
                 "and sign in there.\n로그인 양식이 만료되었거나 다른 사이트에서 보낸 것이에요. 로그인 페이지를 다시 "
                 "열어서 로그인해 주세요.")
-WAIT = ("Too many failed sign-ins. Please try again after {at} (in {seconds} {unit}). If your account uses an "
-        "authenticator app, you can sign in now with your password and its 6-digit code.\n"
-        "로그인 실패가 너무 많았어요. {at} 이후에({seconds}초 뒤) 다시 시도해 주세요. 인증 앱을 쓰는 계정이면 "
-        "비밀번호와 6자리 코드로 지금 바로 로그인할 수 있어요.")
+# The wait, in English then Korean; {code} says that an authenticator code passes it (the user name's wait only).
+WAIT = ("Too many failed sign-ins. Please try again after {at} (in {seconds} {unit}).{code_en}\n"
+        "로그인 실패가 너무 많았어요. {at} 이후에({seconds}초 뒤) 다시 시도해 주세요.{code_ko}")
+CODE_PASSES = (" If your account uses an authenticator app, you can sign in now with your password and its "
+               "6-digit code.",
+               " 인증 앱을 쓰는 계정이면 비밀번호와 6자리 코드로 지금 바로 로그인할 수 있어요.")
 
 
 @dataclass(frozen=True)
@@ -92,11 +94,13 @@ def _cross_site(request: web.Request, form: Form) -> bool:
     return not (same_origin(request) and token and secrets.compare_digest(str(form.get("csrf", "")), token))
 
 
-def _too_many(request: web.Request, wait: float) -> web.Response:
+def _too_many(request: web.Request, wait: float, code_passes: bool) -> web.Response:
     seconds = max(1, math.ceil(wait))
     at = datetime.fromtimestamp(datetime.now(timezone.utc).timestamp() + seconds, config.site().tz())
-    error = WAIT.format(at=at.strftime("%H:%M:%S"), seconds=seconds, unit="second" if seconds == 1 else "seconds")
-    response = _form_page(request, 429, error, code_field=True)
+    code_en, code_ko = CODE_PASSES if code_passes else ("", "")
+    error = WAIT.format(at=at.strftime("%H:%M:%S"), seconds=seconds, unit="second" if seconds == 1 else "seconds",
+                        code_en=code_en, code_ko=code_ko)
+    response = _form_page(request, 429, error, code_field=code_passes)
     response.headers["Retry-After"] = str(seconds)
     return response
 
@@ -139,13 +143,13 @@ async def login(request: web.Request) -> web.Response:
     account, address = _keys(request, username)
     s = services(request)
     if s.address_limiter.wait(address):
-        return _too_many(request, s.address_limiter.wait(address))
+        return _too_many(request, s.address_limiter.wait(address), False)
     code_given = False
     if s.limiter.wait(account):  # only a valid code passes this name's delay
         if not code or not await _code_is_valid(request, username, code):
             if code:
                 s.address_limiter.failed(address)  # code guessing is limited per address
-            return _too_many(request, s.limiter.wait(account))
+            return _too_many(request, s.limiter.wait(account), True)
         code_given = True
     stored = await in_thread(s.store.staff_password_hash, username)
     # The same hash runs for a name that does not exist: the answer's time tells nothing.
@@ -171,7 +175,7 @@ async def login_code(request: web.Request) -> web.Response:
     _, address = _keys(request, username)
     if s.address_limiter.wait(address):
         s.pending.end(token)
-        return _too_many(request, s.address_limiter.wait(address))
+        return _too_many(request, s.address_limiter.wait(address), False)
     if not await _code_is_valid(request, username, str(form.get("code", ""))[:16]):
         await _failed(request, username, "staff_code_failed")
         if s.pending.missed(token):
