@@ -40,15 +40,10 @@ class ActionTurn(Action):
         for m in reply.messages:
             text = m.text.replace("{reference}", reply.state.get("handoff_reference") or "")
             dispatcher.utter_message(text=text, buttons=[{"title": t, "payload": p} for t, p in m.buttons])
-        return _slot_events(state, reply.state, TRIAL, set(domain.get("slots") or {}))
+        return _slot_events(state, reply.state)
 
 
-def _slot_events(before: Dict[str, Any], after: Dict[str, Any], trial, slots: set) -> List[EventType]:
-    """The changed state, plus one slot per question holding what was typed
-    (a contract: tools read answers by criterion id) where the domain has it."""
-    events = [SlotSet(k, after.get(k)) for k in STATE_KEYS if after.get(k) != before.get(k)]
-    old, new = before.get("answers") or {}, after.get("answers") or {}
-    for qid in trial.questions:
-        if qid in slots and old.get(qid) != new.get(qid):
-            events.append(SlotSet(qid, new.get(qid)))
-    return events
+def _slot_events(before: Dict[str, Any], after: Dict[str, Any]) -> List[EventType]:
+    """The changed state. What was typed per question id is the `answers`
+    slot (the tracker contract), so no slot depends on the trial."""
+    return [SlotSet(k, after.get(k)) for k in STATE_KEYS if after.get(k) != before.get(k)]

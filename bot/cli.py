@@ -6,7 +6,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from bot.eligibility.model import active_trial_id, load_trial
 from bot.eligibility.session import Session, reason
@@ -71,9 +71,23 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_sync_domain(args: argparse.Namespace) -> int:
     from bot.conversation.rasa_domain import write
 
-    changed = write(load_trial(args.trial))
+    changed = write()
     print("domain/generated.yml and data/rules.yml updated" if changed else "the generated files are up to date")
     return 0
+
+
+def cmd_trial_check(args: argparse.Namespace) -> int:
+    """Every problem of each trial folder, one line each; exit status 1 when any."""
+    from bot.eligibility.check import check_folder
+
+    failed = False
+    for folder in args.folders:
+        report = check_folder(Path(folder))
+        for error in report.errors:
+            print(f"error: {error}")
+        print(report.summary())
+        failed = failed or not report.ok
+    return 1 if failed else 0
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -106,15 +120,33 @@ def _warn_site() -> int:
     return len(warnings)
 
 
+def _active_trial() -> Tuple[str, bool]:
+    """The trial this deployment screens for (TRIALBOT_TRIAL, else the site's
+    study_id), where its folder is and its title; or why it cannot be loaded."""
+    from bot import config
+
+    trial_id = active_trial_id()
+    if not trial_id:
+        return "(none)", False
+    origin = "TRIALBOT_TRIAL" if config.settings().trial else "study_id"
+    try:
+        trial = load_trial(trial_id)
+    except ValueError as exc:
+        return f"{trial_id} (from {origin}): cannot be loaded: {exc}", False
+    return f"{trial.id} (from {origin}; {trial.folder}): {trial.texts['en'].get('title', '')}", True
+
+
 def cmd_check_config(args: argparse.Namespace) -> int:
     """Loads the site file, prints what is set and warns about what is not.
     Exit status 0 (1 with --strict when something is unset)."""
     from bot import config
 
     site = config.site()
+    trial, trial_ok = _active_trial()
     print(f"site file: {config.site_file()}")
-    for label, value in (("institution", f"{site.institution} ({site.institution_short})"),
-                         ("study", site.study_id), ("contact role", site.contact_role), ("team", site.team_name),
+    for label, value in (("institution", f"{site.institution} ({site.institution_short}), {site.hospital('ko')}"),
+                         ("active trial", trial), ("contact role", site.contact_role),
+                         ("team", f"{site.team('en')} / {site.team('ko')}"),
                          ("study_phone", site.phone or "(not set)"), ("study_email", site.email or "(not set)"),
                          ("public_phone", site.public_phone or "(not set)"), ("address", site.address or "(not set)"),
                          ("hours", site.hours or "(not set)"),
@@ -123,6 +155,10 @@ def cmd_check_config(args: argparse.Namespace) -> int:
                          ("retention_days", site.retention_days), ("chat_idle_minutes", site.chat_idle_minutes)):
         print(f"  {label}: {value}")
     unset = _warn_site()
+    if not trial_ok:
+        print("error: the active trial cannot be loaded; set study_id in the site file or TRIALBOT_TRIAL",
+              file=sys.stderr)
+        return 1
     return 1 if unset and args.strict else 0
 
 
@@ -176,6 +212,10 @@ def cmd_staff_user(args: argparse.Namespace) -> int:
         return 0
     if args.action == "totp":
         return _staff_totp(store, args)
+    if args.action == "language":  # the staff pages' language for this account; "site": the site's staff_language
+        store.set_staff_language(args.username, None if args.language == "site" else args.language, "cli")
+        print(f"staff pages for {args.username}: {args.language}")
+        return 0
     if args.action == "password" and store.staff_password_hash(args.username) is None:
         raise LookupError(f"no staff account named '{args.username}'")
     if args.password_stdin:
@@ -218,6 +258,60 @@ def _staff_totp(store, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_trial_draft(args: argparse.Namespace) -> int:
+    """A draft trial folder from a ClinicalTrials.gov record (API v2 JSON)."""
+    from bot.authoring.parse import RecordError, read_record
+    from bot.authoring.write import DraftError, todo_markers, write_draft
+
+    try:
+        record = read_record(Path(args.record))
+        out = Path(args.out) if args.out else Path("drafts") / record.nct_id.lower()
+        draft = write_draft(record, out, args.record)
+    except (RecordError, DraftError) as exc:
+        raise UsageError(str(exc)) from None
+    todos = todo_markers(out)
+    asked = sum(1 for q in draft.questions if q.proposal.kind.value != "deferred")
+    print(f"{record.nct_id}: {draft.criteria} criteria, {len(draft.questions)} questions ({asked} asked) in {out}")
+    print(f"{len(todos)} TODO markers left (grep -rn TODO {out}); the folder loads as it is, but must not be shown "
+          "to patients until none is left")
+    return 0
+
+
+def _trial_parser(sub) -> None:
+    tr = sub.add_parser("trial", help="trial folders: draft one from a registry record, check one before use")
+    trsub = tr.add_subparsers(dest="action", required=True)
+    tc = trsub.add_parser("check", help="the schema, both languages, the listing's criteria and the examples")
+    tc.add_argument("folders", nargs="+", metavar="FOLDER", help="a trial folder (trial.yml, texts, listing.txt)")
+    tc.set_defaults(func=cmd_trial_check)
+    td = trsub.add_parser("draft", help="write a draft trial folder from a ClinicalTrials.gov record (API v2 JSON)")
+    td.add_argument("record", metavar="RECORD.json", help="the record, as the registry's API version 2 gives it")
+    td.add_argument("--out", metavar="FOLDER", help="where to write the draft (must not exist or be empty); "
+                    "default: drafts/<nct id>")
+    td.set_defaults(func=cmd_trial_draft)
+
+
+def _staff_user_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """`staff-user`: accounts for the review page (add, password, totp, language, remove, list)."""
+    su = sub.add_parser("staff-user", help="staff accounts for the review page")
+    susub = su.add_subparsers(dest="action", required=True)
+    sa = susub.add_parser("add", help="add an account (asks for the password)")
+    sa.add_argument("username")
+    sa.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    sp = susub.add_parser("password", help="change an account's password")
+    sp.add_argument("username")
+    sp.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    st = susub.add_parser("totp", help="turn on a TOTP second factor (prints the secret once) or --disable it")
+    st.add_argument("username")
+    st.add_argument("--disable", action="store_true", help="turn the second factor off")
+    sl = susub.add_parser("language", help="the staff pages' language for an account (site: the site's default)")
+    sl.add_argument("username")
+    sl.add_argument("language", choices=["ko", "en", "site"])
+    sr = susub.add_parser("remove", help="remove an account")
+    sr.add_argument("username")
+    susub.add_parser("list", help="list accounts")
+    su.set_defaults(func=cmd_staff_user)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument("--trial", default=active_trial_id(), help="trial id (a folder in trials/)")
@@ -255,26 +349,13 @@ def build_parser() -> argparse.ArgumentParser:
     pu = sub.add_parser("purge", help="delete screenings and conversations past their retention")
     pu.add_argument("--older-than", type=int, required=True, metavar="DAYS")
     pu.set_defaults(func=cmd_purge)
-    su = sub.add_parser("staff-user", help="staff accounts for the review page")
-    susub = su.add_subparsers(dest="action", required=True)
-    sa = susub.add_parser("add", help="add an account (asks for the password)")
-    sa.add_argument("username")
-    sa.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    sp = susub.add_parser("password", help="change an account's password")
-    sp.add_argument("username")
-    sp.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    st = susub.add_parser("totp", help="turn on a TOTP second factor (prints the secret once) or --disable it")
-    st.add_argument("username")
-    st.add_argument("--disable", action="store_true", help="turn the second factor off")
-    sr = susub.add_parser("remove", help="remove an account")
-    sr.add_argument("username")
-    susub.add_parser("list", help="list accounts")
-    su.set_defaults(func=cmd_staff_user)
+    _staff_user_parser(sub)
     cc = sub.add_parser("check-config", help="show the site settings and warn about contact details not set")
     cc.add_argument("--strict", action="store_true", help="exit with status 1 when something is not set")
     cc.set_defaults(func=cmd_check_config)
-    sub.add_parser("sync-domain", help="rewrite domain/generated.yml and data/rules.yml from the phrase table and trial"
-                   ).set_defaults(func=cmd_sync_domain)
+    _trial_parser(sub)
+    sub.add_parser("sync-domain", help="rewrite domain/generated.yml and data/rules.yml from the phrase table "
+                   "(no trial)").set_defaults(func=cmd_sync_domain)
     return parser
 
 

@@ -113,15 +113,17 @@ class CrisisLine:
 
 @dataclass(frozen=True)
 class Site:
-    team_name: str
+    team_name: str      # the site's study team, in English; team_name_ko in Korean
     phone: str          # the study team's phone (study_phone); "" when the site has not set it
     email: str          # the study team's email (study_email)
     address: str
     hours: str
     retention_days: int
-    # Facts from the listing
+    # The site: the hospital the chat names as where answers are kept, whatever the trial's sponsor
     institution: str = "Seoul National University Hospital"
     institution_short: str = "SNUH"
+    institution_ko: str = ""  # "" means the English name
+    team_name_ko: str = ""
     study_id: str = ""  # the trial this site screens for: a folder in trials/
     contact_role: str = "Primary Contact"
     # Configured by the site
@@ -130,6 +132,7 @@ class Site:
     reference_prefix: str = "SNU"
     crisis_lines: Tuple[CrisisLine, ...] = field(default_factory=tuple)
     chat_idle_minutes: int = 30
+    staff_language: str = "ko"  # the staff pages' language until an account or a session chooses another
 
     # Names the bot side may prefer; the same values.
     @property
@@ -144,17 +147,12 @@ class Site:
     def has_contact(self) -> bool:
         return bool(self.phone or self.email)
 
-    def contact_lines(self) -> str:
-        """The contact details as configured; says so plainly when missing."""
-        lines = [self.team_name]
-        for label, value in (("Phone", self.phone), ("Email", self.email), ("Address", self.address),
-                             ("Hours", self.hours)):
-            if value:
-                lines.append(f"{label}: {value}")
-        if not self.has_contact:
-            lines.append("The team's phone number and email are to be configured by the site and are not "
-                         "available in this chat yet; please ask your hematologist at SNUH to put you in touch.")
-        return "\n".join(lines)
+    def hospital(self, language: str) -> str:
+        """The site's name as the chat says it ({hospital}): never a trial's sponsor."""
+        return (self.institution_ko if language == "ko" else "") or self.institution
+
+    def team(self, language: str) -> str:
+        return (self.team_name_ko if language == "ko" else "") or self.team_name
 
     def tz(self):
         from zoneinfo import ZoneInfo
@@ -182,8 +180,9 @@ DEFAULT_CRISIS_LINES = (CrisisLine("109", "suicide prevention line", "자살예�
 
 SITE_KEYS = frozenset({
     "team_name", "study_phone", "phone", "study_email", "email", "address", "hours", "retention_days", "institution",
-    "institution_short", "study_id", "contact_role", "public_phone", "time_zone", "reference_prefix", "crisis_lines",
-    "chat_idle_minutes"})
+    "institution_short", "institution_ko", "team_name_ko", "study_id", "contact_role", "public_phone", "time_zone",
+    "reference_prefix", "crisis_lines", "chat_idle_minutes", "staff_language"})
+STAFF_LANGUAGES = ("ko", "en")
 
 
 def _text(raw: dict, *keys: str) -> str:
@@ -232,6 +231,9 @@ def _load_site(path: str, mtime: float) -> Site:
     prefix = _text(raw, "reference_prefix") or "SNU"
     if not (prefix.isascii() and prefix.isalnum() and 1 <= len(prefix) <= 8):
         raise ValueError(f"{path}: reference_prefix must be 1-8 letters or digits")
+    staff_language = _text(raw, "staff_language") or "ko"
+    if staff_language not in STAFF_LANGUAGES:
+        raise ValueError(f"{path}: staff_language must be one of {', '.join(STAFF_LANGUAGES)}")
     lines = raw.get("crisis_lines")
     crisis: Tuple[CrisisLine, ...] = DEFAULT_CRISIS_LINES
     if lines is not None:
@@ -244,10 +246,12 @@ def _load_site(path: str, mtime: float) -> Site:
                 retention_days=whole("retention_days", 90),
                 institution=_text(raw, "institution") or "Seoul National University Hospital",
                 institution_short=_text(raw, "institution_short") or "SNUH",
+                institution_ko=_text(raw, "institution_ko"), team_name_ko=_text(raw, "team_name_ko"),
                 study_id=_text(raw, "study_id"),
                 contact_role=_text(raw, "contact_role") or "Primary Contact",
                 public_phone=_text(raw, "public_phone"), time_zone=tz, reference_prefix=prefix.upper(),
-                crisis_lines=crisis, chat_idle_minutes=whole("chat_idle_minutes", 30))
+                crisis_lines=crisis, chat_idle_minutes=whole("chat_idle_minutes", 30),
+                staff_language=staff_language)
 
 
 def site(path: Optional[Path] = None) -> Site:

@@ -93,10 +93,12 @@ echo "$init_out" | sed 's/^/==> /'
 run "writing the generated domain and rules (python -m bot sync-domain)" "run '.venv/bin/python -m bot sync-domain' to see the error" \
   .venv/bin/python -m bot sync-domain
 
-# Train only when the domain, config, training data or trial files changed
-# (file names are part of the fingerprint, so a rename retrains too).
+# Train only when the domain, config or training data changed (file names are
+# part of the fingerprint, so a rename retrains too). Trials are not part of it:
+# the domain and NLU name no trial, so a new or changed trial folder, wherever
+# it lives, is picked up when the servers start, with no training.
 sources=()
-for p in domain.yml domain config.yml data trials bot/trials; do
+for p in domain.yml domain config.yml data; do
   [ -e "$p" ] && sources+=("$p")
 done
 fingerprint=$(find "${sources[@]}" -type f \( -name '*.yml' -o -name '*.yaml' \) -print0 | sort -z \

@@ -30,6 +30,8 @@ fi
 
 .venv/bin/ruff check bot actions addons web scripts tests
 .venv/bin/mypy
+# Every trial folder: schema, both languages, the listing's criteria, the examples (also a pytest test).
+.venv/bin/python -m bot trial check trials/*/ tests/fixtures/trials/*/
 .venv/bin/python -m pytest -q -p no:cacheprovider
 .venv/bin/rasa data validate --domain domain --fail-on-warnings --quiet
 .venv/bin/rasa test core --model models/trialbot.tar.gz --stories tests/test_stories.yml --e2e \

@@ -13,7 +13,7 @@ REQUIRE_POSTGRES = os.environ.get("TRIALBOT_REQUIRE_POSTGRES") == "1"
 def _reset_postgres(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as conn:
-        for table in ("audit_log", "answers", "handoffs", "screenings", "staff_users", "chat_sessions", "alembic_version",
+        for table in ("audit_log", "safety_events", "answers", "handoffs", "screenings", "staff_users", "chat_sessions", "alembic_version",
                       "events"):
             conn.execute(sa.text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
     engine.dispose()

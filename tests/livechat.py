@@ -81,5 +81,5 @@ class LiveChat:
 def evaluator_for(slots: Dict, today) -> Session:
     """The evaluator on exactly what the chat recorded (what was typed)."""
     trial = load_trial()
-    typed = {qid: slots[qid] for qid in trial.asked_ids if slots.get(qid) is not None}
+    typed = {qid: text for qid, text in (slots.get("answers") or {}).items() if qid in trial.asked_ids}
     return Session.from_texts(trial, typed, today)

@@ -199,33 +199,45 @@ def test_anonymous_visitors_cannot_reach_staff_pages(site):
 
 
 def test_staff_logs_in_finds_the_handoff_and_changes_its_status(site, browser):
+    """In English, chosen on the sign-in page (the site's default is Korean); then back to Korean by the switch."""
     refs = [h.reference for h in site.store.handoffs()]
     assert refs, "the patient test makes a handoff first"
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(site.web + "/staff")
+    expect(page.locator("h1")).to_have_text("연구팀 로그인")
+    page.click("#language-switch a[lang=en]")
     expect(page.locator("h1")).to_have_text("Study team sign-in")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     page.fill("#username", STAFF_USER)
     page.fill("#password", "wrong password!")
     page.click("button[type=submit]")
-    expect(page.locator(".problem")).to_contain_text("do not match")
+    expect(page.locator(".problem")).to_have_text("That user name and password do not match.")
     page.fill("#username", STAFF_USER)
     page.fill("#password", STAFF_PASSWORD)
     page.click("button[type=submit]")
     expect(page.locator("h1")).to_have_text("Handoffs")
-    page.screenshot(path=str(SHOTS / "staff-desktop.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / "staff-desktop-en.png"), full_page=True)
     page.click(f"text={refs[0]}")
     expect(page.locator("h1")).to_have_text(f"Handoff {refs[0]}")
     expect(page.locator("dl.contact")).to_contain_text("Choi Yuna")
     expect(page.locator(".transcript")).to_contain_text("weekday mornings")
+    expect(page.locator("#outcome")).to_have_text("likely eligible")
     page.select_option("#new-status", "contacted")
     page.fill("#note", "called, visit booked")
     page.click("text=Save status")
     expect(page.locator("#current-status")).to_have_text("contacted")
+    page.click("#language-switch button[lang=ko]")
+    expect(page.locator("h1")).to_have_text(f"연결 요청 {refs[0]}")
+    expect(page.locator("html")).to_have_attribute("lang", "ko")
+    expect(page.locator("#current-status")).to_have_text("연락함")
+    expect(page.locator("#outcome")).to_have_text("참여 가능성 높음")
+    page.screenshot(path=str(SHOTS / "staff-desktop.png"), full_page=True)
     page.set_viewport_size({"width": 360, "height": 780})
     page.screenshot(path=str(SHOTS / "staff-phone.png"), full_page=True)
     changes = [a for a in site.store.audit_trail(refs[0]) if a.action == "status_changed"]
     assert [(a.actor, a.detail) for a in changes] == [(f"web:{STAFF_USER}", "new -> contacted; note: called, visit booked")]
+    assert site.store.staff_language(STAFF_USER) is None  # the session's choice only
     context.close()
 
 
@@ -400,15 +412,18 @@ def _callback_handoff(site):
     with site.store.session() as s:
         sc = s.query(Screening).filter(Screening.sender_id == sender).one()
         sc.language = "ko"
-        sc.flags_enc = crypto.encrypt(_json.dumps({"emergencies": ["chest pain"], "unread": []}))
+        sc.flags_enc = crypto.encrypt(_json.dumps({"emergencies": ["chest_pain"], "unread": []}))
     return ref
 
 
-def test_staff_pages_by_keyboard_on_a_phone_without_serious_findings(site, browser):
-    ref = _callback_handoff(site)
+def _staff_on_a_phone(browser):
     context = browser.new_context(viewport={"width": 360, "height": 780}, bypass_csp=True)  # to inject axe
     page = context.new_page()
     page.set_default_timeout(60_000)
+    return context, page
+
+
+def _sign_in_by_keyboard(page, site):
     page.goto(site.web + "/staff/login")
     assert serious_axe_findings(page) == []
     page.keyboard.press("Tab")  # skip link
@@ -418,18 +433,30 @@ def test_staff_pages_by_keyboard_on_a_phone_without_serious_findings(site, brows
     page.keyboard.press("Tab")
     page.keyboard.type(STAFF_PASSWORD)
     page.keyboard.press("Enter")
-    expect(page.locator("h1")).to_have_text("Handoffs")
+
+
+def _fits(page):
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_staff_pages_by_keyboard_on_a_phone_without_serious_findings(site, browser):
+    """In Korean, the site's default."""
+    ref = _callback_handoff(site)
+    context, page = _staff_on_a_phone(browser)
+    _sign_in_by_keyboard(page, site)
+    expect(page.locator("h1")).to_have_text("연결 요청")
     assert serious_axe_findings(page) == []
+    _fits(page)
     page.fill("#q", ref)
     page.keyboard.press("Enter")
     link = page.locator(f"a[href='/staff/handoffs/{ref}']")
     expect(link).to_have_count(1)
     link.focus()
     page.keyboard.press("Enter")
-    expect(page.locator("h1")).to_have_text(f"Handoff {ref}")
-    expect(page.locator("#kind")).to_have_text("Callback request")
+    expect(page.locator("h1")).to_have_text(f"연결 요청 {ref}")
+    expect(page.locator("#kind")).to_have_text("전화 요청")
     expect(page.locator("#language")).to_have_text("한국어")
-    expect(page.locator("#flags")).to_contain_text("chest pain")
+    expect(page.locator("#flags")).to_contain_text("응급 안내함: 가슴 통증")
     expect(page.locator("a[href='tel:+821077778888']")).to_be_visible()
     expect(page.locator("a[href='mailto:seojun@example.com']")).to_be_visible()
     assert serious_axe_findings(page) == []
@@ -437,9 +464,49 @@ def test_staff_pages_by_keyboard_on_a_phone_without_serious_findings(site, brows
     page.locator("#assigned-to").focus()
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # the Assign button, by keyboard
-    expect(page.locator("#history")).to_contain_text("assigned")
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    expect(page.locator("#history")).to_contain_text(re.compile(rf"{STAFF_USER}\s*담당자 지정\s*없음 → {STAFF_USER}"))
+    _fits(page)
     page.screenshot(path=str(SHOTS / "staff-handoff-phone.png"), full_page=True)
+    context.close()
+
+
+def test_safety_events_and_the_language_switch_by_keyboard_on_a_phone(site, browser):
+    """The safety events page in Korean, then in English by the switch, keyboard only, at 360 px."""
+    from bot.records.effects import EmergencyFlag, apply
+
+    ref = _callback_handoff(site)
+    sender = next(h.screening.sender_id for h in site.store.handoffs() if h.reference == ref)
+    apply(site.store, sender, "NCT03558607", [EmergencyFlag(("self_harm",))])
+    context, page = _staff_on_a_phone(browser)
+    _sign_in_by_keyboard(page, site)
+    expect(page.locator("h1")).to_have_text("연결 요청")
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Tab")  # the handoffs
+    page.keyboard.press("Tab")
+    expect(page.locator("a[href='/staff/safety']")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("안전 기록")
+    row = page.locator("#safety-events tbody tr", has=page.locator(f"a[href='/staff/handoffs/{ref}']"))
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(re.compile(r"위기 상담전화\s*자해 생각\s*한국어"))
+    assert serious_axe_findings(page) == []
+    _fits(page)
+    page.screenshot(path=str(SHOTS / "staff-safety-phone.png"), full_page=True)
+    english = page.locator("#language-switch button[lang=en]")
+    english.focus()
+    expect(english).to_have_attribute("aria-pressed", "false")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Safety events")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#language-switch button[lang=en]")).to_have_attribute("aria-pressed", "true")
+    expect(row).to_contain_text(re.compile(r"Crisis lines\s*thoughts of self-harm\s*Korean"))
+    assert serious_axe_findings(page) == []
+    _fits(page)
+    row.locator(f"a[href='/staff/handoffs/{ref}']").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text(f"Handoff {ref}")
+    expect(page.locator("#flags")).to_contain_text("Crisis lines given: thoughts of self-harm")
+    assert serious_axe_findings(page) == []
     context.close()
 
 

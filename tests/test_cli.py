@@ -60,8 +60,10 @@ def test_check_config_warns_the_operator_about_unset_contact_details(tmp_path):
     import os
 
     site = tmp_path / "site.yml"
-    site.write_text("team_name: Test team\nstudy_phone: ''\nstudy_email: team@example.org\n", encoding="utf-8")
+    site.write_text("team_name: Test team\nstudy_phone: ''\nstudy_email: team@example.org\nstudy_id: NCT03558607\n",
+                    encoding="utf-8")
     env = dict(os.environ, TRIALBOT_SITE_CONFIG=str(site))
+    env.pop("TRIALBOT_TRIAL", None)
     done = run_env("check-config", env=env)
     assert done.returncode == 0
     assert "study_phone: (not set)" in done.stdout and "study_email: team@example.org" in done.stdout
@@ -69,6 +71,24 @@ def test_check_config_warns_the_operator_about_unset_contact_details(tmp_path):
     assert "study_email is not set" not in done.stderr
     assert "109" in done.stdout and "119" in done.stdout and "Asia/Seoul" in done.stdout
     assert run_env("check-config", "--strict", env=env).returncode == 1
+
+
+def test_check_config_reports_the_active_trial_not_the_first(tmp_path):
+    import os
+
+    demo = ROOT / "tests" / "fixtures" / "trials"
+    env = dict(os.environ, TRIALBOT_TRIAL="DEMO-0001", TRIALBOT_TRIALS_DIR=str(demo))
+    done = run_env("check-config", env=env)
+    assert done.returncode == 0, done.stderr
+    assert (f"  active trial: DEMO-0001 (from TRIALBOT_TRIAL; {demo / 'demo-0001'}): A made-up anemia study (tests only)\n"
+            in done.stdout)
+    assert "NCT03558607" not in done.stdout
+    assert "  team: The study team at Seoul National University Hospital / 서울대학교병원 연구팀\n" in done.stdout
+    done = run_env("check-config", env=dict(env, TRIALBOT_TRIAL="NCT00000000"))
+    assert done.returncode == 1
+    assert f"  active trial: NCT00000000 (from TRIALBOT_TRIAL): cannot be loaded: no trial folder {demo / 'nct00000000'}" \
+        in done.stdout
+    assert "error: the active trial cannot be loaded; set study_id in the site file or TRIALBOT_TRIAL" in done.stderr
 
 
 def test_site_accessor_keeps_unset_details_unset(tmp_path):
@@ -82,7 +102,8 @@ def test_site_accessor_keeps_unset_details_unset(tmp_path):
     assert s.study_id == "" and s.contact_role == "Primary Contact"  # the trial is named by config/site.yml
     assert [c.number for c in s.crisis_lines] == ["109", "119"] and s.time_zone == "Asia/Seoul"
     assert s.reference_prefix == "SNU" and s.retention_days == 90 and not s.has_contact
-    assert "not available in this chat yet" in s.contact_lines()
+    assert (s.hospital("en"), s.hospital("ko")) == ("Seoul National University Hospital",) * 2  # no Korean name set
+    assert (s.team("en"), s.team("ko")) == ("The study team", "The study team")
     shipped = config.site(ROOT / "config" / "site.yml")
     assert not shipped.phone and not shipped.public_phone and not shipped.address  # nothing made up
     site.write_text("time_zone: Mars/Olympus\n", encoding="utf-8")

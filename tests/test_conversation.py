@@ -2,7 +2,7 @@
 same behaviours run through the live servers in tests/test_live.py."""
 import pytest
 
-from tests.conversation_helpers import FOR_MOTHER as MOTHER, Chat
+from tests.conversation_helpers import FOR_MOTHER as MOTHER, FOR_MOTHER_KO, Chat
 
 
 def answer_until(chat: Chat, answers: dict, stop_at: str = None, limit: int = 40) -> None:
@@ -502,3 +502,44 @@ def test_a_plain_rule_out_is_recorded_at_once():
     chat = _at("prior_ruxolitinib")
     chat.say("yes")
     assert [e.data["verdict"] for e in chat.effects("record")] == ["fail"] and chat.slot != "check_answer"
+
+
+def test_a_change_said_in_passing_at_the_summary_is_made_and_shown_again():
+    chat = Chat().start()
+    answer_until(chat, MOTHER)
+    chat.say("actually she's 64 not 67")
+    assert chat.slot == "summary"
+    assert chat.last.messages[0].text == 'Done: Age is now "64 years (64)".'
+    assert '- Age: 64 years (64) (you wrote: "actually she\'s 64 not 67")' in chat.text()
+    chat.say("yes")
+    assert chat.state["screening_outcome"] == "likely_eligible"
+
+
+def test_a_rule_out_said_in_passing_at_the_summary_is_checked_first():
+    chat = Chat().start()
+    answer_until(chat, MOTHER)
+    chat.say("oh and her creatinine came back 3.1 last time")
+    assert chat.slot == "check_answer" and chat.state["readings"]["creatinine"]["number"] == 1.1
+    assert chat.text() == ("Just to check, so that nothing is ruled out by mistake: Creatinine: 3.1. "
+                           "Is that right?")
+    chat.click("No")
+    assert chat.slot == "creatinine"
+
+
+def test_a_bare_yes_or_an_unnamed_sentence_at_the_summary_changes_nothing():
+    chat = Chat().start()
+    answer_until(chat, MOTHER)
+    before = dict(chat.state["readings"])
+    chat.say("she has been through a lot this year")
+    assert chat.state["readings"] == before and chat.slot == "summary"
+
+
+def test_korean_changes_at_the_summary():
+    chat = Chat()
+    chat.say("안녕하세요")
+    chat.say("네 동의해요")
+    answer_until(chat, FOR_MOTHER_KO)
+    chat.say("아 잠깐만요 엄마 나이 64세예요")
+    assert chat.last.messages[0].text == '바꿨어요. 나이: 이제 "64세(64)"'
+    chat.say("사실 자카비 드신 적 있어요")
+    assert chat.state["readings"]["prior_ruxolitinib"]["value"] == "yes" and chat.slot == "summary"

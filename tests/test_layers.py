@@ -14,6 +14,8 @@ ALLOWED: Dict[str, Set[str]] = {
     "bot.conversation": {"bot.yaml_files", "bot.config", "bot.safety", "bot.eligibility"},
     "bot.records": {"bot.yaml_files", "bot.config", "bot.eligibility"},
     "bot.staff": {"bot.yaml_files", "bot.config", "bot.eligibility", "bot.records", "bot.conversation"},
+    # Drafting a trial folder from a registry record: reads the reader kinds and the term finder; only the CLI uses it.
+    "bot.authoring": {"bot.yaml_files", "bot.eligibility"},
 }
 # Single modules a package may import from a package beside it: the effect
 # types are the seam between the conversation (which makes them) and the
@@ -53,6 +55,13 @@ def test_bot_packages_import_downward_only():
                 assert target == own or target in ALLOWED[own], f"{module} imports {imported} ({own} -> {target})"
         checked += 1
     assert checked > 30
+
+
+def test_only_the_cli_imports_the_trial_drafter():
+    importers = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "bot").rglob("*.py")
+                       if not path.is_relative_to(ROOT / "bot" / "authoring")
+                       and any(m == "bot.authoring" or m.startswith("bot.authoring.") for m in _imports(path)))
+    assert importers == ["bot/cli.py"]
 
 
 def test_nothing_in_bot_imports_the_layers_above_it():

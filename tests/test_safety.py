@@ -156,7 +156,7 @@ def test_the_vignette_batches_in_process():
     result = score(load(BATCHES), in_process(), ["respondent"])
     rows = result["rows"]
     assert sum(n for _, n in rows.values()) > 1500
-    floors = {"en/sign/all": 0.94, "ko/sign/all": 0.915, "en/negative/all": 0.97, "ko/negative/all": 0.975}
+    floors = {"en/sign/all": 0.95, "ko/sign/all": 0.94, "en/negative/all": 0.965, "ko/negative/all": 0.975}
     for key, floor in floors.items():
         ok, n = rows[key]
         assert ok / n >= floor, (key, ok, n, [m["text"] for m in result["misses"]][:20])
@@ -254,3 +254,41 @@ def test_the_page_says_how_to_get_emergency_help_when_the_assistant_cannot_be_re
                                           "시도해 주세요. 응급 상황이면 지금 바로 119에 전화하세요.")
     assert texts["en"]["retry_first"].endswith(" If this is an emergency, call 119 now.")
     assert texts["ko"]["retry_first"].endswith(" 응급 상황이면 지금 바로 119에 전화하세요.")
+
+
+def test_advice_at_the_check_says_we_can_go_on_then_the_check_again_korean():
+    from tests.conversation_helpers import FOR_MOTHER_KO
+    chat = Chat().start("안녕하세요", "네")
+    for _ in range(40):
+        if chat.slot not in FOR_MOTHER_KO:
+            break
+        chat.say(FOR_MOTHER_KO[chat.slot])
+    chat.say("크레아티닌 수치가 3.1이었어요")
+    assert chat.slot == "check_answer"
+    chat.say("엄마가 지금 코피가 안 멈춰요")
+    assert [m.text for m in chat.last.messages][:2] == [BLEEDING_KO, "괜찮아지시면 이어서 할게요."]
+    assert chat.last.messages[2].text.startswith("잘못 이해해서 참여가 어렵다고 판단하는 일이 없도록 한 번 확인할게요")
+
+
+def test_a_sign_told_beside_one_happening_now_is_the_same_episode_korean():
+    chat = korean()
+    chat.say("할머니 열 38.9고 화장실 가시다가 쓰러지셨어요")
+    assert chat.last.messages[0].text == (
+        "말씀하신 증상(열, 실신이나 쓰러짐)은 응급 상황일 수 있어요. 지금 바로 119에 전화하시거나 가까운 응급실로 가세요. "
+        "이 대화를 기다리지 마세요.")
+
+
+def test_a_resolution_denied_is_the_sign_going_on_english():
+    chat = english()
+    chat.say("this heaviness in my chest won't go away, been an hour")
+    assert chat.last.messages[0].text == (
+        "What you describe (chest pain) can be an emergency. Please call 119 now (in Korea), or go to the nearest "
+        "emergency room. Don't wait for this chat.")
+
+
+def test_self_harm_at_some_time_gets_the_direct_question_korean():
+    chat = korean()
+    chat.say("자해한 적 있어요")
+    assert chat.state["safety"]["asking"] == ["self_harm"]
+    assert chat.text() == "말씀해 주셔서 고마워요. 조심스럽게 여쭤볼게요. 지금 자살이나 자해에 대한 생각이 드시나요?"
+    assert chat.buttons() == ["네, 그런 생각이 들어요", "아니요"]

@@ -53,6 +53,22 @@ def test_the_conversation_asks_another_trial(demo):
     assert reply.state["screening_outcome"] == "likely_eligible"
 
 
+@pytest.mark.parametrize("language, hello, stored", [
+    ("en", "hi", "Your answers are stored encrypted at Seoul National University Hospital, used only for this"),
+    ("ko", "안녕하세요", "답하신 내용은 서울대학교병원에 암호화해서 보관하고, 이 사전 확인에만 써요."),
+])
+def test_a_trial_sponsored_elsewhere_still_names_the_sites_hospital(demo, language, hello, stored):
+    """The trial's sponsor is listing text; where answers are kept is the site's (config/site.yml)."""
+    assert demo.texts["en"]["sponsor"] == "Test Hospital"
+    said = " ".join(m.text for m in Conversation(demo, config.site(), TODAY).turn({}, hello).messages)
+    said = " ".join(said.split())
+    assert stored in said
+    assert "Test Hospital" not in said
+    welcome = {"en": "Hello! I'm the pre-screening assistant for the Seoul National University Hospital study DEMO-0001",
+               "ko": "안녕하세요! 저는 서울대학교병원 임상시험 DEMO-0001"}[language]
+    assert welcome in said
+
+
 @pytest.mark.rasa
 def test_the_live_servers_screen_for_another_trial(tmp_path):
     from tests.livechat import LiveChat
@@ -66,3 +82,6 @@ def test_the_live_servers_screen_for_another_trial(tmp_path):
         slots = chat.run_persona({"id": "demo", "answers": dict(ANSWERS, age="he is 80")})
         assert slots["screening_outcome"] == "likely_ineligible"
         assert "18 to 75" in chat.text()
+        # The model was trained with no trial in mind: what was typed is kept per id in `answers`.
+        assert slots["answers"] == {"respondent": "for my father", "ckd_anemia": "yes, renal anemia", "age": "he is 80"}
+        assert not {"respondent", "ckd_anemia", "age", "hemoglobin"} & set(slots)

@@ -79,7 +79,8 @@ def test_full_screening_and_handoff_store_the_right_rows(bot):
     chat = screen_and_hand_off(bot)
     reference = chat.text().split("reference code is ")[1][:10]
     slots = chat.slots
-    assert slots["age"] == "she's 44" and slots["handoff_reference"] == reference
+    assert slots["answers"]["age"] == "she's 44" and slots["handoff_reference"] == reference
+    assert "age" not in slots  # what was typed is kept per id in `answers`, never in a slot of the trial
     assert slots["readings"]["age"]["number"] == 44
     _, answers, handoffs, events = rows_for(bot.store, chat.sender)
     assert answers["age"] == "pass" and answers["post_mpn_aml"] == "pass" and answers["recent_chemo"] == "pass"
@@ -124,7 +125,7 @@ def test_a_restart_mid_screening_loses_no_answer(bot):
     assert chat.slot == "prior_ruxolitinib" and "ruxolitinib" in chat.text()
     chat.say(DAUGHTER["prior_ruxolitinib"])
     slots = chat.slots
-    assert slots["respondent"] == DAUGHTER["respondent"] and slots["age"] == "she's 44"
+    assert slots["answers"]["respondent"] == DAUGHTER["respondent"] and slots["answers"]["age"] == "she's 44"
     _, answers, _, _ = rows_for(bot.store, chat.sender)
     assert {"respondent", "post_mpn_aml", "age", "prior_ruxolitinib"} <= set(answers)
 

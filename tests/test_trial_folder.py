@@ -12,8 +12,10 @@ from bot.conversation.texts import table
 from bot.eligibility.model import LANGUAGES, TrialFileError, load_folder, load_trial
 
 ROOT = Path(__file__).resolve().parents[1]
-LISTING = ROOT.parent / "shared" / "trial" / "NCT03558607-listing.txt"
+SHARED = ROOT.parent / "shared" / "trial"  # the registry listings beside the checkout: <ID>-listing.txt
 TRIAL = load_trial()
+FOLDERS = sorted(p for p in (ROOT / "trials").iterdir() if p.is_dir()) + \
+    sorted(p for p in (ROOT / "tests" / "fixtures" / "trials").iterdir() if p.is_dir())
 
 
 def _keys(node, prefix=""):
@@ -56,14 +58,18 @@ def test_korean_texts_are_korean():
             assert re.search(r"[\uac00-\ud7a3]", text), key
 
 
-def test_the_listing_is_quoted_word_for_word():
-    """The trial folder carries its registry listing (the source of truth),
-    the same text as the shared copy wherever that copy is beside the checkout."""
-    listing = (TRIAL.folder / "listing.txt").read_text(encoding="utf-8")
-    if LISTING.exists():
-        assert listing == LISTING.read_text(encoding="utf-8")
-    assert TRIAL.criteria
-    for q in TRIAL.criteria:
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)
+def test_the_listing_is_quoted_word_for_word(folder):
+    """Each trial folder carries its registry listing (the source of truth),
+    the same text as a shared copy of that trial's listing wherever one is
+    beside the checkout."""
+    trial = load_folder(folder)
+    listing = (folder / "listing.txt").read_text(encoding="utf-8")
+    shared = SHARED / f"{trial.id}-listing.txt"
+    if shared.exists():
+        assert listing == shared.read_text(encoding="utf-8")
+    assert trial.criteria
+    for q in trial.criteria:
         assert q.listing in listing, q.id
 
 
@@ -82,15 +88,22 @@ def test_a_malformed_trial_names_the_question_and_field(tmp_path):
 
 
 def test_the_generated_rasa_files_are_in_step():
-    for path, text in rasa_domain.render(TRIAL).items():
+    for path, text in rasa_domain.render().items():
         assert path.read_text(encoding="utf-8") == text, f"run `python -m bot sync-domain` ({path.name})"
 
 
-def test_no_module_outside_the_trial_folder_names_its_questions_or_medicines():
-    vocabulary = yaml.safe_load((TRIAL.folder / "vocabulary.yml").read_text(encoding="utf-8"))
-    # Ids that are ordinary words ("age", "ecog") are left out; the rest must not appear.
-    names = {q for q in TRIAL.criterion_ids if "_" in q} | {w.lower() for w in vocabulary["DRUG"]["ruxolitinib"]["en"]
-                                                          if len(w) > 4} | {"hydroxyurea", "hydrea", TRIAL.id.lower()}
+def _names(trial) -> set:
+    """What would tie code to this trial: its id, its criterion ids (those that are ordinary words, "age",
+    "ecog", are left out) and the English names of the medicines its questions name."""
+    drugs = {str(q.params.get("drug")) for q in trial.questions.values() if q.params.get("drug")}
+    drugs |= {d for q in trial.questions.values() for d in q.terms if d in (trial.vocabulary.get("DRUG") or {})}
+    words = {w.lower() for d in drugs for w in trial.vocabulary["DRUG"][d].get("en", ()) if len(w) > 4}
+    return {q for q in trial.criterion_ids if "_" in q} | words | {trial.id.lower()}
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)
+def test_no_module_outside_the_trial_folder_names_its_questions_or_medicines(folder):
+    names = _names(load_folder(folder))
     offenders = []
     for folder in ("bot", "actions", "addons", "web"):
         for path in (ROOT / folder).rglob("*.py"):

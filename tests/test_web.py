@@ -17,7 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Tuple
 
@@ -37,8 +37,8 @@ PASSWORD = "tangerine velvet orbit 42"
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture
-async def web(bot_env, monkeypatch):
+async def start_web(bot_env, monkeypatch) -> TestClient:
+    """The web server on a free port with two staff accounts, alice and bob (no language of their own)."""
     monkeypatch.setenv("TRIALBOT_RASA_URL", f"http://127.0.0.1:{free_port()}")  # nothing listens there
     monkeypatch.delenv("TRIALBOT_BEHIND_HTTPS_PROXY", raising=False)
     for name in ("alice", "bob"):
@@ -46,6 +46,12 @@ async def web(bot_env, monkeypatch):
     client = TestClient(TestServer(create_app(bot_env)))
     await client.start_server()
     client.store = bot_env
+    return client
+
+
+@pytest.fixture
+async def web(bot_env, monkeypatch):
+    client = await start_web(bot_env, monkeypatch)
     yield client
     await client.close()
 
@@ -56,9 +62,10 @@ async def login_form_token(client) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
 
 
-async def sign_in(client, username="alice", password=PASSWORD, code=None, **headers):
+async def sign_in(client, username="alice", password=PASSWORD, code=None, lang="", **headers):
+    """`lang`: the language chosen on the sign-in page ("" for the site's, Korean)."""
     token = await login_form_token(client)
-    data = {"username": username, "password": password, "csrf": token}
+    data = {"username": username, "password": password, "csrf": token, "lang": lang}
     if code is not None:
         data["code"] = code
     # Behind the TLS proxy the cookie is Secure: a browser sends it over https; this client talks plain http.
@@ -66,8 +73,8 @@ async def sign_in(client, username="alice", password=PASSWORD, code=None, **head
     return await client.post("/staff/login", data=data, allow_redirects=False, headers=headers)
 
 
-async def signed_in(client, username="alice"):
-    r = await sign_in(client, username)
+async def signed_in(client, username="alice", lang=""):
+    r = await sign_in(client, username, lang=lang)
     assert r.status == 302, await r.text()
     page = await (await client.get("/staff")).text()
     return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
@@ -191,25 +198,46 @@ def test_replay_masks_contact_details_but_not_answers():
 
 # ---------------------------------------------------------------- staff sign-in
 
-WAIT = re.compile(r"Too many failed sign-ins\. Please try again after \d\d:\d\d:\d\d \(in (\d+) seconds?\)\. "
-                  r"If your account uses an authenticator app, you can sign in now with your password and its "
-                  r"6-digit code\.\n로그인 실패가 너무 많았어요\. \d\d:\d\d:\d\d 이후에\((\d+)초 뒤\) 다시 시도해 "
-                  r"주세요\. 인증 앱을 쓰는 계정이면 비밀번호와 6자리 코드로 지금 바로 로그인할 수 있어요\.")
-# An address's wait: an authenticator code does not pass it (codes could be guessed without limit).
-ADDRESS_WAIT = re.compile(r"Too many failed sign-ins\. Please try again after \d\d:\d\d:\d\d \(in (\d+) seconds?\)\.\n"
-                          r"로그인 실패가 너무 많았어요\. \d\d:\d\d:\d\d 이후에\((\d+)초 뒤\) 다시 시도해 주세요\.")
+# The wait, said in the page's language (Korean, the site's, unless English was chosen on the sign-in page):
+# until when, in Seoul time to the second, and how many seconds. A user name's wait adds that an authenticator
+# code passes it; an address's does not (codes could then be guessed without limit).
+_CODE = {"ko": " 인증 앱을 쓰는 계정이면 비밀번호와 6자리 코드로 지금 바로 로그인할 수 있어요.",
+         "en": " If your account uses an authenticator app, you can sign in now with your password and its 6-digit code."}
+_WAIT = {"ko": r"로그인 실패가 너무 많았어요\. (오전|오후) (\d{1,2}):(\d\d):(\d\d) 이후에\((\d+)초 뒤\) 다시 시도해 주세요\.",
+         "en": r"Too many failed sign-ins\. Please try again after (\d{1,2}):(\d\d):(\d\d) (am|pm) \(in (\d+) seconds?\)\."}
+WAIT = {lang: re.compile(pattern + re.escape(_CODE[lang])) for lang, pattern in _WAIT.items()}
+ADDRESS_WAIT = {lang: re.compile(pattern) for lang, pattern in _WAIT.items()}
+SEOUL = timezone(timedelta(hours=9))
 
 
 def problem(page: str) -> str:
     return html.unescape(re.search(r'<p class="problem" role="alert">(.*?)</p>', page, re.S).group(1))
 
 
+def said_wait(r, text: str, pattern: re.Pattern) -> int:
+    """The seconds the page says, checked against Retry-After and against the time of day it names."""
+    m = pattern.fullmatch(text)
+    assert m, text
+    groups = [g for g in m.groups() if g is not None]
+    ampm = next(g for g in groups if g in ("오전", "오후", "am", "pm"))
+    hour, minute, second, seconds = (int(g) for g in groups if g.isdigit())
+    assert str(seconds) == r.headers["Retry-After"]
+    hour = hour % 12 + (12 if ampm in ("오후", "pm") else 0)
+    due = datetime.now(SEOUL) + timedelta(seconds=seconds)
+    said = due.replace(hour=hour, minute=minute, second=second, microsecond=0)
+    assert abs((said - due).total_seconds()) <= 2 or abs((said - due).total_seconds()) >= 86400 - 2, (said, due)
+    return seconds
+
+
 async def test_a_colleagues_typos_slow_that_account_down_but_never_lock_it(web):
     codes = [(await sign_in(web, "alice", "wrong password!")).status for _ in range(5)]
     assert codes == [401] * 5  # five typos cost nothing
-    r = await sign_in(web, "alice")  # her right password at once: a short wait, said in both languages
-    wait = WAIT.fullmatch(problem(await r.text()))
-    assert r.status == 429 and wait and wait.group(1) == wait.group(2) == r.headers["Retry-After"] == "1"
+    r = await sign_in(web, "alice")  # her right password at once: a short wait, said in Korean (the site's)
+    page = await r.text()
+    assert r.status == 429 and said_wait(r, problem(page), WAIT["ko"]) == 1
+    assert '<label for="code">인증 앱에 표시된 6자리 코드 (인증 앱을 쓰는 계정만)</label>' in page
+    r = await sign_in(web, "alice", lang="en")  # in English when chosen on the sign-in page
+    assert r.status == 429 and said_wait(r, problem(await r.text()), WAIT["en"]) == 1
     r = await sign_in(web, "bob")  # same address, other account
     assert r.status == 302 and r.headers["Location"] == "/staff"
     await asyncio.sleep(1.1)
@@ -229,7 +257,7 @@ async def test_an_attacker_cannot_keep_a_coordinator_out(web, monkeypatch):
         assert r.status in (401, 429)
     here = {"X-Forwarded-For": "198.51.100.7"}
     r = await sign_in(web, "alice", **here)  # her password alone waits a little, never minutes
-    assert r.status == 429 and 1 <= int(r.headers["Retry-After"]) <= 60 and WAIT.fullmatch(problem(await r.text()))
+    assert r.status == 429 and 1 <= said_wait(r, problem(await r.text()), WAIT["ko"]) <= 60
     r = await sign_in(web, "alice", code="000000", **here)  # a wrong code does not get past the wait
     assert r.status == 429 and "tb_staff" not in r.cookies
     r = await sign_in(web, "alice", code=pyotp.TOTP(secret).now(), **here)  # her code: in at once
@@ -259,7 +287,8 @@ async def test_one_address_guessing_many_accounts_is_slowed(web, monkeypatch):
              for i in range(25)]
     assert codes == [401] * 20 + [429] * 5
     r = await sign_in(web, "alice", **{"X-Forwarded-For": "203.0.113.9"})
-    assert r.status == 429 and ADDRESS_WAIT.fullmatch(problem(await r.text())) and 'name="code"' not in await r.text()
+    page = await r.text()
+    assert r.status == 429 and said_wait(r, problem(page), ADDRESS_WAIT["ko"]) == 1 and 'name="code"' not in page
     assert (await sign_in(web, "alice", **{"X-Forwarded-For": "198.51.100.7"})).status == 302
 
 
@@ -282,7 +311,7 @@ async def test_sign_in_takes_as_long_for_a_name_that_does_not_exist(web, monkeyp
                            headers={"X-Forwarded-For": f"198.18.{i}.{len(name)}", "Cookie": f"tb_login={token}"},
                            allow_redirects=False)
         took = time.perf_counter() - t
-        assert r.status == 401 and problem(await r.text()) == "That user name and password do not match."
+        assert r.status == 401 and problem(await r.text()) == "사용자 이름과 비밀번호가 맞지 않아요."
         return took
 
     known, unknown = [], []
@@ -293,9 +322,7 @@ async def test_sign_in_takes_as_long_for_a_name_that_does_not_exist(web, monkeyp
     assert gap < 0.5 * statistics.median(hash_times), (gap, statistics.median(hash_times))
 
 
-FORM_REFUSED = ("This sign-in form has expired or was sent from another site. Please open the sign-in page again "
-                "and sign in there.\n로그인 양식이 만료되었거나 다른 사이트에서 보낸 것이에요. 로그인 페이지를 다시 "
-                "열어서 로그인해 주세요.")
+FORM_REFUSED = "로그인 양식이 만료되었거나 다른 사이트에서 보낸 것이에요. 로그인 화면을 다시 열어서 로그인해 주세요."
 
 
 async def test_a_cross_site_sign_in_is_refused_and_sets_no_cookie(web):
@@ -314,6 +341,11 @@ async def test_a_cross_site_sign_in_is_refused_and_sets_no_cookie(web):
                            headers=headers, allow_redirects=False)
         assert r.status == 403 and "tb_staff" not in r.cookies, (headers, extra)
         assert problem(await r.text()) == FORM_REFUSED
+    r = await web.post("/staff/login", data={"username": "alice", "password": PASSWORD, "lang": "en"},
+                       allow_redirects=False)  # in English when English was chosen on the page
+    assert r.status == 403 and problem(await r.text()) == (
+        "This sign-in form has expired or was sent from another site. Please open the sign-in page again and sign "
+        "in there.")
     # The right token from this browser, but posted by another site's page.
     token = await login_form_token(web)
     r = await web.post("/staff/login", data={"username": "alice", "password": PASSWORD, "csrf": token},
@@ -339,16 +371,20 @@ def assert_safe_headers(headers) -> None:
     assert headers["X-Content-Type-Options"] == "nosniff" and headers["X-Frame-Options"] == "DENY"
 
 
+UNREADABLE = '<p class="problem" role="alert" id="error">이 양식을 읽을 수 없었어요. 화면을 다시 열고 다시 시도해 주세요.</p>'
+
+
 async def test_a_form_that_is_not_utf8_gets_a_clean_400(web):
+    """Under /staff, the error page in the page's language (Korean, the site's), not a 500."""
     token = await login_form_token(web)
     for path in ("/staff/login", "/staff/login/code"):
         r = await web.post(path, data=b"username=alice&password=\xff\xfe\xfd&pending=x&code=1&csrf=" + token.encode(),
                            headers={"Content-Type": "application/x-www-form-urlencoded"}, allow_redirects=False)
-        assert r.status == 400 and await r.text() == BAD_REQUEST, path
+        assert r.status == 400 and UNREADABLE in await r.text(), path
         assert_safe_headers(r.headers)
     await signed_in(web)
     r = await web.post("/staff/logout", data=b"csrf=\xff", headers={"Content-Type": "application/x-www-form-urlencoded"})
-    assert r.status == 400 and await r.text() == BAD_REQUEST
+    assert r.status == 400 and UNREADABLE in await r.text()
 
 
 def _raw(port: int, request: bytes) -> Tuple[str, dict, bytes]:
@@ -396,13 +432,15 @@ async def test_second_factor_is_asked_when_turned_on(web):
     web.store.set_staff_totp("alice", secret)
     with web.store.engine.connect() as conn:
         assert secret not in str(conn.execute(sa.text("SELECT totp_secret_enc FROM staff_users")).all())
-    r = await sign_in(web)
+    r = await sign_in(web, lang="en")
     page = await r.text()
     assert r.status == 200 and 'name="code"' in page and "tb_staff" not in r.cookies
     pending = re.search(r'name="pending" value="([^"]+)"', page).group(1)
     bad = str((int(pyotp.TOTP(secret).now()) + 1) % 1000000).zfill(6)
-    r = await web.post("/staff/login/code", data={"pending": pending, "code": bad}, allow_redirects=False)
-    assert r.status == 401 and "not right" in await r.text()
+    r = await web.post("/staff/login/code", data={"pending": pending, "code": bad, "lang": "en"},
+                       allow_redirects=False)
+    assert r.status == 401 and "That code is not right. Enter the 6-digit code your authenticator app shows now." \
+        in await r.text()
     code = pyotp.TOTP(secret).now()
     r = await web.post("/staff/login/code", data={"pending": pending, "code": code}, allow_redirects=False)
     assert r.status == 302 and r.cookies["tb_staff"].value
@@ -427,10 +465,12 @@ async def test_three_wrong_codes_ask_for_the_password_again(web):
     codes = [(await web.post("/staff/login/code", data={"pending": pending, "code": c}, allow_redirects=False))
              for c in wrong]
     assert [r.status for r in codes] == [401, 401, 401]
-    assert problem(await codes[2].text()) == "That code was not right three times. Please sign in again."
-    r = await web.post("/staff/login/code", data={"pending": pending, "code": right}, allow_redirects=False)
+    assert problem(await codes[2].text()) == "코드가 세 번 맞지 않았어요. 다시 로그인해 주세요."
+    assert 'name="password"' in await codes[2].text() and 'name="pending"' not in await codes[2].text()
+    r = await web.post("/staff/login/code", data={"pending": pending, "code": right, "lang": "en"},
+                       allow_redirects=False)
     assert r.status == 401 and "tb_staff" not in r.cookies
-    assert "Please enter your user name and password again." in problem(await r.text())
+    assert problem(await r.text()) == "The sign-in took too long. Please enter your user name and password again."
 
 
 # ---------------------------------------------------------------- staff list and handoff page
@@ -440,7 +480,7 @@ async def test_search_filter_and_sort_the_handoffs(web):
     b = make(web.store, "s-b", "Park Jisoo", "+821099998888", outcome="needs_review", language="en", days_ago=1)
     c = make(web.store, "s-c", "Lee Callback", "+821055556666", kind="callback", language="ko", days_ago=5)
     web.store.set_status(c, "contacted", "", "test")
-    await signed_in(web)
+    await signed_in(web, lang="en")
 
     async def refs(**query):
         page = await (await web.get("/staff", params=query)).text()
@@ -459,8 +499,8 @@ async def test_search_filter_and_sort_the_handoffs(web):
     assert await refs(sort="waiting") == [a, b, c]  # new ones, oldest first; then the contacted one
     assert await refs(sort="newest") == [b, a, c]
     page = await (await web.get("/staff")).text()
-    assert "callback request" in page and "2026-11-22 10:00" in page  # 01:00 UTC is 10:00 in Seoul
-    assert "Created (Asia/Seoul)" in page
+    assert "<td>callback request</td>" in page and "<td>Sun 22 Nov 2026, 10:00 am</td>" in page  # 01:00 UTC, Seoul
+    assert "Times are in Korea Standard Time." in page
 
 
 async def test_the_handoff_page_shows_what_to_check_first(web):
@@ -472,18 +512,18 @@ async def test_the_handoff_page_shows_what_to_check_first(web):
                         ("recent_chemo", "unknown", "Last cancer medicine a week ago, less than 14 days ago. "
                                                     "the earliest start would be 9 December 2026, and the study team "
                                                     "will confirm.", "2026-12-09")])
-    csrf = await signed_in(web)
+    csrf = await signed_in(web, lang="en")
     page = await (await web.get(f"/staff/handoffs/{ref}")).text()
     check = page[page.index('id="points"'):page.index('id="contact-title"')]
     assert "Judged by the study doctor." in check and "does not settle this" in check
     assert "Age 58 is fine." not in check
-    assert "2026-12-09" in check
-    assert "Urgent advice given: a fever" in check and "Crisis lines given: thoughts of self-harm" in check
+    assert "Earliest date: Wed 9 Dec 2026" in check
+    assert "Urgent advice given: fever" in check and "Crisis lines given: thoughts of self-harm" in check
     assert "so-so" in check and check.count("flag unread") == 2
     assert page.index('id="points"') < page.index('id="criteria-title"') < page.index('id="transcript-title"')
     assert 'href="tel:+821012345678"' in page and 'href="mailto:s-d@example.com"' in page
-    assert "한국어" in page  # the conversation's language
-    assert "2026-11-25 10:00" in page  # Seoul time
+    assert '<strong id="language">Korean</strong>' in page  # the conversation's language
+    assert "Created Wed 25 Nov 2026, 10:00 am" in page  # Seoul time
 
     r = await web.post(f"/staff/handoffs/{ref}/assign", data={"csrf": csrf, "assigned_to": "bob"},
                        allow_redirects=False)
@@ -501,16 +541,18 @@ async def test_the_handoff_page_shows_what_to_check_first(web):
     assert h.assigned_to == "bob" and h.follow_up_on == date(2026, 12, 1)
     page = await (await web.get(f"/staff/handoffs/{ref}")).text()
     history = page[page.index('id="history"'):]
-    assert "assigned" in history and "nobody -&gt; bob" in history and "follow up set" in history
-    assert "handoff viewed" in history and "web:alice" in history
+    assert "<td>alice</td><td>assigned</td><td>nobody → bob</td>" in history
+    assert "<td>alice</td><td>follow-up date set</td><td>- → Tue 1 Dec 2026</td>" in history
+    assert "<td>alice</td><td>viewed</td><td></td>" in history
 
 
 async def test_a_callback_request_has_no_result_and_does_not_break(web):
     ref = make(web.store, "s-e", "Lee Callback", "+821055556666", kind="callback")
-    await signed_in(web)
+    await signed_in(web, lang="en")
     r = await web.get(f"/staff/handoffs/{ref}")
     page = await r.text()
-    assert r.status == 200 and "Callback request" in page and "asked for a call back" in page
+    assert r.status == 200 and '<strong id="kind">Callback request</strong>' in page
+    assert "No answers recorded: this person asked for a call back." in page
     assert "Outcome:" not in page
 
 

@@ -21,6 +21,8 @@ from web.pages import HERE
 from web.rasa import rasa_url_order
 from web.replay import replay
 from web.security import add_headers, guarded_runner
+from web.staff_pages import staff_errors
+from web.staff_texts import check as check_staff_texts
 from web.state import HTTP, SERVICES, Services
 
 # Imported from here by the tests and scripts.
@@ -36,7 +38,8 @@ async def _client(app: web.Application) -> AsyncIterator[None]:
 
 
 def create_app(store: Optional[Store] = None) -> web.Application:
-    app = web.Application(client_max_size=64 * 1024)
+    check_staff_texts()
+    app = web.Application(client_max_size=64 * 1024, middlewares=[staff_errors])
     # aiohttp 3.9 types this signal for aiosignal < 1.4; the handler has the signal's real signature.
     app.on_response_prepare.append(add_headers)  # type: ignore[arg-type]
     app[SERVICES] = Services(store=store or Store(), sessions=Sessions(),

@@ -9,13 +9,11 @@ import jinja2
 from aiohttp import web
 
 from bot import config
-from bot.staff import review
 
 HERE = Path(__file__).resolve().parent
 LANGUAGES = {"en": "English", "ko": "한국어"}
 
 templates = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
-templates.filters["local"] = review.local  # stored UTC times in the hospital's time zone
 
 
 def render(name: str, http_status: int = 200, **context: Any) -> web.Response:

@@ -1,6 +1,7 @@
 """Staff sign-in and sign-out (/staff/login, /staff/logout): a password from
-`python -m bot staff-user add`, then a TOTP code where one is set; and the
-checks every staff page makes.
+`python -m bot staff-user add`, then a TOTP code where one is set; the checks
+every staff page makes; and the pages' language switch (/staff/language:
+this session, or saved with the account).
 
 - The form carries its own token (also in a SameSite=Strict cookie), and a
   post from another site's page (its Origin, Sec-Fetch-Site) is refused: no
@@ -10,24 +11,28 @@ checks every staff page makes.
 - Failures slow down, never lock out: per user name and per address, a
   growing delay (bot/staff/auth.py Backoff); the answer says until when. A
   valid TOTP code passes the user name's delay (not the address's), so an
-  attacker elsewhere cannot keep a coordinator out."""
+  attacker elsewhere cannot keep a coordinator out.
+- Every word on the page is from web/texts/staff.<lang>.yml, in the language
+  chosen on the page (its hidden `lang` field), else the session's or the
+  site's."""
 from __future__ import annotations
 
 import math
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import NoReturn, Optional, Tuple
+from datetime import datetime, timedelta, timezone
+from typing import Dict, NoReturn, Tuple
 
 from aiohttp import web
 
-from bot import config
 from bot.staff.auth import Backoff, dummy_hash, verify_password
-from web.pages import render
 from web.security import Form, client_address, del_cookie, read_form, same_origin, set_cookie
+from web.staff_pages import STAFF_COOKIE, StaffError, chosen_language, render_staff, request_language
+from web.staff_texts import AUTONYMS, language_or_default, texts
 from web.state import in_thread, services
 
-STAFF_COOKIE = "tb_staff"
+__all__ = ["STAFF_COOKIE", "StaffMember", "require_staff", "check_csrf", "add_routes", "account_backoff",
+           "address_backoff"]
 FORM_COOKIE = "tb_login"  # the sign-in form's token, sent back by the form itself
 
 
@@ -41,51 +46,58 @@ def address_backoff() -> Backoff:
     return Backoff(free=20, first_delay=1.0, max_delay=300.0)
 
 
-NO_MATCH = "That user name and password do not match."
-FORM_REFUSED = ("This sign-in form has expired or was sent from another site. Please open the sign-in page again "
-                "and sign in there.\n로그인 양식이 만료되었거나 다른 사이트에서 보낸 것이에요. 로그인 페이지를 다시 "
-                "열어서 로그인해 주세요.")
-# The wait, in English then Korean; {code} says that an authenticator code passes it (the user name's wait only).
-WAIT = ("Too many failed sign-ins. Please try again after {at} (in {seconds} {unit}).{code_en}\n"
-        "로그인 실패가 너무 많았어요. {at} 이후에({seconds}초 뒤) 다시 시도해 주세요.{code_ko}")
-CODE_PASSES = (" If your account uses an authenticator app, you can sign in now with your password and its "
-               "6-digit code.",
-               " 인증 앱을 쓰는 계정이면 비밀번호와 6자리 코드로 지금 바로 로그인할 수 있어요.")
-
-
 @dataclass(frozen=True)
 class StaffMember:
     username: str
     csrf: str  # this sign-in's token, which every form sends back
+    language: str  # the pages' language for this session
 
 
 def require_staff(request: web.Request) -> StaffMember:
     """Who is signed in; anyone else goes to the sign-in page."""
-    who = services(request).sessions.user(request.cookies.get(STAFF_COOKIE))
+    sessions, token = services(request).sessions, request.cookies.get(STAFF_COOKIE)
+    who = sessions.user(token)
     if who is None:
         raise web.HTTPFound("/staff/login")
-    return StaffMember(*who)
+    return StaffMember(*who, language=language_or_default(sessions.language(token)))
 
 
 def check_csrf(form: Form, csrf: str) -> None:
     if not secrets.compare_digest(str(form.get("csrf", "")), csrf):
-        raise web.HTTPForbidden(text="Your session changed; please reload the page.")
+        raise StaffError(403, "csrf")
 
 
 def _keys(request: web.Request, username: str) -> Tuple[str, str]:
     return f"user:{username.lower()}", f"addr:{client_address(request)}"
 
 
-def _form_page(request: web.Request, http_status: int = 200, error: Optional[str] = None,
-               step: str = "password", pending: str = "", code_field: bool = False) -> web.Response:
-    """The sign-in page with this browser's form token (a new one if it has none)."""
+def _form_language(form: Form) -> str:
+    """The language chosen on the sign-in page, carried by its forms ("" for none)."""
+    value = str(form.get("lang", ""))
+    return value if value in AUTONYMS else ""
+
+
+def _login(request: web.Request, chosen: str, error: str = "", http_status: int = 200, step: str = "password",
+           pending: str = "", wait: int = 0, code_field: bool = False) -> web.Response:
+    """The sign-in page in its language, with this browser's form token (a new
+    one if it has none); `wait`: the seconds the error (texts `errors`) names."""
+    language = chosen or request_language(request)
     token = request.cookies.get(FORM_COOKIE, "")
     if not (30 <= len(token) <= 64 and token.replace("-", "").replace("_", "").isalnum()):
         token = secrets.token_urlsafe(32)
-    response = render("staff_login.html", http_status=http_status, error=error, step=step, pending=pending,
-                      csrf=token, code_field=code_field)
+    response = render_staff(request, "staff_login.html", http_status=http_status, language=language,
+                            error=error, error_values=_wait_words(language, wait), step=step, pending=pending,
+                            chosen=chosen, csrf=token, code_field=code_field)
     set_cookie(response, FORM_COOKIE, token, "/staff")
     return response
+
+
+def _wait_words(language: str, wait: int) -> Dict[str, str]:
+    """Until when, in the site's time zone, and how long, in the page's words."""
+    if not wait:
+        return {}
+    t = texts(language)
+    return {"at": t.clock(datetime.now(timezone.utc) + timedelta(seconds=wait)), "seconds": t.seconds(wait)}
 
 
 def _cross_site(request: web.Request, form: Form) -> bool:
@@ -94,13 +106,11 @@ def _cross_site(request: web.Request, form: Form) -> bool:
     return not (same_origin(request) and token and secrets.compare_digest(str(form.get("csrf", "")), token))
 
 
-def _too_many(request: web.Request, wait: float, code_passes: bool) -> web.Response:
+def _too_many(request: web.Request, chosen: str, wait: float, code_passes: bool) -> web.Response:
+    """429 with when to try again; `code_passes`: the user name's wait, which a valid code passes."""
     seconds = max(1, math.ceil(wait))
-    at = datetime.fromtimestamp(datetime.now(timezone.utc).timestamp() + seconds, config.site().tz())
-    code_en, code_ko = CODE_PASSES if code_passes else ("", "")
-    error = WAIT.format(at=at.strftime("%H:%M:%S"), seconds=seconds, unit="second" if seconds == 1 else "seconds",
-                        code_en=code_en, code_ko=code_ko)
-    response = _form_page(request, 429, error, code_field=code_passes)
+    response = _login(request, chosen, "wait_code" if code_passes else "wait", 429, wait=seconds,
+                      code_field=code_passes)
     response.headers["Retry-After"] = str(seconds)
     return response
 
@@ -113,14 +123,16 @@ async def _failed(request: web.Request, username: str, why: str) -> None:
     await in_thread(s.store.audit, f"web:{username or '?'}", why)
 
 
-async def _signed_in(request: web.Request, username: str) -> NoReturn:
+async def _signed_in(request: web.Request, username: str, chosen: str) -> NoReturn:
+    """A choice made on the sign-in page wins for this session, then the account's, then the site's."""
     account, _ = _keys(request, username)
     s = services(request)
     s.limiter.succeeded(account)
     await in_thread(s.store.staff_logged_in, username)
     await in_thread(s.store.audit, f"web:{username}", "staff_login")
+    language = chosen or language_or_default(await in_thread(s.store.staff_language, username))
     response = web.HTTPFound("/staff")
-    set_cookie(response, STAFF_COOKIE, s.sessions.start(username), "/staff")
+    set_cookie(response, STAFF_COOKIE, s.sessions.start(username, language=language), "/staff")
     raise response
 
 
@@ -131,59 +143,60 @@ async def _code_is_valid(request: web.Request, username: str, code: str) -> bool
 
 
 async def login_page(request: web.Request) -> web.Response:
-    return _form_page(request)
+    return _login(request, chosen_language(request))
 
 
 async def login(request: web.Request) -> web.Response:
     form = await read_form(request)
+    chosen = _form_language(form)
     if _cross_site(request, form):
-        return _form_page(request, 403, FORM_REFUSED)
+        return _login(request, chosen, "form_refused", 403)
     username, password = str(form.get("username", ""))[:64], str(form.get("password", ""))[:256]
     code = str(form.get("code", ""))[:16].strip()
     account, address = _keys(request, username)
     s = services(request)
     if s.address_limiter.wait(address):
-        return _too_many(request, s.address_limiter.wait(address), False)
+        return _too_many(request, chosen, s.address_limiter.wait(address), False)
     code_given = False
     if s.limiter.wait(account):  # only a valid code passes this name's delay
         if not code or not await _code_is_valid(request, username, code):
             if code:
                 s.address_limiter.failed(address)  # code guessing is limited per address
-            return _too_many(request, s.limiter.wait(account), True)
+            return _too_many(request, chosen, s.limiter.wait(account), True)
         code_given = True
     stored = await in_thread(s.store.staff_password_hash, username)
     # The same hash runs for a name that does not exist: the answer's time tells nothing.
     matches = await in_thread(verify_password, password, stored or dummy_hash())
     if stored is None or not matches:
         await _failed(request, username, "staff_login_failed")
-        return _form_page(request, 401, NO_MATCH)
+        return _login(request, chosen, "bad_login", 401)
     has_code = await in_thread(s.store.staff_totp_secret, username) is not None
     if has_code and not code_given:
-        return render("staff_login.html", step="code", pending=s.pending.start(username))
-    await _signed_in(request, username)
+        return _login(request, chosen, step="code", pending=s.pending.start(username))
+    await _signed_in(request, username, chosen)
 
 
 async def login_code(request: web.Request) -> web.Response:
     form = await read_form(request)
+    chosen = _form_language(form)
     if not same_origin(request):  # the pending token, known only to this browser, is the form's token here
-        return _form_page(request, 403, FORM_REFUSED)
+        return _login(request, chosen, "form_refused", 403)
     s = services(request)
     token = str(form.get("pending", ""))
     username = s.pending.user(token)
     if username is None:
-        return _form_page(request, 401, "The sign-in took too long. Please enter your user name and password again.")
+        return _login(request, chosen, "slow_login", 401)
     _, address = _keys(request, username)
     if s.address_limiter.wait(address):
         s.pending.end(token)
-        return _too_many(request, s.address_limiter.wait(address), False)
+        return _too_many(request, chosen, s.address_limiter.wait(address), False)
     if not await _code_is_valid(request, username, str(form.get("code", ""))[:16]):
         await _failed(request, username, "staff_code_failed")
         if s.pending.missed(token):
-            return _form_page(request, 401, "That code was not right three times. Please sign in again.")
-        return render("staff_login.html", http_status=401, step="code", pending=token,
-                      error="That code is not right. Enter the 6-digit code your authenticator app shows now.")
+            return _login(request, chosen, "code_tries", 401)
+        return _login(request, chosen, "bad_code", 401, step="code", pending=token)
     s.pending.end(token)
-    await _signed_in(request, username)
+    await _signed_in(request, username, chosen)
 
 
 async def logout(request: web.Request) -> web.Response:
@@ -195,8 +208,31 @@ async def logout(request: web.Request) -> web.Response:
     raise response
 
 
+def _back_to(value: str) -> str:
+    """Where the switch was pressed: a staff path on this site, never elsewhere."""
+    ok = value.startswith("/staff") and not value.startswith("/staff/language") and "//" not in value \
+        and "\\" not in value and not any(c in value for c in "\r\n")
+    return value if ok else "/staff"
+
+
+async def set_language(request: web.Request) -> web.Response:
+    """The switch on every page: this session's language, and the account's when asked."""
+    who = require_staff(request)
+    form = await read_form(request)
+    check_csrf(form, who.csrf)
+    language = str(form.get("language", ""))
+    if language not in AUTONYMS:
+        raise StaffError(400, "bad_language")
+    s = services(request)
+    s.sessions.set_language(request.cookies.get(STAFF_COOKIE), language)
+    if form.get("remember"):
+        await in_thread(s.store.set_staff_language, who.username, language, f"web:{who.username}")
+    raise web.HTTPFound(_back_to(str(form.get("next", ""))))
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/staff/login", login_page)
     app.router.add_post("/staff/login", login)
     app.router.add_post("/staff/login/code", login_code)
     app.router.add_post("/staff/logout", logout)
+    app.router.add_post("/staff/language", set_language)

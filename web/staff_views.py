@@ -1,25 +1,27 @@
 """The study team's pages behind sign-in: the handoff queue (/staff) with
 its search and filters, one handoff (/staff/handoffs/<ref>) and the changes
-made there (status, assignee, follow-up date), and the CSV/JSON download."""
+made there (status, assignee, follow-up date), the safety events
+(/staff/safety) and the CSV/JSON download. Every word comes from the staff
+texts in the session's language (web/staff_texts.py)."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Callable, Dict, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from aiohttp import web
 
 from bot import config
-from bot.conversation.texts import table as conversation_texts
 from bot.records.store import HANDOFF_STATUSES, OUTCOMES, Handoff, Store, handoff_as_json
 from bot.staff import review
-from web.pages import LANGUAGES, render
+from web.pages import LANGUAGES
 from web.security import Form, read_form
-from web.signin import check_csrf, require_staff
+from web.signin import StaffMember, check_csrf, require_staff
+from web.staff_pages import StaffError, render_staff
 from web.state import in_thread, services
 
-SORTS = {"waiting": "waiting longest first", "newest": "newest first", "oldest": "oldest first"}
+SORTS = ("waiting", "newest", "oldest")
 
 
 def _day(value: str) -> Optional[date]:
@@ -70,9 +72,13 @@ async def staff_list(request: web.Request) -> web.Response:
                            _day(f.created_from), _day(f.created_to), f.sort, config.site().tz())
     funnel = await in_thread(store.funnel)
     peak = max([1] + [n for row in funnel if isinstance(n := row["started"], int)])  # the longest bar
-    return render("staff_list.html", user=who.username, csrf=who.csrf, handoffs=rows, f=f.form(), filtered=f.filtered,
-                  statuses=HANDOFF_STATUSES, outcomes=OUTCOMES, languages=LANGUAGES, sorts=SORTS,
-                  funnel=funnel, peak=peak, now=datetime.utcnow())
+    return _page(request, who, "staff_list.html", page="queue", handoffs=rows, f=f.form(), filtered=f.filtered,
+                 statuses=HANDOFF_STATUSES, outcomes=(*OUTCOMES, "callback"), languages=LANGUAGES, sorts=SORTS,
+                 funnel=funnel, peak=peak, now=datetime.utcnow())
+
+
+def _page(request: web.Request, who: StaffMember, name: str, **context: Any) -> web.Response:
+    return render_staff(request, name, language=who.language, user=who.username, csrf=who.csrf, **context)
 
 
 @dataclass(frozen=True)
@@ -99,32 +105,34 @@ async def staff_handoff(request: web.Request) -> web.Response:
     store = services(request).store
     h = await in_thread(store.handoff, request.match_info["ref"])
     if h is None:
-        raise web.HTTPNotFound(text="No such handoff.")
+        raise StaffError(404, "no_handoff")
     await in_thread(store.audit, f"web:{who.username}", "handoff_viewed", h.reference)
-    labels = review.trial_labels(review.load_trial(h.screening.trial_id))
+    labels = review.trial_labels(review.load_trial(h.screening.trial_id), who.language)
     transcript = await in_thread(store.transcript, h.screening.sender_id)
     trail = await in_thread(store.audit_trail, h.reference)
     users = await in_thread(store.staff_users)
     phone_link = "tel:" + re.sub(r"[^\d+]", "", h.phone) if h.phone else None
-    return render("staff_handoff.html", user=who.username, csrf=who.csrf, h=h, labels=labels, transcript=transcript,
-                  statuses=HANDOFF_STATUSES, points=points_to_check(h), flags=h.screening.flags, trail=trail,
-                  staff_users=users, phone_link=phone_link, languages=LANGUAGES,
-                  sign_names=conversation_texts("en")["signs"], saved=request.query.get("saved"))
+    return _page(request, who, "staff_handoff.html", h=h, labels=labels, transcript=transcript,
+                 statuses=HANDOFF_STATUSES, points=points_to_check(h), flags=h.screening.flags, trail=trail,
+                 staff_users=users, phone_link=phone_link)
 
 
 # A change to one handoff: (store, reference, posted form, actor).
 Change = Callable[[Store, str, Form, str], object]
 
 
-async def _staff_change(request: web.Request, change: Change) -> web.Response:
+async def _staff_change(request: web.Request, change: Change, bad: str) -> web.Response:
+    """`bad`: the words (texts `errors`) for a value the change refuses."""
     who = require_staff(request)
     form = await read_form(request)
     check_csrf(form, who.csrf)
     ref = request.match_info["ref"]
     try:
         await in_thread(change, services(request).store, ref, form, f"web:{who.username}")
-    except (ValueError, LookupError) as exc:
-        raise web.HTTPBadRequest(text=str(exc))
+    except LookupError:
+        raise StaffError(404, "no_handoff")
+    except ValueError:
+        raise StaffError(400, bad)
     raise web.HTTPFound(f"/staff/handoffs/{ref}")
 
 
@@ -147,22 +155,31 @@ def _follow_up(store: Store, ref: str, form: Form, actor: str) -> Handoff:
 
 
 async def staff_status(request: web.Request) -> web.Response:
-    return await _staff_change(request, _status)
+    return await _staff_change(request, _status, "bad_status")
 
 
 async def staff_assign(request: web.Request) -> web.Response:
-    return await _staff_change(request, _assign)
+    return await _staff_change(request, _assign, "bad_user")
 
 
 async def staff_follow_up(request: web.Request) -> web.Response:
-    return await _staff_change(request, _follow_up)
+    return await _staff_change(request, _follow_up, "bad_date")
+
+
+async def staff_safety(request: web.Request) -> web.Response:
+    """Where urgent advice or a crisis line was given: when, for which sign, and the handoff if there is one."""
+    who = require_staff(request)
+    store = services(request).store
+    events = await in_thread(store.safety_events)
+    await in_thread(store.audit, f"web:{who.username}", "safety_events_viewed", detail=f"{len(events)} events")
+    return _page(request, who, "staff_safety.html", page="safety", events=events)
 
 
 async def staff_export(request: web.Request) -> web.Response:
     who = require_staff(request)
     fmt = request.query.get("format", "csv")
     if fmt not in ("csv", "json"):
-        raise web.HTTPBadRequest(text="format must be csv or json")
+        raise StaffError(400, "bad_format")
     store = services(request).store
     rows = [handoff_as_json(h) for h in await in_thread(store.handoffs)]
     body = review.render_export(rows, fmt)
@@ -180,3 +197,4 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/staff/handoffs/{ref}/assign", staff_assign)
     app.router.add_post("/staff/handoffs/{ref}/follow-up", staff_follow_up)
     app.router.add_get("/staff/export", staff_export)
+    app.router.add_get("/staff/safety", staff_safety)

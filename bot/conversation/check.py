@@ -15,13 +15,22 @@ from bot.eligibility.session import Session, judge, read, reading_words
 UNSURE = "unsure"
 
 
-def accept(t: Turn, qid: str, text: str, reading: Reading) -> None:
-    """Records an answer and goes on, or first checks one that would rule the person out."""
+def needed(t: Turn, qid: str, text: str, reading: Reading) -> bool:
+    """True when this reading would rule the person out and was not said plainly."""
     question = t.trial.question(qid)
     fails = question.is_criterion and judge(question, reading).verdict == Verdict.FAIL
-    if fails and not said_plainly(text, reading, questions.patient_relation(t)):
-        t.state.checking = Checking(qid, text, reading)
-        ask(t)
+    return fails and not said_plainly(text, reading, questions.patient_relation(t))
+
+
+def hold(t: Turn, qid: str, text: str, reading: Reading) -> None:
+    t.state.checking = Checking(qid, text, reading)
+    ask(t)
+
+
+def accept(t: Turn, qid: str, text: str, reading: Reading) -> None:
+    """Records an answer and goes on, or first checks one that would rule the person out."""
+    if needed(t, qid, text, reading):
+        hold(t, qid, text, reading)
         return
     questions.record(t, qid, text, reading)
     questions.next_question(t)

@@ -293,6 +293,9 @@ def change(t: Turn, qid: str, value: Optional[str]) -> None:
     tx = t.texts()
     if value:
         answer = read(t.trial, qid, value, t.today)
+        if isinstance(answer, Reading) and check.needed(t, qid, value, answer):
+            check.hold(t, qid, value, answer)  # a rule-out said in passing is said back first
+            return
         if isinstance(answer, Reading):
             questions.record(t, qid, value, answer)
             t.say("changed", label=tx.q(qid, "label"), reading=reading_words(t.session(), qid, t.lang))

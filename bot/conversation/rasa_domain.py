@@ -1,7 +1,8 @@
 """Writes the generated parts of the Rasa project from the one table of each
-vocabulary: intents (the phrase table), slots (the conversation's state and
-one slot per question of the active trial: a contract for tools reading the
-tracker) and rules (every message -> action_turn)."""
+vocabulary: intents (the phrase table), slots (the conversation's state: the
+tracker contract, with what was typed per question id in `answers`) and rules
+(every message -> action_turn). Nothing here depends on a trial, so adding or
+changing a trial never changes the domain and never needs training."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,7 +12,6 @@ import yaml
 
 from bot.conversation import phrases
 from bot.conversation.turn import STATE_KEYS
-from bot.eligibility.model import Trial
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN_FILE = ROOT / "domain" / "generated.yml"
@@ -23,9 +23,8 @@ def _slot(kind: str = "any") -> dict:
     return {"type": kind, "influence_conversation": False, "mappings": [{"type": "custom"}]}
 
 
-def domain(trial: Trial) -> dict:
+def domain() -> dict:
     slots: Dict[str, dict] = {k: _slot() for k in STATE_KEYS}
-    slots.update({qid: _slot("text") for qid in trial.asked_ids})
     return {"version": "3.1", "intents": phrases.intents(), "slots": slots}
 
 
@@ -35,18 +34,18 @@ def rules() -> dict:
         for intent in phrases.intents()]}
 
 
-def render(trial: Trial) -> Dict[Path, str]:
+def render() -> Dict[Path, str]:
     def dump(data: dict, source: str) -> str:
         return _HEADER.format(source=source) + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
 
-    return {DOMAIN_FILE: dump(domain(trial), f"bot/conversation/phrases.yml and trials/{trial.id.lower()}/"),
+    return {DOMAIN_FILE: dump(domain(), "bot/conversation/phrases.yml and bot/conversation/state.py"),
             RULES_FILE: dump(rules(), "bot/conversation/phrases.yml")}
 
 
-def write(trial: Trial) -> bool:
+def write() -> bool:
     """Writes the files; True when something changed."""
     changed = False
-    for path, text in render(trial).items():
+    for path, text in render().items():
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
             changed = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from bot.conversation import commands, contact_steps, questions
+from bot.conversation import commands, contact_steps, corrections, questions
 from bot.eligibility import who
 from bot.conversation.core import Turn
 from bot.conversation.state import Stage, Step
@@ -31,6 +31,8 @@ def reask_summary(t: Turn) -> None:
 def on_summary(t: Turn) -> bool:
     fix = None if t.payload else who.correction(t.text)
     if fix and questions.fixes_who(t, fix):  # "sorry, it's my father, not my husband"
+        return True
+    if not t.payload and corrections.take(t):  # "actually she's 64, not 67"
         return True
     if not t.payload and len(t.text.split()) > 5:
         return False  # "yes, but PV became AML": more than a yes; read as a change

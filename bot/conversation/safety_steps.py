@@ -93,7 +93,7 @@ def after_advice(t: Turn, rest: str) -> None:
         t.text = rest  # "010-1234-5678, and she's vomiting blood": the number is kept
         contact_steps.on_contact(t)
         return
-    if slot in t.trial.questions or slot in CONTACT_STEPS:
+    if steps.step_for(t) is not None:  # a question, the check, the summary, contact details...
         t.say("after_emergency")
     steps.reask_open(t)
 

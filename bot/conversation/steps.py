@@ -64,8 +64,7 @@ def reask_open(t: Turn) -> None:
 def not_understood(t: Turn) -> None:
     """Nothing in the message answers, commands or asks: the step again, with
     help (the question's hint the first time, its buttons after)."""
-    asking = t.slot in t.trial.questions or t.slot in CONTACT_STEPS
-    if t.advised_now and asking:
+    if t.advised_now and step_for(t) is not None:
         t.say("after_emergency")  # the advice was the reply; no miss counted
         reask_open(t)
         return

@@ -51,8 +51,8 @@ class Texts:
         patient = self.patient()
         you = patient or self.table["you"]
         return {
-            "hospital": getattr(self.site, "hospital", None) or trial_texts.get("sponsor", ""),
-            "team": getattr(self.site, "team_name", ""),
+            # The site's hospital and team, never the trial's sponsor: answers are kept at the site.
+            "hospital": self.site.hospital(lang), "team": self.site.team(lang),
             "trial_id": t.id, "short_title": trial_texts["short_title"],
             "end_date": long_date(t.end_date.isoformat(), lang), "updated": long_date(t.updated.isoformat(), lang),
             "retention_days": getattr(self.site, "retention_days", 90),

@@ -85,4 +85,6 @@ def after_correction(text: str) -> Optional[str]:
     follows it: what was said before it no longer answers."""
     first = _CORRECTION.search(text.lower()) if _CORRECTION else None
     rest = text[first.end():].strip(" ,.-—…:;!") if first else ""
+    while _CORRECTION and rest and (more := _CORRECTION.match(rest.lower())):  # "oops, wait, 59"
+        rest = rest[more.end():].strip(" ,.-—…:;!")
     return rest or None

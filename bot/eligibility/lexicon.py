@@ -166,6 +166,7 @@ class Experiencer:
     knowing: Words = ()  # "I don't know", "I think", "제가 알기로는": the writer's knowledge, not their health
     patient_pronouns: Words = ()  # he, she / 그분: the patient when someone answers for them
     others: Words = ()  # never the patient: a pet, a neighbour, the man in the next bed
+    earlier_episode: Words = ()  # "during the infection", "탈수 왔을 때": a value then, not the value now
 
 
 @dataclass(frozen=True)
@@ -220,6 +221,7 @@ class Language:
     dates: Dates = Dates()
     numbers: Numbers = Numbers()
     reasons: Mapping[str, str] = field(default_factory=dict)  # general reasons by reason key
+    spelling: Mapping[str, str] = field(default_factory=dict)  # casual and regional spellings -> standard (regex)
 
     def long_date(self, day: Any) -> str:
         """'4 December 2026' / '2026년 12월 4일'."""

@@ -5,14 +5,15 @@ a message naming the file, the question and the field."""
 from __future__ import annotations
 
 import enum
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping, Optional, Tuple
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 from bot import yaml_files
-from bot.eligibility import nlp
+from bot.eligibility import nlp, schema
 from bot.eligibility.readers import READERS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,6 +77,7 @@ class Question:
     listing: str = ""
     rule: Rule = field(default_factory=Rule)
     applies_when: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
+    examples: Tuple[Example, ...] = ()
 
     @property
     def is_criterion(self) -> bool:
@@ -84,6 +86,24 @@ class Question:
     @property
     def asked(self) -> bool:
         return self.reader is not None
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A criterion of the listing that no question asks, and the written reason."""
+    listing: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Example:
+    """An answer the question's reader must read to `reads` (and `number`, `verdict`):
+    documentation that `python -m bot trial check` runs."""
+    language: str
+    text: str
+    reads: str
+    number: Optional[float] = None
+    verdict: Optional[Verdict] = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +117,8 @@ class Trial:
     questions: Mapping[str, Question]
     texts: Mapping[str, Mapping[str, Any]]  # language -> texts
     vocabulary: Mapping[str, Any] = field(default_factory=dict)  # label -> id -> language -> words
+    left_out: Tuple[LeftOut, ...] = ()  # listing criteria no question asks, each with why
+    vocab_key: str = ""
 
     def question(self, qid: str) -> Question:
         return self.questions[qid]
@@ -116,7 +138,7 @@ class Trial:
     @property
     def vocab(self) -> str:
         """The key of this trial's vocabulary for the readers (bot.eligibility.nlp)."""
-        return self.id
+        return self.vocab_key or self.id
 
     def text(self, language: str, qid: str, key: str, default: Any = None) -> Any:
         return self.texts[language]["questions"].get(qid, {}).get(key, default)
@@ -124,19 +146,6 @@ class Trial:
 
 def _fail(where: str, field_name: str, problem: str) -> TrialFileError:
     return TrialFileError(f"{where}: field '{field_name}' {problem}")
-
-
-# Every key a trial file may use: a misspelt one ("aplies_when") would load as nothing.
-_TRIAL_KEYS = frozenset({"id", "end_date", "updated", "ask_order", "terms", "questions"})
-_QUESTION_KEYS = frozenset({"kind", "listing", "reader", "params", "terms", "cues", "buttons", "rule", "applies_when"})
-_RULE_KEYS = frozenset({"always", "map", "number"})
-_NUMBER_KEYS = frozenset({"at_least", "at_most", "more_than", "between", "then", "else"})
-
-
-def _known(raw: dict, keys: frozenset, where: str, field_name: str) -> None:
-    unknown = sorted(str(k) for k in raw if str(k) not in keys)
-    if unknown:
-        raise _fail(where, field_name, f"has unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(keys))}")
 
 
 def _key(k: object) -> str:
@@ -154,9 +163,6 @@ def _verdict(value: object, where: str, field_name: str) -> Verdict:
 def _rule(raw: object, where: str) -> Rule:
     if not isinstance(raw, dict):
         raise _fail(where, "rule", "must be a mapping")
-    _known(raw, _RULE_KEYS, where, "rule")
-    if isinstance(raw.get("number"), dict):
-        _known(raw["number"], _NUMBER_KEYS, where, "rule.number")
     if "always" in raw:
         return Rule(always=_verdict(raw["always"], where, "rule.always"))
     number = None
@@ -183,7 +189,6 @@ def _question(qid: str, raw: object, where: str) -> Question:
     if not isinstance(raw, dict):
         raise _fail(where, qid, "must be a mapping")
     where = f"{where}: question '{qid}'"
-    _known(raw, _QUESTION_KEYS, where, "question")
     kind = raw.get("kind")
     if kind not in ("profile", "inclusion", "exclusion"):
         raise _fail(where, "kind", "must be profile, inclusion or exclusion")
@@ -202,7 +207,22 @@ def _question(qid: str, raw: object, where: str) -> Question:
         buttons={_key(k): str(v) for k, v in (raw.get("buttons") or {}).items()},
         terms=tuple(raw.get("terms") or ()), listing=raw.get("listing") or "", rule=rule,
         applies_when={k: tuple(_key(x) for x in v) for k, v in (raw.get("applies_when") or {}).items()},
+        examples=tuple(_example(e, where, n) for n, e in enumerate(raw.get("examples") or ())),
     )
+
+
+def _example(raw: dict, where: str, n: int) -> Example:
+    language = "en" if "en" in raw else "ko"
+    number = raw.get("number")
+    if number is not None and (isinstance(number, bool) or not isinstance(number, (int, float))):
+        raise _fail(where, f"examples[{n}].number", "must be a number")
+    verdict = _verdict(raw["verdict"], where, f"examples[{n}].verdict") if "verdict" in raw else None
+    return Example(language, str(raw[language]), _key(raw["reads"]), float(number) if number is not None else None,
+                   verdict)
+
+
+def _left_out(raw: dict) -> Tuple[LeftOut, ...]:
+    return tuple(LeftOut(str(e["listing"]).strip(), str(e["reason"]).strip()) for e in raw.get("left_out") or ())
 
 
 def _read_yaml(path: Path) -> Any:
@@ -214,15 +234,26 @@ def _read_yaml(path: Path) -> Any:
         raise TrialFileError(f"{path}: not valid YAML ({e})")
 
 
-def load_folder(folder: Path) -> Trial:
+def _strict(folder: Path) -> Tuple[dict, Dict[str, dict], dict]:
+    """The folder's files, read through the schema (bot/eligibility/schema.py):
+    an unknown key anywhere is an error naming the file, the question and the key."""
+    vocabulary = _read_yaml(folder / "vocabulary.yml") or {}
+    errors = schema.vocabulary_errors(vocabulary, folder / "vocabulary.yml")
     raw = _read_yaml(folder / "trial.yml")
+    errors += schema.trial_errors(raw, folder / "trial.yml", vocabulary if isinstance(vocabulary, dict) else {})
+    ids = list(raw.get("questions") or {}) if isinstance(raw, dict) else []
+    texts = {}
+    for lang in LANGUAGES:
+        texts[lang] = _read_yaml(folder / f"texts.{lang}.yml")
+        errors += schema.texts_errors(texts[lang], folder / f"texts.{lang}.yml", ids, schema.term_ids(raw))
+    if errors:
+        raise TrialFileError("\n".join(errors))
+    return raw, texts, vocabulary
+
+
+def load_folder(folder: Path) -> Trial:
+    raw, texts_raw, vocabulary = _strict(folder)
     where = str(folder / "trial.yml")
-    if not isinstance(raw, dict):
-        raise TrialFileError(f"{where}: must be a mapping")
-    for key in ("id", "end_date", "updated", "ask_order", "questions"):
-        if key not in raw:
-            raise _fail(where, key, "is missing")
-    _known(raw, _TRIAL_KEYS, where, "trial")
     questions = {qid: _question(qid, q, where) for qid, q in raw["questions"].items()}
     for qid in raw["ask_order"]:
         if qid not in questions:
@@ -231,8 +262,7 @@ def load_folder(folder: Path) -> Trial:
     if missing:
         raise _fail(where, "ask_order", f"lacks {', '.join(missing)}")
     texts = {}
-    for lang in LANGUAGES:
-        t = _read_yaml(folder / f"texts.{lang}.yml")
+    for lang, t in texts_raw.items():
         for qid, q in questions.items():
             qt = (t.get("questions") or {}).get(qid)
             if qt is None or "label" not in qt:
@@ -240,10 +270,13 @@ def load_folder(folder: Path) -> Trial:
             if q.asked and not (qt.get("ask") or {}).get("self"):
                 raise _fail(f"{folder / f'texts.{lang}.yml'}: question '{qid}'", "ask.self", "is missing")
         texts[lang] = t
-    vocabulary = _read_yaml(folder / "vocabulary.yml") or {}
+    # The readers' key for this vocabulary: the folder and the file's content too, so that a copy of a
+    # trial (a draft, a test's broken copy) never replaces the words of the trial it was copied from.
+    digest = hashlib.sha256((folder / "vocabulary.yml").read_bytes()).hexdigest()[:12]
     trial = Trial(id=str(raw["id"]), folder=folder, end_date=raw["end_date"], updated=raw["updated"],
                   ask_order=tuple(raw["ask_order"]), terms=tuple(raw.get("terms") or ()), questions=questions,
-                  texts=texts, vocabulary=vocabulary)
+                  texts=texts, vocabulary=vocabulary, left_out=_left_out(raw),
+                  vocab_key=f"{raw['id']}@{folder.resolve()}#{digest}")
     nlp.register(trial.vocab, vocabulary)
     return trial
 

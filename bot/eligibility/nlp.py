@@ -195,7 +195,7 @@ def mentions(text: str, vocab_key: str, cues: Optional[Cues] = None) -> List[Men
 @lru_cache(maxsize=4096)
 def _mentions(text: str, vocab_key: str, cues: Tuple) -> Tuple[Mention, ...]:
     # Several readers and the safety scan look at the same message.
-    # A leading answer word ("No, the doctor wants to start chemo") answers the
+    # A leading answer word ("No, the doctor wants to start treatment") answers the
     # question; it does not negate what follows it.
     rest = _LEADING_ANSWER.sub("", text, count=1) or text
     found = _english(rest, vocab_key, cues) if re.search(r"[A-Za-z]", rest) else []

@@ -10,7 +10,8 @@ never an answer. Impossible values are NoAnswer, never stored.
 """
 from __future__ import annotations
 
-from typing import Callable, Dict
+from dataclasses import dataclass
+from typing import Callable, Dict, FrozenSet
 
 from bot.eligibility.answers import Context, Polarity, polarity
 from bot.eligibility.diagnosis import read_condition_window, read_diagnosis
@@ -21,7 +22,7 @@ from bot.eligibility.profile import read_childbearing, read_respondent, read_sex
 from bot.eligibility.reading import Result
 from bot.eligibility.yes_no import read_yes_no
 
-__all__ = ["READERS", "Context", "Polarity", "polarity", "respondent_reading"]
+__all__ = ["ABOUT_NOW", "READERS", "PARAMS", "ReaderParams", "Context", "Polarity", "polarity", "respondent_reading"]
 
 READERS: Dict[str, Callable[[str, Context], Result]] = {
     "yes_no": read_yes_no,
@@ -35,4 +36,36 @@ READERS: Dict[str, Callable[[str, Context], Result]] = {
     "respondent": read_respondent,
     "sex": read_sex,
     "childbearing": read_childbearing,
+}
+
+# Kinds that ask about now: a value at an earlier episode does not answer them (timing.py).
+ABOUT_NOW = frozenset({"lab", "lab_uln", "ecog"})
+
+
+@dataclass(frozen=True)
+class ReaderParams:
+    """The `params` a reader kind takes in trial.yml: a key outside these is a
+    misspelling (it would load as nothing), a required one missing an error."""
+    required: FrozenSet[str] = frozenset()
+    optional: FrozenSet[str] = frozenset()
+
+    @property
+    def known(self) -> FrozenSet[str]:
+        return self.required | self.optional
+
+
+PARAMS: Dict[str, ReaderParams] = {
+    "yes_no": ReaderParams(optional=frozenset({"drug", "present", "topic"})),
+    "age": ReaderParams(),
+    "last_dose": ReaderParams(optional=frozenset({"not_counted"})),
+    "diagnosis": ReaderParams(frozenset({"disease", "precursors"}),
+                              frozenset({"combined", "other_precursors", "review", "vague", "hints", "drug"})),
+    "ecog": ReaderParams(),
+    "condition_window": ReaderParams(frozenset({"label"}),
+                                     frozenset({"exempt", "vague_exempt", "generic", "qualifies_exempt"})),
+    "lab": ReaderParams(frozenset({"unit", "unit_regex", "bare_range", "plausible"}), frozenset({"units"})),
+    "lab_uln": ReaderParams(frozenset({"analytes"})),
+    "respondent": ReaderParams(),
+    "sex": ReaderParams(),
+    "childbearing": ReaderParams(),
 }

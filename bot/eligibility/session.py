@@ -11,7 +11,8 @@ from typing import Dict, List, Mapping, Optional
 from bot.eligibility.lexicon import LANGUAGES
 from bot.eligibility.model import PROFILE_IDS, Outcome, Question, Trial, Verdict
 from bot.eligibility.reading import NoAnswer, Reading, Result
-from bot.eligibility.readers import READERS, Context
+from bot.eligibility import spelling, timing
+from bot.eligibility.readers import ABOUT_NOW, READERS, Context
 from bot.eligibility.relations import name as relation_name
 
 NOT_ANSWERED = "not_answered"
@@ -36,6 +37,9 @@ def read(trial: Trial, qid: str, text: str, today: date) -> Result:
         raise KeyError(f"question {qid!r} is never asked: it has no reader")
     names = tuple(w for lang in trial.texts.values() for term in q.terms
                   for w in ((lang.get("terms") or {}).get(term) or {}).get("words", ()))
+    text = spelling.standard(text)
+    if q.reader in ABOUT_NOW:
+        text = timing.current(text)
     return READERS[q.reader](text, Context(today=today, vocab=trial.vocab, params=q.params, cues=q.cues, names=names))
 
 

@@ -141,6 +141,7 @@ class EmergencyFlag(Effect):
     def apply_to(self, store: Store, sender: str, trial: str) -> None:
         for sign in self.signs:
             store.add_flag(sender, "emergencies", sign)
+            store.record_safety_event(sender, sign)
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,16 @@ class StaffAuditRecords(Database):
             user = s.execute(sa.select(StaffUser).where(StaffUser.username == username)).scalar_one()
             user.last_login_at = utcnow()
 
+    def staff_language(self, username: str) -> Optional[str]:
+        """The staff pages' language this account chose, or None (the site's)."""
+        with self.session() as s:
+            return s.execute(sa.select(StaffUser.language).where(StaffUser.username == username)).scalar()
+
+    def set_staff_language(self, username: str, language: Optional[str], actor: str) -> None:
+        with self.session() as s:
+            _staff_user(s, username).language = language
+            s.add(AuditEntry(actor=actor, action="staff_language_set", detail=f"{username}: {language or 'site'}"))
+
     def staff_users(self) -> List[str]:
         with self.session() as s:
             return list(s.execute(sa.select(StaffUser.username).order_by(StaffUser.username)).scalars())

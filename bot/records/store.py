@@ -16,21 +16,23 @@ from bot.records.chat_sessions import ChatSessionRecords
 from bot.records.conversations import ConversationRecords, TranscriptLine
 from bot.records.handoffs import HandoffRecords, answers_as_json, dumps, handoff_as_json
 from bot.records.retention import RetentionRecords
+from bot.records.safety_events import CRISIS_SIGNS, SafetyEventRecords, SafetyEventRow
 from bot.records.screenings import ScreeningRecords
 from bot.records.staff_audit import StaffAuditRecords
 from bot.records.tables import (HANDOFF_KINDS, HANDOFF_STATUSES, OPEN_STATUSES, OUTCOMES, RASA_EVENTS, AnswerRow,
-                                AuditEntry, Base, ChatSession, Handoff, Screening, StaffUser, utcnow)
+                                AuditEntry, Base, ChatSession, Handoff, SafetyEvent, Screening, StaffUser, utcnow)
 
 __all__ = [
     "Store", "store_for", "default_store",
     "Base", "Screening", "AnswerRow", "Handoff", "AuditEntry", "ChatSession", "StaffUser", "RASA_EVENTS",
+    "SafetyEvent", "SafetyEventRow", "CRISIS_SIGNS",
     "HANDOFF_STATUSES", "HANDOFF_KINDS", "OUTCOMES", "OPEN_STATUSES", "utcnow",
     "TranscriptLine", "answers_as_json", "handoff_as_json", "dumps",
 ]
 
 
 class Store(ScreeningRecords, HandoffRecords, StaffAuditRecords, ConversationRecords, ChatSessionRecords,
-            RetentionRecords):
+            RetentionRecords, SafetyEventRecords):
     """Every part shares one engine and session factory (`Database`)."""
 
 

@@ -61,6 +61,8 @@ class Screening(Base):
     answers = relationship("AnswerRow", back_populates="screening", cascade="all, delete-orphan",
                            order_by="AnswerRow.answered_at")
     handoff = relationship("Handoff", back_populates="screening", cascade="all, delete-orphan", uselist=False)
+    safety_events = relationship("SafetyEvent", back_populates="screening", cascade="all, delete-orphan",
+                                 order_by="SafetyEvent.at")
 
     @property
     def flags(self) -> dict:
@@ -148,6 +150,23 @@ class Handoff(Base):
         return crypto.decrypt(self.preferred_time_enc)
 
 
+class SafetyEvent(Base):
+    """Urgent advice or a crisis line was given for a sign, at this time.
+    The sign is health data, so it is encrypted; the person's words are
+    never kept here. Deleted with the screening (retention, 'delete my data')."""
+    __tablename__ = "safety_events"
+    id = sa.Column(sa.Integer, primary_key=True)
+    screening_id = sa.Column(sa.String(36), sa.ForeignKey("screenings.id", ondelete="CASCADE"), nullable=False,
+                             index=True)
+    at = sa.Column(sa.DateTime, nullable=False, default=utcnow, index=True)
+    sign_enc = sa.Column(sa.Text, nullable=False)
+    screening = relationship("Screening", back_populates="safety_events")
+
+    @property
+    def sign(self) -> str:
+        return crypto.decrypt(self.sign_enc) or ""
+
+
 class AuditEntry(Base):
     __tablename__ = "audit_log"
     id = sa.Column(sa.Integer, primary_key=True)
@@ -177,6 +196,7 @@ class StaffUser(Base):
     totp_secret_enc = sa.Column(sa.Text)
     created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     last_login_at = sa.Column(sa.DateTime)
+    language = sa.Column(sa.String(8))  # the staff pages' language this person chose; None: the site's
 
 
 # Rasa's own table (created by its SQL tracker store), on its own metadata so

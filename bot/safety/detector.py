@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
-from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 from bot.safety import tokens as tk
 from bot.safety.lexicon import Category, ContextRule, Direction, Lexicon, Scope, Sign, lexicon
@@ -21,8 +21,9 @@ from bot.safety.measures import FEVER_C, saturations, temperatures
 MAX_CHARS = 4000  # a longer message is scanned in its first and last parts
 
 _EXCLUDING = frozenset({Category.NEGATED, Category.ENVIRONMENT, Category.IDIOM, Category.HYPOTHETICAL})
-_UNLESS_NOW = frozenset({Category.GENERIC, Category.OTHER, Category.LONG_PAST, Category.JOKE})
+_UNLESS_NOW = frozenset({Category.GENERIC, Category.OTHER, Category.LONG_PAST, Category.EVER, Category.JOKE})
 _SUDDEN = frozenset({Sign.FAINTING, Sign.CONFUSION})
+_TIMED = frozenset({Category.NOW, Category.RECENT, Category.ONGOING})
 _KO_SUBJECT = frozenset({"이/J", "가/J", "은/J", "는/J"})
 # A cue inside the sign's own words still tells its tense ("passed out", "is
 # bleeding"); a cue around the whole sign is its frame ("is a fever dangerous?",
@@ -72,6 +73,8 @@ def decide(m: Mention) -> Status:
     if Category.RESOLVED in cats and Category.ESCALATION not in cats and \
             not (Category.RECENT in cats and m.sign in _SUDDEN):
         return Status.NONE  # "it stopped", "지금은 괜찮아요": over, unless it came back
+    if m.sign == Sign.SELF_HARM and not now and Category.EVER in cats and not cats & (_UNLESS_NOW - {Category.EVER}):
+        return Status.UNCLEAR  # "자해한 적 있어요": the direct question, never silence
     if cats & _UNLESS_NOW and not now:
         return Status.NONE
     if m.ask:  # "나쁜 생각 들어요. 오늘.": said with a time, it is happening
@@ -186,8 +189,11 @@ def _scan_stream(lex: Lexicon, text: str, measures: bool = True
     mentions, temps = _mentions(lex, stream, text, measures)
     cues = _cues(lex, stream)
     judged = []
+    timed = frozenset(rule.category for rule, _ in cues) & _TIMED
     for m in mentions:
         cats = frozenset(rule.category for rule, cue in cues if _reaches(lex, rule, cue, m, stream.tokens))
+        if m.ask:  # despair with a time anywhere in the message ("...싶어요. 요즘 매일 그래요") is happening
+            cats |= timed
         m = Mention(m.sign, m.span, m.live_rule, cats, m.measured, m.ask)
         judged.append((m, decide(m)))
     escalation = any(rule.category == Category.ESCALATION for rule, _ in cues)
@@ -214,6 +220,11 @@ def _languages(text: str) -> List[str]:
     return langs or ["en"]
 
 
+def _latin_apart(text: str) -> str:
+    """"chest가 너무 tight하고": English words inside Korean, apart for the English pass."""
+    return re.sub(r"(?<=[A-Za-z])(?=[\uac00-\ud7a3])|(?<=[\uac00-\ud7a3])(?=[A-Za-z])", " ", text)
+
+
 def scan(text: str) -> Finding:
     text = (text or "").strip()
     if not text:
@@ -222,9 +233,10 @@ def scan(text: str) -> Finding:
         text = text[:MAX_CHARS // 2] + "\n" + text[-MAX_CHARS // 2:]
     live, unclear, escalation, rest, unwell, better = set(), set(), False, text, False, False
     langs = _languages(text)
+    told: Set[Sign] = set()  # signs told without time; not the direct question's despair
     for lang in langs:
         lex = lexicon(lang)
-        standard = lex.standard(text)
+        standard = lex.standard(_latin_apart(text) if lang == "en" and len(langs) > 1 else text)
         # In a mixed message the numbers are read with the main language's context ("38.0도인가요?").
         judged, esc, stream, temps = _scan_stream(lex, standard, measures=lang == langs[-1])
         escalation = escalation or esc
@@ -237,9 +249,13 @@ def scan(text: str) -> Finding:
                 live.add(m.sign)
             elif status == Status.UNCLEAR:
                 unclear.add(m.sign)
+                if not m.ask:
+                    told.add(m.sign)
         named = [m.span for m, status in judged if status != Status.NONE]
         if named and lang == langs[-1]:  # a message in dialect keeps no answer part (offsets moved)
             rest = _rest(stream, text, named) if standard == text else ""
+    if live:  # told beside a sign that is happening now, it is part of the same episode
+        live |= told
     order = list(Sign)
     return Finding(tuple(sorted(live, key=order.index)), tuple(sorted(unclear - live, key=order.index)),
                    escalation, rest if (live or unclear) else text, unwell, better)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Dict, FrozenSet, List, Mapping, Set, Tuple
 
 from bot import yaml_files
+from bot.safety import tokens as tk
 from bot.safety.patterns import Compiler
 
 _DIR = Path(__file__).with_name("lexicon")
@@ -37,6 +38,7 @@ class Category(str, Enum):
     JOKE = "joke"  # "ㅋㅋ", "lol": a joke unless a word of time says it happened ("방금 기절함 ㅋㅋ")
     OTHER = "other"
     LONG_PAST = "long_past"
+    EVER = "ever"  # "한 적 있어요", "ever": at some time, undated; for self-harm the direct question
     PAST = "past"
     NOW = "now"
     ONGOING = "ongoing"  # "지금", "right now" elsewhere in the message: settles the tense, not whose it is
@@ -156,9 +158,10 @@ def lexicon(lang: str, folder: Path = _DIR) -> Lexicon:
         return frozenset(w.lower() for w in (raw.get(key) or {}).get("words") or ())
 
     grammar = raw.get("grammar") or {}
-    unknown = set(grammar) - {"bound_nouns", "dialect"}
+    unknown = set(grammar) - {"bound_nouns", "dialect", "nouns"}
     if unknown:
         raise ValueError(f"{path}: grammar: unknown key(s) {sorted(unknown)}")
+    tk.keep_whole(grammar.get("nouns") or ())
     dialect = tuple((re.compile(row["from"]), row["to"]) for row in grammar.get("dialect") or ())
     temperature = raw.get("temperature") or {}
     if set(temperature) - {"words", "lab_words"}:

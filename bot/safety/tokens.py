@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Dict, List, Tuple
+from typing import Dict, Iterable, List, Tuple
 
 NEG = "NEG/X"
 
@@ -58,6 +58,12 @@ def kiwi():
     from kiwipiepy import Kiwi
 
     return Kiwi()
+
+
+def keep_whole(nouns: Iterable[str]) -> None:
+    """Nouns the analyzer must not split ("고열" in "아빠 고열"), from the lexicon."""
+    for noun in nouns:
+        kiwi().add_user_word(noun, "NNG", 0)
 
 
 _SENTENCE_END = {".", "!", "?", ";", "\n"}

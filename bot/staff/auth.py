@@ -124,12 +124,23 @@ class Sessions:
     idle: float = 30 * 60
     absolute: float = 8 * 3600
     _live: Dict[str, Tuple[str, float, float, str]] = field(default_factory=dict)
+    _languages: Dict[str, str] = field(default_factory=dict)  # the pages' language chosen for a session
 
-    def start(self, username: str, now: Optional[float] = None) -> str:
+    def start(self, username: str, now: Optional[float] = None, language: str = "") -> str:
         now = time.time() if now is None else now
         token = secrets.token_urlsafe(32)
         self._live[token] = (username, now, now, secrets.token_urlsafe(24))
+        if language:
+            self._languages[token] = language
         return token
+
+    def language(self, token: Optional[str]) -> str:
+        """The staff pages' language for this session ("" until one is chosen)."""
+        return self._languages.get(token or "", "") if token in self._live else ""
+
+    def set_language(self, token: Optional[str], language: str) -> None:
+        if token and token in self._live:
+            self._languages[token] = language
 
     def user(self, token: Optional[str], now: Optional[float] = None) -> Optional[Tuple[str, str]]:
         """(user name, CSRF token) for a live session, refreshing its idle time."""
@@ -139,13 +150,14 @@ class Sessions:
             return None
         username, started, last, csrf = entry
         if now - last > self.idle or now - started > self.absolute:
-            self._live.pop(token, None)
+            self.end(token)
             return None
         self._live[token] = (username, started, now, csrf)
         return username, csrf
 
     def end(self, token: Optional[str]) -> None:
         self._live.pop(token or "", None)
+        self._languages.pop(token or "", None)
 
 
 # ---------------------------------------------------------------- second factor (TOTP)

@@ -17,9 +17,9 @@ from bot.eligibility.model import load_trial
 from bot.records.store import HANDOFF_STATUSES, Handoff, Store, dumps, handoff_as_json
 
 
-def trial_labels(trial) -> Dict[str, str]:
-    """Question id -> its short English label, for staff pages and exports."""
-    return {qid: trial.text("en", qid, "label", qid) for qid in trial.questions}
+def trial_labels(trial, language: str = "en") -> Dict[str, str]:
+    """Question id -> its short label in a language, for staff pages and exports."""
+    return {qid: trial.text(language, qid, "label", qid) for qid in trial.questions}
 
 
 def trial_text(trial, language: str, key: str, default: str = "") -> str:
