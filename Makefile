@@ -1,5 +1,5 @@
 # Obvious targets; every one sets up what it needs first (scripts/setup.sh).
-.PHONY: setup run run-scaled test check lint unit validate train stories crossval shell bench fuzz personas offtopic safety clean
+.PHONY: setup run run-scaled test check lint unit validate train stories crossval shell bench soak fuzz personas offtopic safety clean
 
 VENV := .venv/bin
 export RASA_TELEMETRY_ENABLED := false
@@ -52,6 +52,12 @@ train: setup
 stories: setup
 	$(VENV)/rasa test core --model models/trialbot.tar.gz --stories tests/test_stories.yml --e2e \
 	  --fail-on-prediction-errors --out results/stories
+
+## SOAK_ARGS="--users 50 --minutes 10": whole screenings through the web server with the action
+## server and the Rasa server killed mid-run; counts lost, duplicated and misfiled answers, errors and
+## memory; writes results/soak.json (scripts/soak.py).
+soak: setup
+	$(VENV)/python scripts/soak.py $(SOAK_ARGS)
 
 ## Every persona through the live servers and the evaluator.
 personas: setup

@@ -12,6 +12,9 @@ for any input and for any caller:
 - a turn that fails answers kindly instead of with nothing, and is logged
   as the exception's type only (Rasa's own channel logs the text and a
   traceback with local variables);
+- a message's key (`message_id`, from the web page) is kept with it, and a
+  turn is handled once and abandoned when the action server is down
+  (addons/turn_guard.py): that answers 503 {"error": "restarting"};
 - importing it installs addons/log_privacy.py in the Rasa server.
 
 Named in credentials.yml as `addons.rest_channel.PrivateRestInput:` in place
@@ -26,13 +29,14 @@ import unicodedata
 from asyncio import CancelledError
 from typing import Any, Awaitable, Callable, Optional, Text, Tuple
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 import addons.log_privacy  # noqa: F401  (installs the log filter in the Rasa server)
+from addons import turn_guard
 
 from bot import config
 from bot.eligibility.text import TYPED_SLASH
@@ -46,6 +50,7 @@ UNREADABLE = ("Sorry, I couldn't read that message: some of its characters were 
               "죄송해요, 메시지의 일부 글자가 깨져서 읽지 못했어요. 다시 입력해 주시겠어요?")
 FAILED = ("Sorry, something went wrong on my side. Please send your message again.\n"
           "죄송해요, 처리 중에 문제가 생겼어요. 메시지를 다시 보내 주세요.")
+_MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BAD_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -81,6 +86,15 @@ def clean_message(message: str) -> Optional[str]:
     return TYPED_SLASH + message if message.lstrip().startswith("/") else message
 
 
+def message_id(data: dict) -> Optional[str]:
+    """The message's key from the web page, if it sent one of the right shape."""
+    value = data.get("message_id")
+    return value if isinstance(value, str) and _MESSAGE_ID.fullmatch(value) else None
+
+
+turn_guard.apply()
+
+
 class PrivateRestInput(RestInput):
     @classmethod
     def name(cls) -> Text:
@@ -114,10 +128,15 @@ class PrivateRestInput(RestInput):
                 logger.info("rest: a message that could not be read was answered with a request to retype it")
                 return response.json([{"recipient_id": sender, "text": UNREADABLE}])
             metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else None
-            collector = CollectingOutputChannel()
+            collector = turn_guard.GuardedCollector()
             try:
                 await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
-                                                 metadata=metadata))
+                                                 metadata=metadata, message_id=message_id(data)))
+            except turn_guard.TurnAbandoned as stop:  # nothing of this turn was stored
+                logger.error("rest: a turn was abandoned (%s)", stop)
+                if stop.down:
+                    return response.json({"error": "restarting"}, status=503)
+                return response.json([{"recipient_id": sender, "text": FAILED}])
             except CancelledError:
                 logger.error("rest: a turn timed out")
             except Exception as exc:  # the text and locals are never logged

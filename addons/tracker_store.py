@@ -12,6 +12,7 @@ import logging
 from collections import OrderedDict
 from typing import Any, Optional, Text
 
+import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
@@ -20,6 +21,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from addons import speedups
 from bot import config
+from bot.records.database import sqlite_pragmas
 from bot.records.tracker_crypto import encode_event, event_json
 
 # Loaded by every Rasa server (endpoints.yml), so Rasa's speed-ups are applied here.
@@ -61,6 +63,10 @@ class TrialTrackerStore(SQLTrackerStore):
         kwargs.pop("url", None)
         # A full URL as `host` is used as it is (SQLTrackerStore.get_db_url).
         super().__init__(domain=domain, host=config.database_url(), event_broker=event_broker, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            # A deleted conversation's bytes are zeroed in the file, not left in its free pages.
+            sa.event.listen(self.engine, "connect", sqlite_pragmas)
+            self.engine.dispose()  # the connections opened to create the table get it too
         self._decrypted = _Decrypted()
 
     async def save(self, tracker: DialogueStateTracker) -> None:

@@ -106,6 +106,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     store = Store()
     store.migrate()
     print(f"database ready: {store.engine.url.render_as_string(hide_password=True)}")
+    from bot.records.keys import key_warnings
+
+    for w in key_warnings():  # on stdout: `make run` shows what init says
+        print(f"warning: {w}")
     _warn_site()
     return 0
 
@@ -154,12 +158,38 @@ def cmd_check_config(args: argparse.Namespace) -> int:
                          ("time_zone", site.time_zone), ("reference_prefix", site.reference_prefix),
                          ("retention_days", site.retention_days), ("chat_idle_minutes", site.chat_idle_minutes)):
         print(f"  {label}: {value}")
-    unset = _warn_site()
+    unset = _warn_site() + _warn_key()
     if not trial_ok:
         print("error: the active trial cannot be loaded; set study_id in the site file or TRIALBOT_TRIAL",
               file=sys.stderr)
         return 1
     return 1 if unset and args.strict else 0
+
+
+def _warn_key() -> int:
+    """Where the key is, and a warning when a copy of the data folder would read everything."""
+    from bot import config
+    from bot.records.keys import key_warnings
+
+    st = config.settings()
+    print(f"  encryption key: {'TRIALBOT_ENCRYPTION_KEY' if st.encryption_key else st.key_file}")
+    warnings = key_warnings()
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    return len(warnings)
+
+
+def cmd_rotate_key(args: argparse.Namespace) -> int:
+    from bot.records.keys import RotationRefused, rotate_key
+
+    try:
+        done = rotate_key(_store())
+    except RotationRefused as exc:
+        raise UsageError(str(exc)) from None
+    print(f"re-encrypted {done.values} stored values with a new key in {done.key_file}")
+    print(f"the old key is in {done.old_key_file}: it still reads database backups made before now. Keep it "
+          "apart from those backups (not in the data folder), and delete it when they are gone")
+    return 0
 
 
 def _store():
@@ -193,9 +223,10 @@ def cmd_handoffs(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
+    from bot import config
     from bot.staff import review as staff
 
-    print(staff.purge(_store(), args.older_than))
+    print(staff.purge(_store(), args.older_than if args.older_than is not None else config.site().retention_days))
     return 0
 
 
@@ -312,19 +343,7 @@ def _staff_user_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]
     su.set_defaults(func=cmd_staff_user)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    parser.add_argument("--trial", default=active_trial_id(), help="trial id (a folder in trials/)")
-    sub = parser.add_subparsers(dest="command", required=True)
-    ev = sub.add_parser("evaluate", help="evaluate answers from a JSON file and print the verdicts")
-    ev.add_argument("file", help='JSON file: {"answers": {"<criterion id or profile slot>": "<text>"}}')
-    ev.add_argument("--today", help="evaluate as of this date (YYYY-MM-DD); default: today")
-    ev.add_argument("--batch", action="store_true",
-                    help="FILE is JSON Lines: one answer sheet per line, one result per line")
-    ev.add_argument("--language", choices=["en", "ko"], default="en", help="language of the reasons")
-    ev.set_defaults(func=cmd_evaluate)
-    init = sub.add_parser("init", help="create the data folder, encryption key and database schema")
-    init.set_defaults(func=cmd_init)
+def _add_handoffs(sub) -> None:
     ho = sub.add_parser("handoffs", help="staff: the people handed off to the study team")
     hsub = ho.add_subparsers(dest="action", required=True)
     hl = hsub.add_parser("list", help="list handoffs, newest first")
@@ -346,14 +365,34 @@ def build_parser() -> argparse.ArgumentParser:
                      help="new, contacted, scheduled, enrolled, not_eligible or withdrawn")
     hst.add_argument("--note", help="a note for the record")
     ho.set_defaults(func=cmd_handoffs)
-    pu = sub.add_parser("purge", help="delete screenings and conversations past their retention")
-    pu.add_argument("--older-than", type=int, required=True, metavar="DAYS")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument("--trial", default=active_trial_id(), help="trial id (a folder in trials/)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ev = sub.add_parser("evaluate", help="evaluate answers from a JSON file and print the verdicts")
+    ev.add_argument("file", help='JSON file: {"answers": {"<criterion id or profile slot>": "<text>"}}')
+    ev.add_argument("--today", help="evaluate as of this date (YYYY-MM-DD); default: today")
+    ev.add_argument("--batch", action="store_true",
+                    help="FILE is JSON Lines: one answer sheet per line, one result per line")
+    ev.add_argument("--language", choices=["en", "ko"], default="en", help="language of the reasons")
+    ev.set_defaults(func=cmd_evaluate)
+    init = sub.add_parser("init", help="create the data folder, encryption key and database schema")
+    init.set_defaults(func=cmd_init)
+    _add_handoffs(sub)
+    pu = sub.add_parser("purge", help="delete screenings, conversations and audit details past their retention "
+                        "(the web server does this daily)")
+    pu.add_argument("--older-than", type=int, metavar="DAYS", help="default: retention_days of the site file")
     pu.set_defaults(func=cmd_purge)
     _staff_user_parser(sub)
-    cc = sub.add_parser("check-config", help="show the site settings and warn about contact details not set")
+    cc = sub.add_parser("check-config", help="show the site settings and warn about contact details not set and "
+                        "an encryption key kept in the data folder")
     cc.add_argument("--strict", action="store_true", help="exit with status 1 when something is not set")
     cc.set_defaults(func=cmd_check_config)
     _trial_parser(sub)
+    sub.add_parser("rotate-key", help="re-encrypt everything stored with a new key (stop the bot first); the old "
+                   "key is kept in a dated file").set_defaults(func=cmd_rotate_key)
     sub.add_parser("sync-domain", help="rewrite domain/generated.yml and data/rules.yml from the phrase table "
                    "(no trial)").set_defaults(func=cmd_sync_domain)
     return parser

@@ -50,7 +50,7 @@ def settings() -> Settings:
     idle = env.get("TRIALBOT_CHAT_IDLE_MINUTES")
     return Settings(
         data_dir=data, database_url=env.get("TRIALBOT_DATABASE_URL") or f"sqlite:///{data / 'trialbot.db'}",
-        key_file=Path(env.get("TRIALBOT_KEY_FILE") or data / "encryption.key"),
+        key_file=_key_file(env.get("TRIALBOT_KEY_FILE"), data, env.get("XDG_CONFIG_HOME")),
         site_file=Path(env.get("TRIALBOT_SITE_CONFIG") or ROOT / "config" / "site.yml"),
         trials_dir=Path(env.get("TRIALBOT_TRIALS_DIR") or ROOT / "trials"), trial=env.get("TRIALBOT_TRIAL", ""),
         behind_https_proxy=env.get("TRIALBOT_BEHIND_HTTPS_PROXY", "").strip().lower() in ("1", "true", "yes", "on"),
@@ -59,6 +59,21 @@ def settings() -> Settings:
         web_port=int(env.get("TRIALBOT_WEB_PORT", "8000")), action_host=env.get("SANIC_HOST", "127.0.0.1"),
         encryption_key=env.get("TRIALBOT_ENCRYPTION_KEY", ""), actions_token=env.get("TRIALBOT_ACTIONS_TOKEN", ""),
         api_token=env.get("TRIALBOT_API_TOKEN", ""))
+
+
+LEGACY_KEY_NAME = "encryption.key"  # in the data folder, where installs before the key moved keep it
+
+
+def _key_file(given: Optional[str], data: Path, config_home: Optional[str]) -> Path:
+    """The key is kept outside the data folder, so that one copy of that folder
+    (the database, logs, exports) cannot read what it holds: TRIALBOT_KEY_FILE,
+    else ~/.config/trialbot/encryption.key. An install made before the key
+    moved keeps reading its var/encryption.key (check-config warns), even
+    when another install has made the default one since."""
+    if given:
+        return Path(given)
+    legacy = data / LEGACY_KEY_NAME
+    return legacy if legacy.exists() else Path(config_home or Path.home() / ".config") / "trialbot" / "encryption.key"
 
 
 def data_dir() -> Path:
@@ -133,6 +148,9 @@ class Site:
     crisis_lines: Tuple[CrisisLine, ...] = field(default_factory=tuple)
     chat_idle_minutes: int = 30
     staff_language: str = "ko"  # the staff pages' language until an account or a session chooses another
+    # Limits per visitor (web/limits.py): a kind reply and HTTP 429 beyond them.
+    new_chats_per_address_per_hour: int = 30
+    messages_per_chat_per_minute: int = 30
 
     # Names the bot side may prefer; the same values.
     @property
@@ -142,6 +160,13 @@ class Site:
     @property
     def study_email(self) -> str:
         return self.email
+
+    @property
+    def emergency_number(self) -> str:
+        """The number the web server's own replies name for emergencies: the
+        crisis line called "emergency" (119), else the first line."""
+        lines = self.crisis_lines or DEFAULT_CRISIS_LINES
+        return next((c.number for c in lines if c.name.lower() == "emergency"), lines[0].number)
 
     @property
     def has_contact(self) -> bool:
@@ -181,7 +206,8 @@ DEFAULT_CRISIS_LINES = (CrisisLine("109", "suicide prevention line", "자살예�
 SITE_KEYS = frozenset({
     "team_name", "study_phone", "phone", "study_email", "email", "address", "hours", "retention_days", "institution",
     "institution_short", "institution_ko", "team_name_ko", "study_id", "contact_role", "public_phone", "time_zone",
-    "reference_prefix", "crisis_lines", "chat_idle_minutes", "staff_language"})
+    "reference_prefix", "crisis_lines", "chat_idle_minutes", "staff_language", "new_chats_per_address_per_hour",
+    "messages_per_chat_per_minute"})
 STAFF_LANGUAGES = ("ko", "en")
 
 
@@ -251,7 +277,9 @@ def _load_site(path: str, mtime: float) -> Site:
                 contact_role=_text(raw, "contact_role") or "Primary Contact",
                 public_phone=_text(raw, "public_phone"), time_zone=tz, reference_prefix=prefix.upper(),
                 crisis_lines=crisis, chat_idle_minutes=whole("chat_idle_minutes", 30),
-                staff_language=staff_language)
+                staff_language=staff_language,
+                new_chats_per_address_per_hour=whole("new_chats_per_address_per_hour", 30),
+                messages_per_chat_per_minute=whole("messages_per_chat_per_minute", 30))
 
 
 def site(path: Optional[Path] = None) -> Site:

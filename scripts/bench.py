@@ -41,7 +41,8 @@ sys.path.insert(0, str(ROOT))
 import aiohttp  # noqa: E402
 import requests  # noqa: E402
 
-from tests.driver import RasaRest, Screening, WebChat, load_answers, screen, scripted  # noqa: E402
+from tests.driver import (RasaRest, Screening, WebChat, load_answers, screen, scripted,  # noqa: E402
+                          site_without_limits)
 
 RASA = ROOT / ".venv" / "bin" / "rasa"
 PY = ROOT / ".venv" / "bin" / "python"
@@ -400,7 +401,7 @@ def main() -> int:
     env = _quiet_env(PYTHONPATH=str(ROOT), TRIALBOT_DATA_DIR=str(data), TRIALBOT_DATABASE_URL=db_url,
                      TRIALBOT_ENCRYPTION_KEY=Fernet.generate_key().decode(), TRIALBOT_API_TOKEN=token,
                      TRIALBOT_RASA_PORT=str(rasa_port), TRIALBOT_ACTIONS_PORT=str(actions_port),
-                     TRIALBOT_WEB_PORT=str(web_port))
+                     TRIALBOT_WEB_PORT=str(web_port), TRIALBOT_SITE_CONFIG=str(site_without_limits(work)))
     env.pop("TRIALBOT_RASA_URLS", None)
     subprocess.run([str(PY), "-m", "bot", "init"], cwd=ROOT, env=env, check=True, capture_output=True)
     bot = Server("this bot (scripts/run.sh --no-setup)", ["bash", "scripts/run.sh", "--no-setup"], ROOT, env, log,

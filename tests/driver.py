@@ -51,6 +51,22 @@ AGREE = ("yes", "agree", "continue", "start", "correct", "right", "ok", "share",
 SHARE_STEP_WORDS = ("share", "study team", "contact")
 
 
+LIMIT_KEYS = ("new_chats_per_address_per_hour", "messages_per_chat_per_minute")
+
+
+def site_without_limits(folder: Path, room: int = 100000) -> Path:
+    """config/site.yml with the per-visitor limits raised out of the way
+    (web/limits.py), for load runs whose simulated patients all come from
+    one address and answer at once: they measure the bot, not the limits
+    (tests/test_load.py checks those). Set it as TRIALBOT_SITE_CONFIG."""
+    lines = [line for line in (ROOT / "config" / "site.yml").read_text(encoding="utf-8").splitlines()
+             if not line.startswith(LIMIT_KEYS)]
+    lines += [f"{key}: {room}" for key in LIMIT_KEYS]
+    path = Path(folder) / "site-without-limits.yml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def load_answers(path: Optional[Path] = None) -> Dict[str, str]:
     data = json.loads(Path(path or ROOT / "examples" / "answers.json").read_text(encoding="utf-8"))
     answers = dict(EXTRA_ANSWERS)

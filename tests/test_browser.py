@@ -5,6 +5,7 @@ TRIALBOT_SCREENSHOT_DIR=docs/screenshots refreshes the copies the README links."
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -187,6 +188,24 @@ def test_server_down_shows_retry_and_delivers_after_restart(site, page):
     expect(last_bot(page)).to_contain_text("diagnosed")
     expect(page.locator("#problem")).to_be_hidden()
     expect(page.locator("#message")).to_have_value("")
+
+
+def test_a_restarting_assistant_is_said_plainly_and_the_message_goes_on_its_own(site, page):
+    start(page, site)
+    pids = site.log_path.parent / "var" / "pids"
+    old = int((pids / "actions.pid").read_text())
+    os.kill(old, signal.SIGKILL)
+    page.fill("#message", "for myself")
+    page.press("#message", "Enter")
+    expect(page.locator("#problem-text")).to_have_text(
+        "The assistant is restarting and should be back within a minute. Your message is kept and will be sent "
+        "again on its own. If this is an emergency, call 119 now.")
+    expect(page.locator("#message")).to_have_value("for myself")
+    # run.sh starts the action server again; the page sends the message again by itself, once.
+    expect(last_bot(page)).to_contain_text("diagnosed", timeout=180_000)
+    expect(page.locator("#problem")).to_be_hidden()
+    assert int((pids / "actions.pid").read_text()) != old
+    assert page.locator(".msg.user").filter(has_text=re.compile("^(You: )?for myself$")).count() == 1
 
 
 def test_anonymous_visitors_cannot_reach_staff_pages(site):

@@ -120,8 +120,12 @@ def test_settings_are_read_in_one_place_and_keep_secrets_out_of_repr(monkeypatch
     monkeypatch.setenv("TRIALBOT_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("TRIALBOT_ENCRYPTION_KEY", "secret-key-value")
     monkeypatch.setenv("TRIALBOT_RASA_URLS", "http://a:5005/, http://b:5005")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.delenv("TRIALBOT_KEY_FILE", raising=False)
     s = config.settings()
-    assert s.database_url == f"sqlite:///{tmp_path / 'trialbot.db'}" and s.key_file == tmp_path / "encryption.key"
+    assert s.database_url == f"sqlite:///{tmp_path / 'trialbot.db'}"
+    assert s.key_file == tmp_path / "home" / ".config" / "trialbot" / "encryption.key"  # outside the data folder
     assert s.rasa_urls == ("http://a:5005", "http://b:5005") and s.encryption_key == "secret-key-value"
     assert "secret-key-value" not in repr(s)
     for root in ("bot", "actions", "addons", "web"):

@@ -221,8 +221,9 @@ def test_declined_consent_stores_nothing(bot):
     chat = LiveChat(bot)
     chat.say("hello")
     chat.click("No, thanks")
-    assert chat.slots["stage"] == "declined"
-    assert _rows(bot, chat.sender)[0] == []
+    assert chat.text().startswith("That's fine. No health question has been asked and nothing about your health is "
+                                  "stored. If you change your mind, just say 'start'.")
+    assert _rows(bot, chat.sender) == ([], {}, 0, 0)  # the conversation itself is gone too
 
 
 def test_a_korean_conversation_is_korean(bot):

@@ -263,8 +263,8 @@ def test_advice_at_the_check_says_we_can_go_on_then_the_check_again_korean():
         if chat.slot not in FOR_MOTHER_KO:
             break
         chat.say(FOR_MOTHER_KO[chat.slot])
-    chat.say("크레아티닌 수치가 3.1이었어요")
-    assert chat.slot == "check_answer"
+    chat.say("아 그리고 저번 외래 때 들었는데 크레아티닌이 3.1이었대요, 엄마가 그러시더라고요")
+    assert chat.slot == "check_answer"  # a story, not a plain answer: said back first
     chat.say("엄마가 지금 코피가 안 멈춰요")
     assert [m.text for m in chat.last.messages][:2] == [BLEEDING_KO, "괜찮아지시면 이어서 할게요."]
     assert chat.last.messages[2].text.startswith("잘못 이해해서 참여가 어렵다고 판단하는 일이 없도록 한 번 확인할게요")

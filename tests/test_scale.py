@@ -26,7 +26,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from tests.driver import RasaRest, WebChat, load_answers, screen
+from tests.driver import RasaRest, WebChat, load_answers, screen, site_without_limits
 from tests.servers import ROOT, free_port
 
 pytestmark = [pytest.mark.rasa, pytest.mark.scale]
@@ -128,7 +128,8 @@ def scaled(tmp_path_factory):
                TRIALBOT_REDIS_DB=str(redis_kw.get("db", 3)), TRIALBOT_REDIS_PASSWORD=str(redis_kw.get("password") or ""),
                TRIALBOT_REDIS_PREFIX=prefix,
                TRIALBOT_RASA_PORTS=",".join(map(str, rasa_ports)),
-               TRIALBOT_ACTIONS_PORTS=",".join(map(str, action_ports)), TRIALBOT_WEB_PORT=str(web_port))
+               TRIALBOT_ACTIONS_PORTS=",".join(map(str, action_ports)), TRIALBOT_WEB_PORT=str(web_port),
+               TRIALBOT_SITE_CONFIG=str(site_without_limits(tmp)))  # 30 patients from one address, at full speed
     for k in ("TRIALBOT_RASA_URLS", "TRIALBOT_RASA_URL", "TRIALBOT_RASA_PORT", "TRIALBOT_ACTIONS_PORT"):
         env.pop(k, None)
     log = open(tmp / "run_scaled.log", "ab")

@@ -72,10 +72,13 @@ async def test_a_server_that_is_down_is_passed_over(setup):
     assert all(answered == ["from B", "from B"] for _, answered in results)
 
 
-async def test_no_server_up_is_the_usual_cannot_be_reached(setup):
+async def test_no_server_up_is_a_restart_the_page_is_told_about(setup):
     a, b, site = setup
     await a.server.close()
     await b.server.close()
     async with TestClient(site) as client:
         r = await client.post("/api/chat", json={"message": "hello"})
-        assert r.status == 503 and (await r.json())["error"] == "unreachable"
+        assert r.status == 503 and await r.json() == {
+            "error": "restarting", "lang": None, "messages": [{
+                "text": "The assistant is restarting and should be back within a minute. Your message is kept and "
+                        "will be sent again on its own. If this is an emergency, call 119 now.", "buttons": []}]}

@@ -14,19 +14,23 @@ import aiohttp
 from aiohttp import web
 
 from bot import config
+from bot.records.keys import key_warnings
 from bot.records.store import Store
 from bot.staff.auth import PendingSecondFactor, Sessions, TotpGuard
+from bot.staff.review import purge_exports
 from web import chat, signin, staff_views
+from web.limits import LIMITS, ChatLimits
+from web.once import REPLIES, Replies
 from web.pages import HERE
 from web.rasa import rasa_url_order
 from web.replay import replay
 from web.security import add_headers, guarded_runner
 from web.staff_pages import staff_errors
 from web.staff_texts import check as check_staff_texts
-from web.state import HTTP, SERVICES, Services
+from web.state import HTTP, SERVICES, Services, in_thread
 
 # Imported from here by the tests and scripts.
-__all__ = ["create_app", "main", "rasa_url_order", "replay", "warn_operator"]
+__all__ = ["create_app", "main", "rasa_url_order", "replay", "serving_app", "warn_operator"]
 
 log = logging.getLogger("web")
 
@@ -45,6 +49,7 @@ def create_app(store: Optional[Store] = None) -> web.Application:
     app[SERVICES] = Services(store=store or Store(), sessions=Sessions(),
                              limiter=signin.account_backoff(), address_limiter=signin.address_backoff(),
                              pending=PendingSecondFactor(), totp=TotpGuard())
+    app[LIMITS], app[REPLIES] = ChatLimits.from_site(), Replies()
     app.cleanup_ctx.append(_client)
     chat.add_routes(app)
     signin.add_routes(app)
@@ -53,11 +58,38 @@ def create_app(store: Optional[Store] = None) -> web.Application:
     return app
 
 
+async def _retention(app: web.Application) -> AsyncIterator[None]:
+    """The consent text promises deletion after retention_days: the web
+    server, the one process always running, purges at start and then daily."""
+    task = asyncio.create_task(_purge_daily(app[SERVICES].store))
+    yield
+    task.cancel()
+
+
+async def _purge_daily(store: Store) -> None:
+    while True:
+        try:
+            days = config.site().retention_days
+            done = await in_thread(store.purge, days, "retention")
+            files = await in_thread(purge_exports, days)
+            log.info("retention purge: %s screenings, %s conversation events, %s export files", done["screenings"],
+                     done["events"], files)
+        except Exception as exc:  # the next day tries again; the class only: messages may hold data
+            log.warning("retention purge failed: %s", exc.__class__.__name__)
+        await asyncio.sleep(PURGE_EVERY_SECONDS)
+
+
+PURGE_EVERY_SECONDS = 24 * 3600
+
+
 def warn_operator() -> List[str]:
-    """Logs (for the operator, never the patient) what the site has not configured."""
+    """Logs (for the operator, never the patient) what the site has not configured,
+    and an encryption key a copy of the data folder would take with it."""
     warnings = config.site_warnings()
     for w in warnings:
         log.warning("site config (%s): %s", config.site_file(), w)
+    for w in key_warnings():
+        log.warning("%s", w)
     return warnings
 
 
@@ -88,7 +120,14 @@ def main() -> None:
     port = _port()
     config.ensure_private_dir(config.data_dir())
     warn_operator()
-    asyncio.run(serve(create_app(), host, port))
+    asyncio.run(serve(serving_app(), host, port))
+
+
+def serving_app(store: Optional[Store] = None) -> web.Application:
+    """The application as `python -m web` serves it: with the daily retention purge."""
+    app = create_app(store)
+    app.cleanup_ctx.append(_retention)
+    return app
 
 
 if __name__ == "__main__":

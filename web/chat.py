@@ -19,7 +19,9 @@ from bot.staff import review
 from web import i18n, rasa
 from web.pages import LANGUAGES, render
 from web.replay import replay, shown_buttons
-from web.security import del_cookie, set_cookie
+from web.limits import LIMITS
+from web.once import REPLIES, valid_key
+from web.security import client_address, del_cookie, set_cookie
 from web.state import in_thread, services
 
 CHAT_COOKIE = "tb_session"
@@ -71,6 +73,39 @@ async def patient_page(request: web.Request) -> web.Response:
                   strings_json=json.dumps(both, ensure_ascii=False))
 
 
+def _reply_language(request: web.Request, body: dict) -> str:
+    """The chat's language as the page knows it (it follows the conversation), else the browser's."""
+    lang = body.get("lang")
+    if lang in LANGUAGES:
+        return str(lang)
+    return "ko" if request.headers.get("Accept-Language", "").lower().startswith("ko") else "en"
+
+
+def _own_reply(why: str, lang: str, status: int, retry_after: int = 0) -> web.Response:
+    """This server's own answer when the message did not reach the bot: the
+    page shows it as the reply and keeps the message to send again."""
+    text = i18n.reply(why, lang, config.site().emergency_number)
+    response = web.json_response({"error": why, "messages": [{"text": text, "buttons": []}], "lang": None},
+                                 status=status)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+class _TooFast(Exception):
+    pass
+
+
+async def _send(request: web.Request, sender: str, message: str, key: Optional[str]) -> dict:
+    """The message sent on to the bot (within the conversation's limit), and the page's view of the reply."""
+    if not request.app[LIMITS].messages.allow(sender):
+        raise _TooFast()
+    replies = await rasa.webhook(request, sender, message, key)
+    messages = [{"text": m.get("text", ""), "buttons": shown_buttons(m.get("buttons") or [])}
+                for m in replies if m.get("text") or m.get("buttons")]
+    return {"messages": messages, "lang": _language(replies)}
+
+
 async def chat(request: web.Request) -> web.Response:
     _json_only(request)
     try:
@@ -80,17 +115,26 @@ async def chat(request: web.Request) -> web.Response:
     message = body.get("message") if isinstance(body, dict) else None
     if not isinstance(message, str) or not message.strip():
         return web.json_response({"error": "empty message"}, status=400)
-    message = clean_text(message[:MAX_MESSAGE])
+    message, lang, key = clean_text(message[:MAX_MESSAGE]), _reply_language(request, body), valid_key(body.get("id"))
     live = await _live_sender(request)
+    if live is None:
+        address = client_address(request)
+        if not request.app[LIMITS].new_chats.allow(address):
+            return _own_reply("too_many_chats", lang, 429, request.app[LIMITS].new_chats.retry_after(address))
     sender = live if live is not None else await in_thread(services(request).store.issue_chat_session)
     try:
-        replies = await rasa.webhook(request, sender, message)
+        if key:
+            reply = await request.app[REPLIES].once(sender, key, lambda: _send(request, sender, message, key))
+        else:
+            reply = await _send(request, sender, message, None)
+    except _TooFast:
+        response = _own_reply("too_fast", lang, 429, request.app[LIMITS].messages.retry_after(sender))
+    except rasa.RasaRestarting:
+        response = _own_reply("restarting", lang, 503)
     except rasa.RasaUnreachable:
         response = web.json_response(UNREACHABLE, status=503)
     else:
-        messages = [{"text": m.get("text", ""), "buttons": shown_buttons(m.get("buttons") or [])}
-                    for m in replies if m.get("text") or m.get("buttons")]
-        response = web.json_response({"messages": messages, "lang": _language(replies), "new": live is None})
+        response = web.json_response(dict(reply, new=live is None))
     if live is None:
         set_cookie(response, CHAT_COOKIE, sender, "/")
     return response
@@ -115,6 +159,8 @@ async def history(request: web.Request) -> web.Response:
         return response
     try:
         tracker = await rasa.tracker(request, sender)
+    except rasa.RasaRestarting:
+        return web.json_response({"error": "restarting"}, status=503)
     except rasa.RasaUnreachable:
         return web.json_response(UNREACHABLE, status=503)
     known = await _known_contact(request, sender)

@@ -79,6 +79,35 @@ STRINGS: Dict[str, Dict[str, str]] = {
 assert STRINGS["en"].keys() == STRINGS["ko"].keys()
 
 
+# What this server itself answers in the chat when a message cannot reach the
+# bot: shown by the page as the reply. {emergency} is the site's emergency line.
+REPLIES: Dict[str, Dict[str, str]] = {
+    "en": {
+        "restarting": "The assistant is restarting and should be back within a minute. Your message is kept and "
+                      "will be sent again on its own. If this is an emergency, call {emergency} now.",
+        "too_many_chats": "Many new chats have been started from this connection in a short time, so a new one "
+                          "can't start just now. Please try again in a few minutes. If this is an emergency, "
+                          "call {emergency} now.",
+        "too_fast": "Messages are arriving faster than I can answer them. Please wait a moment, then send your "
+                    "message again; what you typed is kept. If this is an emergency, call {emergency} now.",
+    },
+    "ko": {
+        "restarting": "도우미가 다시 시작하는 중이에요. 1분 안에 돌아올 거예요. 입력하신 메시지는 그대로 있고, "
+                      "자동으로 다시 보낼게요. 응급 상황이면 지금 바로 {emergency}에 전화하세요.",
+        "too_many_chats": "이 연결에서 짧은 시간에 새 채팅이 많이 시작되어 지금은 새 채팅을 시작할 수 없어요. "
+                          "몇 분 뒤에 다시 시도해 주세요. 응급 상황이면 지금 바로 {emergency}에 전화하세요.",
+        "too_fast": "메시지가 너무 빨리 와서 답을 드리지 못했어요. 잠시 기다렸다가 다시 보내 주세요. "
+                    "입력하신 내용은 그대로 있어요. 응급 상황이면 지금 바로 {emergency}에 전화하세요.",
+    },
+}
+assert REPLIES["en"].keys() == REPLIES["ko"].keys()
+
+
+def reply(key: str, lang: str, emergency: str) -> str:
+    """One of this server's own replies, in the chat's language."""
+    return REPLIES.get(lang, REPLIES["en"])[key].format(emergency=emergency)
+
+
 def strings(lang: str, **values: object) -> Dict[str, str]:
     table = STRINGS.get(lang, STRINGS["en"])
     return {k: v.format(**values) if "{" in v else v for k, v in table.items()}

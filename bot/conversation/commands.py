@@ -104,11 +104,17 @@ def _explain(t: Turn) -> None:
 # ---------------------------------------------------------------- commands
 
 def _delete(t: Turn) -> None:
-    if t.state.stage in (Stage.CONSENT, Stage.DECLINED) and not t.state.answers:  # nothing stored
-        t.say("deleted")
-        steps.reask_open(t)
-        return
+    # Before consent too: what was typed is erased with the conversation, so it asks first.
     ask_confirm(t, "delete")
+
+
+def _erase(t: Turn) -> None:
+    """'Deleted' must be true: the records, and the conversation itself (the
+    tracker store drops every event of a conversation whose data_deleted is set)."""
+    t.effect(DataDeleted())
+    t.say("deleted")
+    t.state = t.state.fresh()
+    t.state.data_deleted = True
 
 
 def _start_over(t: Turn) -> None:
@@ -234,10 +240,7 @@ def on_confirm(t: Turn) -> bool:
     action, answer = t.state.pending, t.agrees(Step.CONFIRM)
     t.state.pending = None
     if answer == "yes" and action == "delete":
-        t.effect(DataDeleted())
-        t.say("deleted")
-        t.state = t.state.fresh()
-        t.state.data_deleted = True
+        _erase(t)
     elif answer == "yes" and action == "restart":
         _restart(t)
     else:

@@ -6,7 +6,7 @@ from bot.conversation.core import Turn
 from bot.conversation.state import Buttons, Stage, Step
 from bot.eligibility import relations
 from bot.eligibility.text import language_of
-from bot.records.effects import ConsentGiven, LanguageSet
+from bot.records.effects import ConsentGiven, DataDeleted, LanguageSet
 
 
 def welcome(t: Turn) -> None:
@@ -56,7 +56,13 @@ def on_consent(t: Turn) -> bool:
         questions.next_question(t)
         return True
     if answer == "no":
-        t.go(Stage.DECLINED)
+        # "Nothing about your health is stored" must be true of what was typed
+        # before the answer too: the conversation goes (the tracker store drops
+        # it), and 'start' begins a new one.
+        t.effect(DataDeleted())
         t.say("consent_declined", contact=t.texts().contact())
+        t.state = t.state.fresh()
+        t.go(Stage.DECLINED)
+        t.state.data_deleted = True
         return True
     return False

@@ -1,5 +1,5 @@
 """A change said in passing at the summary: "actually she's 64 not 67",
-"wait, she did take Jakafi once". The message is offered to the reader of
+"wait, she did take that medicine once". The message is offered to the reader of
 every answered question; a reading that differs from the stored one is a
 change when it names its question (a label, an alias, a medicine) or carries
 a number only that question reads. It is then made like "change my age to

@@ -1,6 +1,7 @@
 """Encryption at rest for contact details, typed answers and conversation
 events (Fernet: AES-128-CBC with HMAC). The key comes from
-TRIALBOT_ENCRYPTION_KEY or a key file that `python -m bot init` creates."""
+TRIALBOT_ENCRYPTION_KEY or a key file that `python -m bot init` creates,
+outside the data folder (bot.records.keys: where, and rotation)."""
 from __future__ import annotations
 
 import os
@@ -21,7 +22,8 @@ def create_key_file(path: Path) -> bool:
     """Writes a new key file readable by its owner only; False if one exists."""
     if path.exists():
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        config.ensure_private_dir(path.parent)  # ~/.config/trialbot: the owner's only
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:
         f.write(Fernet.generate_key())

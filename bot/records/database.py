@@ -54,9 +54,16 @@ def _engine(url: str) -> sa.engine.Engine:
     pooled = {"poolclass": sa.pool.QueuePool, "connect_args": {"check_same_thread": False}} if sqlite_file else {}
     engine = sa.create_engine(url, future=True, pool_pre_ping=True, **pooled)
     if engine.dialect.name == "sqlite":
-        # SQLite enforces foreign keys (and so cascades) only when asked.
-        sa.event.listen(engine, "connect", lambda conn, _: conn.execute("PRAGMA foreign_keys=ON"))
+        sa.event.listen(engine, "connect", sqlite_pragmas)
     return engine
+
+
+def sqlite_pragmas(conn, _record=None) -> None:
+    """SQLite enforces foreign keys (and so cascades) only when asked, and
+    keeps deleted rows' bytes in the file's free pages unless told to zero
+    them: a deleted conversation or note must not stay readable in the file."""
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA secure_delete=ON")
 
 
 def _private_sqlite_file(path: Path) -> None:

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from bot.records.conversations import delete_events, has_events_table
 from bot.records.database import Database
-from bot.records.tables import OPEN_STATUSES, RASA_EVENTS, AuditEntry, ChatSession, Screening, id_hash, utcnow
+from bot.records.tables import (OPEN_STATUSES, RASA_EVENTS, AuditEntry, ChatSession, Handoff, Screening, id_hash,
+                                utcnow)
 
 
 @dataclass(frozen=True)
@@ -43,15 +44,26 @@ def _purge_events(conn: sa.engine.Connection, cutoff: datetime, purged: _PurgedS
     return delete_events(conn, sorted(stale | (purged.gone_senders - purged.kept_senders)))
 
 
+def erase_orphan_audit_details(s: Session) -> None:
+    """An audit row's detail (a status change carries the staff's note) lives
+    only as long as its handoff: who did what, and when, stays."""
+    s.execute(sa.update(AuditEntry).where(AuditEntry.reference.isnot(None), AuditEntry.detail_enc.isnot(None),
+                                          AuditEntry.reference.notin_(sa.select(Handoff.reference)))
+              .values(detail_enc=None).execution_options(synchronize_session=False))
+
+
 class RetentionRecords(Database):
     def delete_person(self, sender_id: str) -> None:
         """'Delete my data': every screening, answer, handoff and tracker event
-        of this sender. The audit trail keeps only that a deletion happened."""
+        of this sender, and the details of the audit rows about its handoffs
+        (a staff note). The audit trail keeps only that a deletion happened."""
         with self.session() as s:
             rows = s.execute(sa.select(Screening).where(Screening.sender_id == sender_id)).scalars().all()
             refs = [r.handoff.reference for r in rows if r.handoff is not None]
             for r in rows:
                 s.delete(r)
+            s.flush()
+            erase_orphan_audit_details(s)
             for ref in refs:
                 s.add(AuditEntry(actor="patient", action="data_deleted", reference=ref))
             s.execute(sa.delete(ChatSession).where(ChatSession.id_hash == id_hash(sender_id)))
@@ -60,11 +72,14 @@ class RetentionRecords(Database):
                 delete_events(conn, [sender_id])
 
     def purge(self, older_than_days: int, actor: str) -> Dict[str, int]:
-        """Deletes screenings and conversations older than the retention;
-        a screening whose handoff is still open is kept until it is closed."""
+        """Deletes screenings and conversations older than the retention, and
+        the audit details about their handoffs; a screening whose handoff is
+        still open is kept until it is closed."""
         cutoff = utcnow() - timedelta(days=older_than_days)
         with self.session() as s:
             purged = _purge_screenings(s, cutoff)
+            s.flush()
+            erase_orphan_audit_details(s)
             s.execute(sa.delete(ChatSession).where(ChatSession.last_seen_at < cutoff))
         removed_events = 0
         if has_events_table(self.engine):

@@ -62,11 +62,14 @@ class ScreeningRecords(Database):
             return current_or_new_screening(s, sender_id, trial_id).id
 
     def abandon_screening(self, sender_id: str) -> None:
-        """'Start over': the old screening stays for its retention, marked abandoned."""
+        """'Start over': the chat says the earlier answers are erased, so they
+        are; the screening stays, marked abandoned, for the weekly counts."""
         with self.session() as s:
             current = current_screening(s, sender_id)
             if current is not None and current.handoff is None:
                 current.status = "abandoned"
+                current.answers.clear()  # delete-orphan: the rows go
+                current.respondent = current.relation = current.flags_enc = None
 
     def record_answer(self, sender_id: str, trial_id: str, criterion_id: str, question: str, raw_text: str,
                       reading: Optional[dict], verdict: Optional[str], reason: Optional[str],

@@ -128,7 +128,7 @@ class Handoff(Base):
     assigned_to = sa.Column(sa.String(64))
     follow_up_on = sa.Column(sa.Date)
     status = sa.Column(sa.String(16), nullable=False, default="new")
-    notes = sa.Column(sa.Text, nullable=False, default="")
+    notes_enc = sa.Column(sa.Text)  # the staff's notes: they hold new phone numbers and what the family said
     created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     updated_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     screening = relationship("Screening", back_populates="handoff")
@@ -148,6 +148,14 @@ class Handoff(Base):
     @property
     def preferred_time(self) -> Optional[str]:
         return crypto.decrypt(self.preferred_time_enc)
+
+    @property
+    def notes(self) -> str:
+        return crypto.decrypt(self.notes_enc) or ""
+
+    @notes.setter
+    def notes(self, text: str) -> None:
+        self.notes_enc = crypto.encrypt(text) if text else None
 
 
 class SafetyEvent(Base):
@@ -174,7 +182,17 @@ class AuditEntry(Base):
     actor = sa.Column(sa.String(128), nullable=False)
     action = sa.Column(sa.String(64), nullable=False)
     reference = sa.Column(sa.String(16))
-    detail = sa.Column(sa.Text, nullable=False, default="")
+    # Encrypted: a status change carries the staff's note. Erased (None) when
+    # the handoff it is about is deleted or purged; the row itself stays.
+    detail_enc = sa.Column(sa.Text)
+
+    @property
+    def detail(self) -> str:
+        return crypto.decrypt(self.detail_enc) or ""
+
+    @detail.setter
+    def detail(self, text: str) -> None:
+        self.detail_enc = crypto.encrypt(text) if text else None
 
 
 class ChatSession(Base):

@@ -175,5 +175,18 @@ def purge(store: Store, days: int) -> str:
     if days < 1:
         raise ValueError("--older-than must be at least 1 day")
     done = store.purge(days, actor())
+    files = purge_exports(days)
     return (f"purged {done['screenings']} screenings and {done['events']} conversation events older than {days} days "
-            "(handoffs still in progress were kept)")
+            f"(handoffs still in progress were kept), and {files} export files")
+
+
+def purge_exports(days: int) -> int:
+    """Export files in the data folder older than the retention: they copy
+    names, phone numbers and answers, and the consent text promises deletion."""
+    folder = config.data_dir() / "exports"
+    cutoff = datetime.now(timezone.utc).timestamp() - days * 86400
+    old = [f for f in folder.glob("handoffs-*") if f.is_file() and f.stat().st_mtime < cutoff] if folder.is_dir() \
+        else []
+    for f in old:
+        f.unlink()
+    return len(old)

@@ -22,6 +22,16 @@
   var failed = false;
   var queue = [];      // typed while a reply was on its way: sent after it, in order
   var idleTimer = null;
+  var retryTimer = null;  // the next automatic retry while the assistant restarts
+  var autoRetries = 0;
+
+  // Each message gets a random key, sent again with it on every retry: the
+  // server sends a message on once and answers a repeat with the first reply.
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
 
   function t(key) { return (ALL[lang] || ALL.en)[key] || ALL.en[key] || ""; }
 
@@ -124,17 +134,22 @@
 
   function deliver() {
     var message = pending;
+    var shownBefore = !problem.hidden;
     failed = false;
+    if (retryTimer) { clearTimeout(retryTimer); retryTimer = null; }
     setTyping(true);
     problem.hidden = true;
     return fetch("/api/chat", {
       method: "POST", headers: {"Content-Type": "application/json"}, credentials: "same-origin",
-      body: JSON.stringify({message: message.payload})
+      body: JSON.stringify({message: message.payload, id: message.id, lang: lang})
     }).then(function (r) {
-      if (!r.ok) throw new Error("status " + r.status);
-      return r.json();
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        if (!r.ok) { var e = new Error("status " + r.status); e.data = data; throw e; }
+        return data;
+      });
     }).then(function (data) {
       pending = null;
+      autoRetries = 0;
       setTyping(false);
       say(queue.length ? "queued" : null);
       if (data.lang) setLanguage(data.lang);
@@ -151,13 +166,21 @@
       if (document.activeElement === document.body || document.activeElement === retry) input.focus();
       touch();
       if (queue.length) { var next = queue.shift(); start(next); }
-    }).catch(function () {
+    }).catch(function (err) {
+      var data = (err && err.data) || {};
+      var own = data.messages && data.messages[0];
       setTyping(false);
       failed = true;
-      problemText.textContent = t("unreachable");
+      // The server's own reply (restarting, too many messages) when it gave one; else it could not be reached.
+      problemText.textContent = own && own.text ? own.text : t("unreachable");
       problem.hidden = false;
       if (message.fromInput && !input.value) input.value = message.shown; // nothing typed is lost
-      retry.focus();
+      if (!shownBefore) retry.focus();
+      if (data.error === "restarting") {
+        // `make run` is restarting the assistant: send the same message (same key) again on its own.
+        var wait = Math.min(30000, 5000 * Math.pow(2, autoRetries++));
+        retryTimer = setTimeout(function () { if (pending === message && failed) deliver(); }, wait);
+      }
     });
   }
 
@@ -170,7 +193,7 @@
   }
 
   function send(payload, shown, fromInput) {
-    var message = {payload: payload, shown: shown, fromInput: !!fromInput};
+    var message = {payload: payload, shown: shown, fromInput: !!fromInput, id: newKey()};
     if (pending && failed) {
       if (fromInput && shown === pending.shown) { deliver(); return; }  // Send acts as Retry
       problemText.textContent = t("retry_first");
@@ -215,6 +238,7 @@
                        body: "{}"}).then(function (r) {
       if (!r.ok) throw new Error("status " + r.status);
       pending = null; failed = false; queue = [];
+      if (retryTimer) { clearTimeout(retryTimer); retryTimer = null; }
       problem.hidden = true;
       setTyping(false);
       input.value = "";
