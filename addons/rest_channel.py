@@ -1,5 +1,10 @@
 """The REST channel the website uses (POST /webhooks/rest/webhook), made safe
-for any input:
+for any input and for any caller:
+- only the web server may post: it sends `Authorization: Bearer <token>`
+  (TRIALBOT_API_TOKEN, the Rasa server's own API token); any other caller,
+  local ones included, gets 401 and nothing is stored, so the web server's
+  sessions and limits cannot be bypassed. Without a configured token every
+  post is refused;
 - the body must be UTF-8 JSON {"sender": str, "message": str}; text that
   cannot be read (invalid UTF-8, lone surrogates such as "\\ud800", NUL and
   other control characters) is never passed to the bot, stored or logged:
@@ -16,6 +21,7 @@ Named in credentials.yml as `addons.rest_channel.PrivateRestInput:` in place
 of `rest:`. The URL stays /webhooks/rest/webhook."""
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import re
@@ -32,6 +38,7 @@ from sanic.response import HTTPResponse
 import addons.log_privacy  # noqa: F401  (installs the log filter in the Rasa server)
 from addons import turn_guard
 
+from bot import config
 from bot.eligibility.text import TYPED_SLASH
 
 logger = logging.getLogger(__name__)
@@ -63,6 +70,12 @@ def read_body(raw: bytes) -> Tuple[Optional[dict], bool]:
     return (data if isinstance(data, dict) else None), readable
 
 
+def authorised(header: str, token: str) -> bool:
+    """The caller sent `Authorization: Bearer <token>` (compared in constant time)."""
+    given = header[len("Bearer "):] if header.startswith("Bearer ") else ""
+    return bool(token) and hmac.compare_digest(given.encode("utf-8", "replace"), token.encode())
+
+
 def clean_message(message: str) -> Optional[str]:
     """The message ready for the bot, or None if it cannot be read safely."""
     if _SURROGATE.search(message) or "\ufffd" in message or _BAD_CONTROL.search(message):
@@ -89,6 +102,9 @@ class PrivateRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint("private_rest_webhook", __name__)
+        token = config.settings().api_token
+        if not token:
+            logger.error("rest: TRIALBOT_API_TOKEN is not set: the chat endpoint refuses every caller")
 
         @hook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
@@ -96,6 +112,8 @@ class PrivateRestInput(RestInput):
 
         @hook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if not authorised(request.headers.get("Authorization", ""), token):
+                return response.json({"error": "not authorised"}, status=401)
             data, readable = read_body(request.body or b"")
             if data is None:
                 return response.json({"error": "expected a JSON object {\"sender\": ..., \"message\": ...}"},

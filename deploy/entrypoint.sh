@@ -20,16 +20,13 @@ case "$role" in
     exec python -c 'import os, sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 SQLTrackerStore.Base.metadata.create_all(sa.create_engine(os.environ["TRIALBOT_DATABASE_URL"]))' ;;
-  rasa)
-    exec rasa run --interface 0.0.0.0 --port "${TRIALBOT_RASA_PORT:-5005}" --model models/trialbot.tar.gz \
-      --endpoints "${TRIALBOT_ENDPOINTS:-endpoints.scaled.yml}" --credentials credentials.yml \
-      --enable-api --auth-token="$TRIALBOT_API_TOKEN" "$@" ;;
-  actions)  # reachable on the private network only; requires the token when TRIALBOT_ACTIONS_TOKEN is set
+  rasa)  # the API token from TRIALBOT_API_TOKEN, never an argument (addons/rasa_server.py)
+    exec python -m addons.rasa_server run --interface 0.0.0.0 --port "${TRIALBOT_RASA_PORT:-5005}" \
+      --model models/trialbot.tar.gz --endpoints "${TRIALBOT_ENDPOINTS:-endpoints.scaled.yml}" \
+      --credentials credentials.yml --enable-api "$@" ;;
+  actions)  # reachable on the private network only; refuses calls without TRIALBOT_ACTIONS_TOKEN
     SANIC_HOST=${SANIC_HOST:-0.0.0.0} exec python -m addons.action_server --port "${TRIALBOT_ACTIONS_PORT:-5055}" "$@" ;;
-  web)  # web.main binds 127.0.0.1; in a container it must listen on the container's address
-    exec python -c 'import os
-from aiohttp import web
-from web.app import create_app
-web.run_app(create_app(), host="0.0.0.0", port=int(os.environ.get("TRIALBOT_WEB_PORT", "8000")), access_log=None, print=None)' ;;
+  web)  # listens on the container's address (python -m web alone binds 127.0.0.1)
+    exec python -m web --host 0.0.0.0 ;;
   *) exec "$role" "$@" ;;
 esac

@@ -107,9 +107,9 @@ def roles(root_pid: int) -> Dict[str, int]:
     found = {}
     for pid in descendants(root_pid):
         c = cmdline(pid)
-        if "rasa run actions" in c:
+        if "addons.action_server" in c:
             found.setdefault("actions", pid)
-        elif "rasa run" in c:
+        elif "addons.rasa_server run" in c:
             found.setdefault("rasa", pid)
         elif "-m web" in c:
             found.setdefault("web", pid)
@@ -162,7 +162,7 @@ class Server:
                 raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {self.log}")
             try:
                 if requests.get(f"{self.url}/status", params={"token": self.token}, timeout=2).ok and extra_ready():
-                    r = requests.post(f"{self.url}/webhooks/rest/webhook",
+                    r = requests.post(f"{self.url}/webhooks/rest/webhook", headers={"Authorization": f"Bearer {self.token}"},
                                       json={"sender": secrets.token_hex(16), "message": "hi"}, timeout=60)
                     if r.ok and r.json():
                         return time.perf_counter() - self.started
@@ -411,9 +411,10 @@ def main() -> int:
     ref_model = reference_model(log)
     ref_token = secrets.token_urlsafe(24)
     ref_port = free_port()
-    ref = Server("reference (rasa init)", [str(RASA), "run", "--interface", "127.0.0.1", "--port", str(ref_port),
-                                           "--model", str(ref_model), "--enable-api", f"--auth-token={ref_token}"],  # a token may start with "-"
-                 REF_DIR, _quiet_env(), log, f"http://127.0.0.1:{ref_port}", ref_token)
+    ref = Server("reference (rasa init)", [str(PY), "-m", "addons.rasa_server", "run", "--interface", "127.0.0.1",
+                                           "--port", str(ref_port), "--model", str(ref_model), "--enable-api"],
+                 REF_DIR, _quiet_env(PYTHONPATH=str(ROOT), TRIALBOT_API_TOKEN=ref_token), log,
+                 f"http://127.0.0.1:{ref_port}", ref_token)  # the token by environment, as for this bot
 
     result: dict = {"time": stamp, "users": args.users, "rounds": args.rounds, "via_web": args.via_web,
                     "database": "postgresql" if db_url.startswith("postgres") else "sqlite"}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up (scripts/setup.sh) and runs the bot: the action server
-# and the Rasa server (REST channel and token-protected HTTP API) on localhost.
+# and the Rasa server (REST channel and HTTP API, both needing the token) on
+# localhost, and the web server. No token is ever a command-line argument.
 # --no-setup skips the set-up (the tests use it to restart servers quickly).
 # Each server is supervised: when one stops it is started again, with backoff;
 # the web pages stay up while the Rasa or action server restarts.
@@ -26,16 +27,25 @@ rotate_log() {
 for log in actions web rasa; do rotate_log "$data_dir/logs/$log.log"; done
 chmod 600 "$data_dir"/logs/* 2>/dev/null || true
 
-if [ -z "${TRIALBOT_API_TOKEN:-}" ]; then
-  token_file="$data_dir/api_token"
-  if [ ! -s "$token_file" ]; then
-    (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > "$token_file")
-    echo "==> created an HTTP API token in $token_file"
+# Tokens go to the servers by environment (or file), never as arguments: every
+# local user can read a process's arguments (ps). TRIALBOT_API_TOKEN is the
+# Rasa API's token and the secret the web server sends to Rasa's chat endpoint;
+# TRIALBOT_ACTIONS_TOKEN is what Rasa sends to the action server.
+secret() {  # secret VAR FILE: the variable, else the file in the data folder (created once)
+  local var=$1 file=$data_dir/$2
+  if [ -z "${!var:-}" ]; then
+    if [ ! -s "$file" ]; then
+      (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > "$file")
+      echo "==> created $file"
+    fi
+    printf -v "$var" '%s' "$(cat "$file")"
   fi
-  TRIALBOT_API_TOKEN=$(cat "$token_file")
-  echo "==> the HTTP API token is in $token_file (or set TRIALBOT_API_TOKEN)"
-fi
-export TRIALBOT_API_TOKEN
+  export "${var?}"
+}
+secret TRIALBOT_API_TOKEN api_token
+secret TRIALBOT_ACTIONS_TOKEN actions_token
+if [ -s "$data_dir/api_token" ]; then token_from="\$(cat $data_dir/api_token)"; else token_from='$TRIALBOT_API_TOKEN'; fi
+echo "==> the HTTP API token (also the chat endpoint's secret): TRIALBOT_API_TOKEN, else $data_dir/api_token"
 
 # Runs one server (NAME COMMAND...) and starts it again whenever it stops,
 # after 1, 2, 4 ... 30 s (back to 1 s once it has run for a minute). The
@@ -64,26 +74,28 @@ trap stop_all EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# The action server has no authentication: it listens on localhost only.
-supervise actions env SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions --port "$TRIALBOT_ACTIONS_PORT" &
+# The action server listens on localhost only and refuses calls without the token.
+supervise actions env SANIC_HOST=127.0.0.1 .venv/bin/python -m addons.action_server --port "$TRIALBOT_ACTIONS_PORT" &
 supervisors+=($!)
 export TRIALBOT_WEB_PORT=${TRIALBOT_WEB_PORT:-8000}
 supervise web .venv/bin/python -m web &
 supervisors+=($!)
 
+# Rasa reads the action server's token from its environment (${...} in the endpoints file).
 endpoints="$data_dir/endpoints.yml"
-sed "s#127.0.0.1:5055/#127.0.0.1:$TRIALBOT_ACTIONS_PORT/#" endpoints.yml > "$endpoints"
+sed -e "s#127.0.0.1:5055/#127.0.0.1:$TRIALBOT_ACTIONS_PORT/#" \
+    -e '/^action_endpoint:/a\  token: ${TRIALBOT_ACTIONS_TOKEN}' endpoints.yml > "$endpoints"
 
 echo "==> patient chat: http://localhost:$TRIALBOT_WEB_PORT/   staff review: http://localhost:$TRIALBOT_WEB_PORT/staff"
 echo "    (add a staff account with: .venv/bin/python -m bot staff-user add NAME)"
 echo "==> action server on 127.0.0.1:$TRIALBOT_ACTIONS_PORT (log: $data_dir/logs/actions.log)"
-echo "==> Rasa server on http://127.0.0.1:$TRIALBOT_RASA_PORT (log: $data_dir/logs/rasa.log); talk to it with:"
-echo "    curl -s localhost:$TRIALBOT_RASA_PORT/webhooks/rest/webhook -d '{\"sender\": \"<random id>\", \"message\": \"hi\"}'"
+echo "==> Rasa server on http://127.0.0.1:$TRIALBOT_RASA_PORT (log: $data_dir/logs/rasa.log); talk to it with the token:"
+echo "    printf 'Authorization: Bearer %s' \"$token_from\" | curl -s -H @- localhost:$TRIALBOT_RASA_PORT/webhooks/rest/webhook -d '{\"sender\": \"<random id>\", \"message\": \"hi\"}'"
 # Rasa's own output (warnings included) goes to its log; the terminal gets
 # one line when it answers, or the error and where to look.
-supervise rasa .venv/bin/rasa run --interface 127.0.0.1 --port "$TRIALBOT_RASA_PORT" --model models/trialbot.tar.gz \
-  --endpoints "$endpoints" --credentials credentials.yml \
-  --enable-api --auth-token="$TRIALBOT_API_TOKEN" &
+# addons/rasa_server.py is `rasa run` with the API token taken from the environment.
+supervise rasa .venv/bin/python -m addons.rasa_server run --interface 127.0.0.1 --port "$TRIALBOT_RASA_PORT" \
+  --model models/trialbot.tar.gz --endpoints "$endpoints" --credentials credentials.yml --enable-api &
 supervisors+=($!)
 printf '==> starting (about a minute)'
 started=$SECONDS
@@ -92,7 +104,9 @@ first_pid() {
   [ -n "${first[$1]:-}" ] || first[$1]=$(cat "$pids_dir/$1.pid" 2>/dev/null || true)
   echo "${first[$1]}"
 }
-until curl -sf "http://127.0.0.1:$TRIALBOT_RASA_PORT/status?token=$TRIALBOT_API_TOKEN" >/dev/null 2>&1; do
+# curl reads the URL (it holds the token) from its standard input, not its arguments.
+rasa_ready() { printf 'url = "http://127.0.0.1:%s/status?token=%s"\n' "$1" "$TRIALBOT_API_TOKEN" | curl -sf -K - >/dev/null 2>&1; }
+until rasa_ready "$TRIALBOT_RASA_PORT"; do
   # A server that stops before the first start is done will not start by itself (a port in use, no model).
   for name in rasa actions; do
     first_pid "$name" >/dev/null; pid=${first[$name]}

@@ -15,7 +15,8 @@
 #   TRIALBOT_ACTIONS_PORTS  comma list, default 5055,5056,...  (or TRIALBOT_ACTIONS_PORT as the first)
 #   TRIALBOT_WEB_PORT       8000
 #   TRIALBOT_ENDPOINTS      endpoints.scaled.yml (the Rasa servers' endpoints file)
-#   TRIALBOT_API_TOKEN, TRIALBOT_ACTIONS_TOKEN   created in the data folder when not set
+#   TRIALBOT_API_TOKEN, TRIALBOT_ACTIONS_TOKEN   created in the data folder when not set; passed to the
+#                           servers by environment, never as arguments (ps shows arguments to every user)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "${1:-}" = "--no-setup" ] || bash scripts/setup.sh
@@ -91,12 +92,12 @@ trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT INT TERM
 urls=()
 for i in $(seq 0 $((replicas - 1))); do
   n=$((i + 1)) ap=${action_ports[$i]} rp=${rasa_ports[$i]}
-  # The action server has no authentication of its own: localhost only, and the token.
+  # The action server: localhost only, and the token (from the environment, as every token here).
   SANIC_HOST=127.0.0.1 .venv/bin/python -m addons.action_server --port "$ap" >"$logs/actions-$n.log" 2>&1 &
   pids+=($!) names+=("actions-$n")
-  TRIALBOT_ACTION_URL="http://127.0.0.1:$ap/webhook" .venv/bin/rasa run --interface 127.0.0.1 --port "$rp" \
-    --model models/trialbot.tar.gz --endpoints "${TRIALBOT_ENDPOINTS:-endpoints.scaled.yml}" --credentials credentials.yml \
-    --enable-api --auth-token="$TRIALBOT_API_TOKEN" >"$logs/rasa-$n.log" 2>&1 &
+  TRIALBOT_ACTION_URL="http://127.0.0.1:$ap/webhook" .venv/bin/python -m addons.rasa_server run --interface 127.0.0.1 \
+    --port "$rp" --model models/trialbot.tar.gz --endpoints "${TRIALBOT_ENDPOINTS:-endpoints.scaled.yml}" \
+    --credentials credentials.yml --enable-api >"$logs/rasa-$n.log" 2>&1 &
   pids+=($!) names+=("rasa-$n")
   urls+=("http://127.0.0.1:$rp")
   echo "==> pair $n: Rasa on 127.0.0.1:$rp -> action server on 127.0.0.1:$ap (logs: $logs/rasa-$n.log, actions-$n.log)"
@@ -121,7 +122,8 @@ stopped() {  # true when a server has stopped; sets $gone (its name) and $why
 echo -n "==> starting $replicas Rasa servers (about a minute)"
 start=$(date +%s)
 for url in "${urls[@]}"; do
-  until curl -sf "$url/status?token=$TRIALBOT_API_TOKEN" >/dev/null 2>&1; do
+  # curl reads the URL (it holds the token) from its standard input, not its arguments.
+  until printf 'url = "%s/status?token=%s"\n' "$url" "$TRIALBOT_API_TOKEN" | curl -sf -K - >/dev/null 2>&1; do
     if stopped; then
       echo; echo "error: $gone stopped while starting ($why): see $logs/$gone.log; fix the cause (a port in use? make setup?), then start again" >&2
       tail -n 5 "$logs/$gone.log" | sed 's/^/    /' >&2

@@ -146,6 +146,7 @@ class RasaRest:
 
     async def say(self, text: str) -> List[dict]:
         async with self.session.post(f"{self.url}/webhooks/rest/webhook", json={"sender": self.sender, "message": text},
+                                     headers={"Authorization": f"Bearer {self.token}"},  # the channel's secret
                                      timeout=aiohttp.ClientTimeout(total=120)) as r:
             r.raise_for_status()
             return await r.json()

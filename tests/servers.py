@@ -25,6 +25,11 @@ class Bot:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
 
+    @property
+    def channel_headers(self) -> dict:
+        """What the web server sends with every message (the chat endpoint refuses callers without it)."""
+        return {"Authorization": f"Bearer {self.env['TRIALBOT_API_TOKEN']}"}
+
     def start(self, timeout: float = 240) -> None:
         log = open(self.log_path, "a")
         self.proc = subprocess.Popen(["bash", "scripts/run.sh", "--no-setup"], cwd=ROOT, env=self.env, stdout=log,
@@ -63,7 +68,8 @@ class Bot:
                 break
 
     def say(self, sender: str, text: str) -> List[dict]:
-        r = requests.post(f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
+        r = requests.post(f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
+                          headers=self.channel_headers, timeout=60)
         r.raise_for_status()
         return r.json()
 
@@ -98,7 +104,7 @@ def running_bot(tmp: Path, db_url: str, web: bool = False, before_start=None):
 
     env = dict(os.environ, TRIALBOT_DATA_DIR=str(tmp / "var"), TRIALBOT_DATABASE_URL=db_url,
                TRIALBOT_ENCRYPTION_KEY=Fernet.generate_key().decode(),
-               TRIALBOT_API_TOKEN=Fernet.generate_key().decode(),
+               TRIALBOT_API_TOKEN=Fernet.generate_key().decode(), TRIALBOT_ACTIONS_TOKEN=Fernet.generate_key().decode(),
                TRIALBOT_RASA_PORT=str(free_port()), TRIALBOT_ACTIONS_PORT=str(free_port()))
     if web:
         env["TRIALBOT_WEB_PORT"] = str(free_port())

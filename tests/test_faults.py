@@ -105,7 +105,7 @@ def pid_of(site, name):
     pid_file = site.log_path.parent / "var" / "pids" / f"{name}.pid"
     if pid_file.exists():
         return int(pid_file.read_text())
-    wanted = {"actions": "rasa run actions", "rasa": "rasa run --interface", "web": "-m web"}[name]
+    wanted = {"actions": "-m addons.action_server", "rasa": "-m addons.rasa_server run", "web": "-m web"}[name]
     return next(p for p, cmd in _under(site.proc.pid).items() if wanted in cmd)
 
 

@@ -96,7 +96,7 @@ def _cpu_seconds(port: int) -> float:
         if p.name.isdigit():
             try:
                 cmd = (p / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-                if "rasa run" in cmd and f"--port {port} " in cmd and "actions" not in cmd:
+                if "addons.rasa_server run" in cmd and f"--port {port} " in cmd:
                     f = (p / "stat").read_text().rsplit(")", 1)[1].split()
                     return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
             except (OSError, ValueError, IndexError):

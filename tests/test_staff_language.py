@@ -3,13 +3,16 @@ with Korean (the site's default) walks every staff page: the queue and its
 weekly and monthly funnels, a handoff with everything on it (points to check,
 flags, contact, notes, criteria, corrections, calls, transcript, history), a
 call-back, the safety events, the agreement per criterion, the sign-in page in
-every state and the error pages (those of a correction too). Nothing on any
-of them may be a string of the English staff texts or a program name with an
-underscore. Then the language switch (per session, per account, on the
+every state (a wrong password, a form from another site, a form that cannot be
+read, the wait for a user name and for an address with until when, the code
+step and its errors) and the error pages (those of a correction too). Nothing
+on any of them may be a string of the English staff texts or a program name
+with an underscore. Then the language switch (per session, per account, on the
 sign-in page) and the safety events list, whole rows, in both languages.
 
 The real web server runs in this process against a real database
 (tests/test_web.py's fixture); the browser runs are in tests/test_browser.py."""
+import asyncio
 import re
 from datetime import datetime
 from html.parser import HTMLParser
@@ -206,8 +209,29 @@ async def _walk_signed_out(client) -> dict:
     pages["code step"] = await (await sign_in(client, "carol")).text()
     pending = re.search(r'name="pending" value="([^"]+)"', pages["code step"]).group(1)
     pages["wrong code"] = await _post(client, "/staff/login/code", {"pending": pending, "code": "000000"}, 401)
+    await _post(client, "/staff/login/code", {"pending": pending, "code": "000001"}, 401)
+    pages["three wrong codes"] = await _post(client, "/staff/login/code", {"pending": pending, "code": "000002"}, 401)
     pages["sign-in took too long"] = await _post(client, "/staff/login/code", {"pending": "made-up", "code": "1"}, 401)
+    pages["form from another site"] = await _post(client, "/staff/login", {"username": "alice", "csrf": "forged"}, 403)
+    r = await client.post("/staff/login", data=b"username=\xff", allow_redirects=False,
+                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status == 400
+    pages["form not readable"] = await r.text()
+    pages["too many from this address"] = await _address_waits(client)
     return pages
+
+
+async def _address_waits(client) -> str:
+    """Failures from one address under many names, until the address waits; then the wait passes."""
+    for i in range(25):
+        r = await sign_in(client, f"guess-{i}", "x" * 12)
+        if r.status == 429:
+            page = await r.text()
+            assert 'name="code"' not in page  # an authenticator code does not pass an address's wait
+            await asyncio.sleep(int(r.headers["Retry-After"]) + 0.1)
+            return page
+        assert r.status == 401
+    raise AssertionError("25 failed sign-ins from one address and no wait")
 
 
 async def _walk_signed_in(client, ref, callback) -> dict:

@@ -5,11 +5,21 @@ list's search and filters, the handoff page, the CSV download. The Rasa
 server is not needed here (tests/test_security.py and tests/test_browser.py
 run everything together); where the chat would call it, it points at a
 closed port and the page answers 503 as it does when Rasa is down."""
+import asyncio
 import csv
+import html
 import io
 import json
+import os
 import re
-from datetime import date, datetime, timedelta
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Tuple
 
 import pyotp
 import pytest
@@ -18,12 +28,13 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.records import crypto
 from bot.records.effects import FinalVerdict
-from bot.staff.auth import hash_password
+from bot.staff.auth import hash_password, verify_password
 from bot.records.store import ChatSession, Handoff
 from tests.servers import free_port
 from web.app import create_app, replay
 
 PASSWORD = "tangerine velvet orbit 42"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 async def start_web(bot_env, monkeypatch) -> TestClient:
@@ -45,10 +56,21 @@ async def web(bot_env, monkeypatch):
     await client.close()
 
 
-async def sign_in(client, username="alice", password=PASSWORD, lang="", **headers):
+async def login_form_token(client) -> str:
+    """The sign-in form's own token, as a browser gets it by opening the page."""
+    page = await (await client.get("/staff/login")).text()
+    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+
+
+async def sign_in(client, username="alice", password=PASSWORD, code=None, lang="", **headers):
     """`lang`: the language chosen on the sign-in page ("" for the site's, Korean)."""
-    return await client.post("/staff/login", data={"username": username, "password": password, "lang": lang},
-                             allow_redirects=False, headers=headers)
+    token = await login_form_token(client)
+    data = {"username": username, "password": password, "csrf": token, "lang": lang}
+    if code is not None:
+        data["code"] = code
+    # Behind the TLS proxy the cookie is Secure: a browser sends it over https; this client talks plain http.
+    headers.setdefault("Cookie", f"tb_login={token}")
+    return await client.post("/staff/login", data=data, allow_redirects=False, headers=headers)
 
 
 async def signed_in(client, username="alice", lang=""):
@@ -176,22 +198,233 @@ def test_replay_masks_contact_details_but_not_answers():
 
 # ---------------------------------------------------------------- staff sign-in
 
-async def test_a_colleagues_typos_do_not_lock_other_accounts(web):
+# The wait, said in the page's language (Korean, the site's, unless English was chosen on the sign-in page):
+# until when, in Seoul time to the second, and how many seconds. A user name's wait adds that an authenticator
+# code passes it; an address's does not (codes could then be guessed without limit).
+_CODE = {"ko": " 인증 앱을 쓰는 계정이면 비밀번호와 6자리 코드로 지금 바로 로그인할 수 있어요.",
+         "en": " If your account uses an authenticator app, you can sign in now with your password and its 6-digit code."}
+_WAIT = {"ko": r"로그인 실패가 너무 많았어요\. (오전|오후) (\d{1,2}):(\d\d):(\d\d) 이후에\((\d+)초 뒤\) 다시 시도해 주세요\.",
+         "en": r"Too many failed sign-ins\. Please try again after (\d{1,2}):(\d\d):(\d\d) (am|pm) \(in (\d+) seconds?\)\."}
+WAIT = {lang: re.compile(pattern + re.escape(_CODE[lang])) for lang, pattern in _WAIT.items()}
+ADDRESS_WAIT = {lang: re.compile(pattern) for lang, pattern in _WAIT.items()}
+SEOUL = timezone(timedelta(hours=9))
+
+
+def problem(page: str) -> str:
+    return html.unescape(re.search(r'<p class="problem" role="alert">(.*?)</p>', page, re.S).group(1))
+
+
+def said_wait(r, text: str, pattern: re.Pattern) -> int:
+    """The seconds the page says, checked against Retry-After and against the time of day it names."""
+    m = pattern.fullmatch(text)
+    assert m, text
+    groups = [g for g in m.groups() if g is not None]
+    ampm = next(g for g in groups if g in ("오전", "오후", "am", "pm"))
+    hour, minute, second, seconds = (int(g) for g in groups if g.isdigit())
+    assert str(seconds) == r.headers["Retry-After"]
+    hour = hour % 12 + (12 if ampm in ("오후", "pm") else 0)
+    due = datetime.now(SEOUL) + timedelta(seconds=seconds)
+    said = due.replace(hour=hour, minute=minute, second=second, microsecond=0)
+    assert abs((said - due).total_seconds()) <= 2 or abs((said - due).total_seconds()) >= 86400 - 2, (said, due)
+    return seconds
+
+
+async def test_a_colleagues_typos_slow_that_account_down_but_never_lock_it(web):
     codes = [(await sign_in(web, "alice", "wrong password!")).status for _ in range(5)]
-    assert codes == [401] * 5
-    assert (await sign_in(web, "alice")).status == 429  # alice waits, even with her right password
+    assert codes == [401] * 5  # five typos cost nothing
+    r = await sign_in(web, "alice")  # her right password at once: a short wait, said in Korean (the site's)
+    page = await r.text()
+    assert r.status == 429 and said_wait(r, problem(page), WAIT["ko"]) == 1
+    assert '<label for="code">인증 앱에 표시된 6자리 코드 (인증 앱을 쓰는 계정만)</label>' in page
+    r = await sign_in(web, "alice", lang="en")  # in English when chosen on the sign-in page
+    assert r.status == 429 and said_wait(r, problem(await r.text()), WAIT["en"]) == 1
     r = await sign_in(web, "bob")  # same address, other account
     assert r.status == 302 and r.headers["Location"] == "/staff"
+    await asyncio.sleep(1.1)
+    r = await sign_in(web, "alice")  # after the wait: in
+    assert r.status == 302 and r.headers["Location"] == "/staff"
     actions = [a.action for a in web.store.audit_trail()]
-    assert actions.count("staff_login_failed") == 5 and "staff_login" in actions
+    assert actions.count("staff_login_failed") == 5 and actions.count("staff_login") == 2
 
 
-async def test_one_address_guessing_many_accounts_is_stopped(web, monkeypatch):
+async def test_an_attacker_cannot_keep_a_coordinator_out(web, monkeypatch):
+    """Many addresses guessing one account: today's lockout kept alice out for 15 minutes."""
+    monkeypatch.setenv("TRIALBOT_BEHIND_HTTPS_PROXY", "1")  # addresses from the proxy's X-Forwarded-For
+    secret = pyotp.random_base32()
+    web.store.set_staff_totp("alice", secret)
+    for i in range(40):
+        r = await sign_in(web, "alice", f"guess number {i}", **{"X-Forwarded-For": f"203.0.113.{i}"})
+        assert r.status in (401, 429)
+    here = {"X-Forwarded-For": "198.51.100.7"}
+    r = await sign_in(web, "alice", **here)  # her password alone waits a little, never minutes
+    assert r.status == 429 and 1 <= said_wait(r, problem(await r.text()), WAIT["ko"]) <= 60
+    r = await sign_in(web, "alice", code="000000", **here)  # a wrong code does not get past the wait
+    assert r.status == 429 and "tb_staff" not in r.cookies
+    r = await sign_in(web, "alice", code=pyotp.TOTP(secret).now(), **here)  # her code: in at once
+    assert r.status == 302 and r.headers["Location"] == "/staff" and r.cookies["tb_staff"].value
+
+
+def test_the_wait_grows_and_stops_at_a_minute():
+    from bot.staff.auth import Backoff
+
+    b = Backoff(free=5, first_delay=1.0, max_delay=60.0, forget=15 * 60)
+    waits = []
+    now = 1000.0
+    for _ in range(12):
+        now += b.wait("user:alice", now)  # an attacker failing the moment each wait ends
+        b.failed("user:alice", now)
+        waits.append(b.wait("user:alice", now))
+    assert waits == [0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 60, 60]
+    assert b.wait("user:bob", now) == 0  # other accounts are untouched
+    assert b.wait("user:alice", now + 15 * 60 + 1) == 0  # forgotten after 15 quiet minutes
+    b.succeeded("user:alice")
+    assert b.wait("user:alice", now) == 0
+
+
+async def test_one_address_guessing_many_accounts_is_slowed(web, monkeypatch):
     monkeypatch.setenv("TRIALBOT_BEHIND_HTTPS_PROXY", "1")  # the address comes from the proxy's X-Forwarded-For
-    for i in range(30):
-        assert (await sign_in(web, f"user{i}", "x" * 12, **{"X-Forwarded-For": "203.0.113.9"})).status == 401
-    assert (await sign_in(web, "alice", **{"X-Forwarded-For": "203.0.113.9"})).status == 429
+    codes = [(await sign_in(web, f"user{i}", "x" * 12, **{"X-Forwarded-For": "203.0.113.9"})).status
+             for i in range(25)]
+    assert codes == [401] * 20 + [429] * 5
+    r = await sign_in(web, "alice", **{"X-Forwarded-For": "203.0.113.9"})
+    page = await r.text()
+    assert r.status == 429 and said_wait(r, problem(page), ADDRESS_WAIT["ko"]) == 1 and 'name="code"' not in page
     assert (await sign_in(web, "alice", **{"X-Forwarded-For": "198.51.100.7"})).status == 302
+
+
+async def test_sign_in_takes_as_long_for_a_name_that_does_not_exist(web, monkeypatch):
+    """Guessing which user names exist by timing: the password hash runs for every name."""
+    monkeypatch.setenv("TRIALBOT_BEHIND_HTTPS_PROXY", "1")  # one address per try: no throttling in the way
+    for i in range(15):
+        web.store.add_staff_user(f"nurse{i}", hash_password(PASSWORD, check=False))
+    stored = web.store.staff_password_hash("alice")
+    hash_times = []
+    for _ in range(5):
+        t = time.perf_counter()
+        verify_password("wrong password!", stored)
+        hash_times.append(time.perf_counter() - t)
+    token = await login_form_token(web)
+
+    async def timed(name: str, i: int) -> float:
+        t = time.perf_counter()
+        r = await web.post("/staff/login", data={"username": name, "password": "wrong password!", "csrf": token},
+                           headers={"X-Forwarded-For": f"198.18.{i}.{len(name)}", "Cookie": f"tb_login={token}"},
+                           allow_redirects=False)
+        took = time.perf_counter() - t
+        assert r.status == 401 and problem(await r.text()) == "사용자 이름과 비밀번호가 맞지 않아요."
+        return took
+
+    known, unknown = [], []
+    for i in range(15):
+        known.append(await timed(f"nurse{i}", i))
+        unknown.append(await timed(f"ghost.{i}", i))
+    gap = abs(statistics.median(known) - statistics.median(unknown))
+    assert gap < 0.5 * statistics.median(hash_times), (gap, statistics.median(hash_times))
+
+
+FORM_REFUSED = "로그인 양식이 만료되었거나 다른 사이트에서 보낸 것이에요. 로그인 화면을 다시 열어서 로그인해 주세요."
+
+
+async def test_a_cross_site_sign_in_is_refused_and_sets_no_cookie(web):
+    """A page elsewhere posting the form (login CSRF: the victim signed in as the attacker, or the attacker's
+    guesses sent from victims' browsers)."""
+    attacker = TestClient(TestServer(create_app(web.store)))
+    await attacker.start_server()
+    foreign = await login_form_token(attacker)  # a token of the attacker's own visit
+    await attacker.close()
+    evil = {"Origin": "https://evil.example"}
+    for headers, extra in ((evil, {}), ({}, {}), ({}, {"csrf": foreign}), (evil, {"csrf": foreign}),
+                           ({"Sec-Fetch-Site": "cross-site"}, {"csrf": foreign}),
+                           ({"Origin": "null", "Sec-Fetch-Site": "cross-site"}, {})):
+        web.session.cookie_jar.clear()
+        r = await web.post("/staff/login", data={"username": "alice", "password": PASSWORD, **extra},
+                           headers=headers, allow_redirects=False)
+        assert r.status == 403 and "tb_staff" not in r.cookies, (headers, extra)
+        assert problem(await r.text()) == FORM_REFUSED
+    r = await web.post("/staff/login", data={"username": "alice", "password": PASSWORD, "lang": "en"},
+                       allow_redirects=False)  # in English when English was chosen on the page
+    assert r.status == 403 and problem(await r.text()) == (
+        "This sign-in form has expired or was sent from another site. Please open the sign-in page again and sign "
+        "in there.")
+    # The right token from this browser, but posted by another site's page.
+    token = await login_form_token(web)
+    r = await web.post("/staff/login", data={"username": "alice", "password": PASSWORD, "csrf": token},
+                       headers=evil, allow_redirects=False)
+    assert r.status == 403 and "tb_staff" not in r.cookies
+    assert "staff_login" not in [a.action for a in web.store.audit_trail()]
+    r = await web.post("/staff/login", data={"username": "alice", "password": PASSWORD, "csrf": token},
+                       headers={"Origin": str(web.make_url("")).rstrip("/")}, allow_redirects=False)
+    assert r.status == 302 and r.cookies["tb_staff"].value  # the page itself, with its Origin
+    # What Chromium sends for the page itself under Referrer-Policy: no-referrer: Origin null, same-origin.
+    token = await login_form_token(web)
+    r = await web.post("/staff/login", data={"username": "alice", "password": PASSWORD, "csrf": token},
+                       headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"}, allow_redirects=False)
+    assert r.status == 302 and r.cookies["tb_staff"].value
+
+
+BAD_REQUEST = "Bad request.\n잘못된 요청이에요."
+
+
+def assert_safe_headers(headers) -> None:
+    assert "Server" not in headers, headers.get("Server")
+    assert headers["Content-Security-Policy"].startswith("default-src 'self'; script-src 'self'")
+    assert headers["X-Content-Type-Options"] == "nosniff" and headers["X-Frame-Options"] == "DENY"
+
+
+UNREADABLE = '<p class="problem" role="alert" id="error">이 양식을 읽을 수 없었어요. 화면을 다시 열고 다시 시도해 주세요.</p>'
+
+
+async def test_a_form_that_is_not_utf8_gets_a_clean_400(web):
+    """Under /staff, the error page in the page's language (Korean, the site's), not a 500."""
+    token = await login_form_token(web)
+    for path in ("/staff/login", "/staff/login/code"):
+        r = await web.post(path, data=b"username=alice&password=\xff\xfe\xfd&pending=x&code=1&csrf=" + token.encode(),
+                           headers={"Content-Type": "application/x-www-form-urlencoded"}, allow_redirects=False)
+        assert r.status == 400 and UNREADABLE in await r.text(), path
+        assert_safe_headers(r.headers)
+    await signed_in(web)
+    r = await web.post("/staff/logout", data=b"csrf=\xff", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status == 400 and UNREADABLE in await r.text()
+
+
+def _raw(port: int, request: bytes) -> Tuple[str, dict, bytes]:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k: v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return lines[0], headers, body
+
+
+def test_low_level_errors_get_a_clean_400_without_the_server_name(bot_env, tmp_path):
+    """The real web server (python -m web) answering what its HTTP parser refuses, before any handler runs."""
+    port = free_port()
+    env = dict(os.environ, TRIALBOT_WEB_PORT=str(port), TRIALBOT_RASA_URL=f"http://127.0.0.1:{free_port()}",
+               PYTHONPATH=str(ROOT))
+    with open(tmp_path / "web.log", "w") as log:
+        server = subprocess.Popen([sys.executable, "-m", "web"], cwd=ROOT, env=env, stdout=log, stderr=log)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        for request in (b"GARBAGE\r\n\r\n",
+                        b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n",
+                        b"GET /" + b"a" * 20000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"):
+            status, headers, body = _raw(port, request)
+            assert re.fullmatch(r"HTTP/1\.[01] 400 Bad Request", status) and body.decode() == BAD_REQUEST, (status, body)
+            assert not any(k.lower() == "server" for k in headers), headers
+            assert_safe_headers(headers)
+        status, headers, _ = _raw(port, b"GET /static/style.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert status == "HTTP/1.1 200 OK" and not any(k.lower() == "server" for k in headers)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 async def test_second_factor_is_asked_when_turned_on(web):
@@ -219,6 +452,25 @@ async def test_second_factor_is_asked_when_turned_on(web):
     # Without a password first there is nothing to complete.
     r = await web.post("/staff/login/code", data={"pending": "made-up", "code": code}, allow_redirects=False)
     assert r.status == 401 and "tb_staff" not in r.cookies
+
+
+async def test_three_wrong_codes_ask_for_the_password_again(web):
+    """Code guessing after a stolen password: the right password gives three tries, then the account's delay."""
+    secret = pyotp.random_base32()
+    web.store.set_staff_totp("alice", secret)
+    page = await (await sign_in(web)).text()
+    pending = re.search(r'name="pending" value="([^"]+)"', page).group(1)
+    right = pyotp.TOTP(secret).now()
+    wrong = [str((int(right) + n) % 1000000).zfill(6) for n in (7, 8, 9)]
+    codes = [(await web.post("/staff/login/code", data={"pending": pending, "code": c}, allow_redirects=False))
+             for c in wrong]
+    assert [r.status for r in codes] == [401, 401, 401]
+    assert problem(await codes[2].text()) == "코드가 세 번 맞지 않았어요. 다시 로그인해 주세요."
+    assert 'name="password"' in await codes[2].text() and 'name="pending"' not in await codes[2].text()
+    r = await web.post("/staff/login/code", data={"pending": pending, "code": right, "lang": "en"},
+                       allow_redirects=False)
+    assert r.status == 401 and "tb_staff" not in r.cookies
+    assert problem(await r.text()) == "The sign-in took too long. Please enter your user name and password again."
 
 
 # ---------------------------------------------------------------- staff list and handoff page

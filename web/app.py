@@ -4,8 +4,10 @@ aiohttp application, with the security headers on every response
 (web/security.py). This module builds the application and runs it."""
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
+import signal
 from typing import AsyncIterator, List, Optional
 
 import aiohttp
@@ -14,7 +16,7 @@ from aiohttp import web
 from bot import config
 from bot.records.keys import key_warnings
 from bot.records.store import Store
-from bot.staff.auth import LoginLimiter, PendingSecondFactor, Sessions, TotpGuard
+from bot.staff.auth import PendingSecondFactor, Sessions, TotpGuard
 from bot.staff.review import purge_exports
 from web import chat, signin, staff_views
 from web.limits import LIMITS, ChatLimits
@@ -22,7 +24,7 @@ from web.once import REPLIES, Replies
 from web.pages import HERE
 from web.rasa import rasa_url_order
 from web.replay import replay
-from web.security import add_headers
+from web.security import add_headers, guarded_runner
 from web.staff_pages import staff_errors
 from web.staff_texts import check as check_staff_texts
 from web.state import HTTP, SERVICES, Services, in_thread
@@ -45,8 +47,7 @@ def create_app(store: Optional[Store] = None) -> web.Application:
     # aiohttp 3.9 types this signal for aiosignal < 1.4; the handler has the signal's real signature.
     app.on_response_prepare.append(add_headers)  # type: ignore[arg-type]
     app[SERVICES] = Services(store=store or Store(), sessions=Sessions(),
-                             limiter=LoginLimiter(max_failures=signin.ACCOUNT_MAX_FAILURES),
-                             address_limiter=LoginLimiter(max_failures=signin.ADDRESS_MAX_FAILURES),
+                             limiter=signin.account_backoff(), address_limiter=signin.address_backoff(),
                              pending=PendingSecondFactor(), totp=TotpGuard())
     app[LIMITS], app[REPLIES] = ChatLimits.from_site(), Replies()
     app.cleanup_ctx.append(_client)
@@ -96,14 +97,30 @@ def _port() -> int:
     return config.settings().web_port
 
 
+async def serve(app: web.Application, host: str, port: int) -> None:
+    """Serves until SIGTERM or SIGINT (then closes cleanly)."""
+    runner = await guarded_runner(app)
+    await web.TCPSite(runner, host, port).start()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
 def main() -> None:
     import addons.log_privacy  # noqa: F401  (no request text in this server's log either)
 
+    parser = argparse.ArgumentParser(prog="python -m web")
+    parser.add_argument("--host", default="127.0.0.1", help="in a container: 0.0.0.0 (default 127.0.0.1)")
+    host = parser.parse_args().host
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     port = _port()
     config.ensure_private_dir(config.data_dir())
     warn_operator()
-    web.run_app(serving_app(), host="127.0.0.1", port=port, access_log=None, print=None)
+    asyncio.run(serve(serving_app(), host, port))
 
 
 def serving_app(store: Optional[Store] = None) -> web.Application:

@@ -69,7 +69,10 @@ async def webhook(request: web.Request, sender: str, message: str, key: Optional
     body = {"sender": sender, "message": message}
     if key:
         body["message_id"] = key
-    replies: List[dict] = await call(request, "POST", "/webhooks/rest/webhook", 60, sender, json=body)
+    # The channel answers only callers with the token (addons/rest_channel.py).
+    headers = {"Authorization": f"Bearer {config.settings().api_token}"}
+    replies: List[dict] = await call(request, "POST", "/webhooks/rest/webhook", 60, sender, headers=headers,
+                                     json=body)
     return replies
 
 

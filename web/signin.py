@@ -1,29 +1,49 @@
 """Staff sign-in and sign-out (/staff/login, /staff/logout): a password from
-`python -m bot staff-user add`, then a TOTP code where one is set, limited
-per account and per address; the checks every staff page makes; and the
-pages' language switch (/staff/language: this session, or saved with the
-account)."""
+`python -m bot staff-user add`, then a TOTP code where one is set; the checks
+every staff page makes; and the pages' language switch (/staff/language:
+this session, or saved with the account).
+
+- The form carries its own token (also in a SameSite=Strict cookie), and a
+  post from another site's page (its Origin, Sec-Fetch-Site) is refused: no
+  cross-site sign-in.
+- An unknown user name costs the same password hash as a known one, so the
+  time of the answer does not tell which names exist.
+- Failures slow down, never lock out: per user name and per address, a
+  growing delay (bot/staff/auth.py Backoff); the answer says until when. A
+  valid TOTP code passes the user name's delay (not the address's), so an
+  attacker elsewhere cannot keep a coordinator out.
+- Every word on the page is from web/texts/staff.<lang>.yml, in the language
+  chosen on the page (its hidden `lang` field), else the session's or the
+  site's."""
 from __future__ import annotations
 
-import asyncio
+import math
 import secrets
 from dataclasses import dataclass
-from typing import NoReturn, Tuple, Union
+from datetime import datetime, timedelta, timezone
+from typing import Dict, NoReturn, Tuple
 
 from aiohttp import web
-from multidict import MultiDictProxy
 
-from bot.staff.auth import verify_password
-from web.security import client_address, del_cookie, set_cookie
+from bot.staff.auth import Backoff, dummy_hash, verify_password
+from web.security import Form, client_address, del_cookie, read_form, same_origin, set_cookie
 from web.staff_pages import STAFF_COOKIE, StaffError, chosen_language, render_staff, request_language
-from web.staff_texts import AUTONYMS, language_or_default
+from web.staff_texts import AUTONYMS, language_or_default, texts
 from web.state import in_thread, services
 
-__all__ = ["STAFF_COOKIE", "StaffMember", "require_staff", "check_csrf", "add_routes"]
-ACCOUNT_MAX_FAILURES = 5    # per account: that account waits 15 minutes
-ADDRESS_MAX_FAILURES = 30   # per address: high enough for a shared hospital address
-# A posted form, as request.post() reads it.
-Form = MultiDictProxy[Union[str, bytes, web.FileField]]
+__all__ = ["STAFF_COOKIE", "StaffMember", "require_staff", "check_csrf", "add_routes", "account_backoff",
+           "address_backoff"]
+FORM_COOKIE = "tb_login"  # the sign-in form's token, sent back by the form itself
+
+
+def account_backoff() -> Backoff:
+    # Per user name (known or not): five typos are free, then 1 s, 2 s, 4 s ... at most a minute.
+    return Backoff(free=5, first_delay=1.0, max_delay=60.0)
+
+
+def address_backoff() -> Backoff:
+    # Per address: higher, for a shared hospital address; at most 5 minutes.
+    return Backoff(free=20, first_delay=1.0, max_delay=300.0)
 
 
 @dataclass(frozen=True)
@@ -51,10 +71,48 @@ def _keys(request: web.Request, username: str) -> Tuple[str, str]:
     return f"user:{username.lower()}", f"addr:{client_address(request)}"
 
 
-def _blocked(request: web.Request, username: str) -> bool:
-    account, address = _keys(request, username)
-    s = services(request)
-    return s.limiter.blocked(account) or s.address_limiter.blocked(address)
+def _form_language(form: Form) -> str:
+    """The language chosen on the sign-in page, carried by its forms ("" for none)."""
+    value = str(form.get("lang", ""))
+    return value if value in AUTONYMS else ""
+
+
+def _login(request: web.Request, chosen: str, error: str = "", http_status: int = 200, step: str = "password",
+           pending: str = "", wait: int = 0, code_field: bool = False) -> web.Response:
+    """The sign-in page in its language, with this browser's form token (a new
+    one if it has none); `wait`: the seconds the error (texts `errors`) names."""
+    language = chosen or request_language(request)
+    token = request.cookies.get(FORM_COOKIE, "")
+    if not (30 <= len(token) <= 64 and token.replace("-", "").replace("_", "").isalnum()):
+        token = secrets.token_urlsafe(32)
+    response = render_staff(request, "staff_login.html", http_status=http_status, language=language,
+                            error=error, error_values=_wait_words(language, wait), step=step, pending=pending,
+                            chosen=chosen, csrf=token, code_field=code_field)
+    set_cookie(response, FORM_COOKIE, token, "/staff")
+    return response
+
+
+def _wait_words(language: str, wait: int) -> Dict[str, str]:
+    """Until when, in the site's time zone, and how long, in the page's words."""
+    if not wait:
+        return {}
+    t = texts(language)
+    return {"at": t.clock(datetime.now(timezone.utc) + timedelta(seconds=wait)), "seconds": t.seconds(wait)}
+
+
+def _cross_site(request: web.Request, form: Form) -> bool:
+    """True for a post that is not from this browser's own sign-in page."""
+    token = request.cookies.get(FORM_COOKIE, "")
+    return not (same_origin(request) and token and secrets.compare_digest(str(form.get("csrf", "")), token))
+
+
+def _too_many(request: web.Request, chosen: str, wait: float, code_passes: bool) -> web.Response:
+    """429 with when to try again; `code_passes`: the user name's wait, which a valid code passes."""
+    seconds = max(1, math.ceil(wait))
+    response = _login(request, chosen, "wait_code" if code_passes else "wait", 429, wait=seconds,
+                      code_field=code_passes)
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 async def _failed(request: web.Request, username: str, why: str) -> None:
@@ -63,14 +121,6 @@ async def _failed(request: web.Request, username: str, why: str) -> None:
     s.limiter.failed(account)
     s.address_limiter.failed(address)
     await in_thread(s.store.audit, f"web:{username or '?'}", why)
-    # Slow down guessing: each failure on this account waits a little longer (at most 2 s).
-    await asyncio.sleep(min(2.0, 0.2 * s.limiter.count(account)))
-
-
-def _form_language(form: Form) -> str:
-    """The language chosen on the sign-in page, carried by its forms ("" for none)."""
-    value = str(form.get("lang", ""))
-    return value if value in AUTONYMS else ""
 
 
 async def _signed_in(request: web.Request, username: str, chosen: str) -> NoReturn:
@@ -86,11 +136,10 @@ async def _signed_in(request: web.Request, username: str, chosen: str) -> NoRetu
     raise response
 
 
-def _login(request: web.Request, chosen: str, error: str = "", http_status: int = 200, step: str = "password",
-           pending: str = "") -> web.Response:
-    language = chosen or request_language(request)
-    return render_staff(request, "staff_login.html", http_status=http_status, language=language,
-                        error=error, step=step, pending=pending, chosen=chosen)
+async def _code_is_valid(request: web.Request, username: str, code: str) -> bool:
+    s = services(request)
+    secret = await in_thread(s.store.staff_totp_secret, username)
+    return bool(secret and code and s.totp.verify(username, secret, code))
 
 
 async def login_page(request: web.Request) -> web.Response:
@@ -98,35 +147,53 @@ async def login_page(request: web.Request) -> web.Response:
 
 
 async def login(request: web.Request) -> web.Response:
-    form = await request.post()
+    form = await read_form(request)
     chosen = _form_language(form)
+    if _cross_site(request, form):
+        return _login(request, chosen, "form_refused", 403)
     username, password = str(form.get("username", ""))[:64], str(form.get("password", ""))[:256]
-    if _blocked(request, username):
-        return _login(request, chosen, "too_many", 429)
+    code = str(form.get("code", ""))[:16].strip()
+    account, address = _keys(request, username)
     s = services(request)
+    if s.address_limiter.wait(address):
+        return _too_many(request, chosen, s.address_limiter.wait(address), False)
+    code_given = False
+    if s.limiter.wait(account):  # only a valid code passes this name's delay
+        if not code or not await _code_is_valid(request, username, code):
+            if code:
+                s.address_limiter.failed(address)  # code guessing is limited per address
+            return _too_many(request, chosen, s.limiter.wait(account), True)
+        code_given = True
     stored = await in_thread(s.store.staff_password_hash, username)
-    if stored is None or not await in_thread(verify_password, password, stored):
+    # The same hash runs for a name that does not exist: the answer's time tells nothing.
+    matches = await in_thread(verify_password, password, stored or dummy_hash())
+    if stored is None or not matches:
         await _failed(request, username, "staff_login_failed")
         return _login(request, chosen, "bad_login", 401)
-    if await in_thread(s.store.staff_totp_secret, username):
+    has_code = await in_thread(s.store.staff_totp_secret, username) is not None
+    if has_code and not code_given:
         return _login(request, chosen, step="code", pending=s.pending.start(username))
     await _signed_in(request, username, chosen)
 
 
 async def login_code(request: web.Request) -> web.Response:
-    form = await request.post()
+    form = await read_form(request)
     chosen = _form_language(form)
+    if not same_origin(request):  # the pending token, known only to this browser, is the form's token here
+        return _login(request, chosen, "form_refused", 403)
     s = services(request)
     token = str(form.get("pending", ""))
     username = s.pending.user(token)
     if username is None:
         return _login(request, chosen, "slow_login", 401)
-    if _blocked(request, username):
+    _, address = _keys(request, username)
+    if s.address_limiter.wait(address):
         s.pending.end(token)
-        return _login(request, chosen, "too_many", 429)
-    secret = await in_thread(s.store.staff_totp_secret, username)
-    if not secret or not s.totp.verify(username, secret, str(form.get("code", ""))[:16]):
+        return _too_many(request, chosen, s.address_limiter.wait(address), False)
+    if not await _code_is_valid(request, username, str(form.get("code", ""))[:16]):
         await _failed(request, username, "staff_code_failed")
+        if s.pending.missed(token):
+            return _login(request, chosen, "code_tries", 401)
         return _login(request, chosen, "bad_code", 401, step="code", pending=token)
     s.pending.end(token)
     await _signed_in(request, username, chosen)
@@ -134,7 +201,7 @@ async def login_code(request: web.Request) -> web.Response:
 
 async def logout(request: web.Request) -> web.Response:
     who = require_staff(request)
-    check_csrf(await request.post(), who.csrf)
+    check_csrf(await read_form(request), who.csrf)
     services(request).sessions.end(request.cookies.get(STAFF_COOKIE))
     response = web.HTTPFound("/staff/login")
     del_cookie(response, STAFF_COOKIE, "/staff")
@@ -151,7 +218,7 @@ def _back_to(value: str) -> str:
 async def set_language(request: web.Request) -> web.Response:
     """The switch on every page: this session's language, and the account's when asked."""
     who = require_staff(request)
-    form = await request.post()
+    form = await read_form(request)
     check_csrf(form, who.csrf)
     language = str(form.get("language", ""))
     if language not in AUTONYMS:

@@ -55,7 +55,8 @@ def error_page(request: web.Request, status: int, key: str) -> web.Response:
                         user=signed_in(request))
 
 
-_KEYS = {403: "csrf", 404: "not_found", 405: "not_allowed"}
+# 400: a form that cannot be read (web.security.read_form: not UTF-8).
+_KEYS = {400: "bad_request", 403: "csrf", 404: "not_found", 405: "not_allowed"}
 
 
 @web.middleware

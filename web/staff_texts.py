@@ -72,8 +72,9 @@ class StaffTexts:
         text = self.table[key]
         return text.format(**values) if values else text
 
-    def error(self, key: str) -> str:
-        return self.table["errors"][key]
+    def error(self, key: str, **values: Any) -> str:
+        text = self.table["errors"][key]
+        return text.format(**values) if values else text
 
     def word(self, group: str, value: Optional[str]) -> str:
         words = self.table[group]
@@ -197,10 +198,19 @@ class StaffTexts:
         if utc is None:
             return "-"
         local = utc.replace(tzinfo=timezone.utc).astimezone(config.site().tz())
-        clock = self.table["seconds_format" if seconds else "time_format"].format(
+        return self.table["datetime_format"].format(date=self.day(local.date()), time=self._clock(local, seconds))
+
+    def clock(self, moment: datetime) -> str:
+        """The time of day of an aware moment, to the second, in the site's time zone ("오후 3:05:09")."""
+        return self._clock(moment.astimezone(config.site().tz()), seconds=True)
+
+    def _clock(self, local: datetime, seconds: bool) -> str:
+        return self.table["seconds_format" if seconds else "time_format"].format(
             hour12=local.hour % 12 or 12, minute=local.minute, second=local.second,
             ampm=self.table["am" if local.hour < 12 else "pm"])
-        return self.table["datetime_format"].format(date=self.day(local.date()), time=clock)
+
+    def seconds(self, n: int) -> str:
+        return self("seconds_one") if n == 1 else self("seconds_many", n=n)
 
     def waited(self, since: datetime, now: datetime) -> str:
         waited = now - since

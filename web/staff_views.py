@@ -21,7 +21,8 @@ from bot.records.store import (CONTACT_RESULTS, CORRECTABLE_VERDICTS, DECLINE_RE
                                reason_totals)
 from bot.staff import review
 from web.pages import LANGUAGES
-from web.signin import Form, StaffMember, check_csrf, require_staff
+from web.security import Form, read_form
+from web.signin import StaffMember, check_csrf, require_staff
 from web.staff_pages import StaffError, render_staff
 from web.staff_texts import texts
 from web.state import in_thread, services
@@ -138,7 +139,7 @@ Change = Callable[[Store, str, Form, str], object]
 async def _staff_change(request: web.Request, change: Change, bad: str) -> web.Response:
     """`bad`: the words (texts `errors`) for a value the change refuses."""
     who = require_staff(request)
-    form = await request.post()
+    form = await read_form(request)
     check_csrf(form, who.csrf)
     ref = request.match_info["ref"]
     try:

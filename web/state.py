@@ -12,7 +12,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.records.store import Store
-from bot.staff.auth import LoginLimiter, PendingSecondFactor, Sessions, TotpGuard
+from bot.staff.auth import Backoff, PendingSecondFactor, Sessions, TotpGuard
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -22,8 +22,8 @@ T = TypeVar("T")
 class Services:
     store: Store
     sessions: Sessions             # staff sign-ins
-    limiter: LoginLimiter          # failed sign-ins per account
-    address_limiter: LoginLimiter  # failed sign-ins per address
+    limiter: Backoff               # failed sign-ins per user name: a growing delay
+    address_limiter: Backoff       # failed sign-ins per address
     pending: PendingSecondFactor   # passwords accepted, waiting for the code
     totp: TotpGuard
 

@@ -1,6 +1,7 @@
 """Staff sign-in: scrypt password hashes, a password policy (length and
-zxcvbn strength), an optional TOTP second factor, expiring sessions, and
-limits on failed logins per account and per address. Sessions and limits
+zxcvbn strength), an optional TOTP second factor, expiring sessions, and a
+growing delay after failed sign-ins per account and per address (never a
+lockout). Sessions and delays
 are kept in memory per web-server process: a restart signs everyone out,
 which is the safe direction."""
 from __future__ import annotations
@@ -11,7 +12,8 @@ import hmac
 import secrets
 import time
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from functools import lru_cache
+from typing import Dict, Optional, Tuple
 
 _N, _R, _P = 2 ** 14, 8, 1
 MIN_PASSWORD_LENGTH = 10
@@ -53,6 +55,13 @@ def hash_password(password: str, username: str = "", check: bool = True) -> str:
     return "scrypt${}${}${}${}${}".format(_N, _R, _P, *encoded)
 
 
+@lru_cache(maxsize=1)
+def dummy_hash() -> str:
+    """A hash of a random password, checked for user names that do not
+    exist, so that a sign-in takes as long whether the name exists or not."""
+    return hash_password(secrets.token_urlsafe(16), check=False)
+
+
 def verify_password(password: str, stored: str) -> bool:
     try:
         kind, n, r, p, salt, digest = stored.split("$")
@@ -66,36 +75,46 @@ def verify_password(password: str, stored: str) -> bool:
 
 
 @dataclass
-class LoginLimiter:
-    """At most `max_failures` failed logins per key within `window` seconds;
-    then that key waits until the window passes. Used twice, separately:
-    per account (5 failures lock that account only) and per address (a
-    higher limit, so one colleague's typos behind the hospital's shared
-    address do not lock everyone else out)."""
-    max_failures: int = 5
-    window: float = 15 * 60
-    _failures: Dict[str, List[float]] = field(default_factory=dict)
+class Backoff:
+    """Failed sign-ins per key (a user name, an address): the first `free`
+    failures cost nothing; from then on each failure makes the next attempt
+    wait twice as long (first_delay, 2x, 4x ...) but never longer than
+    `max_delay`, so an attacker is slowed and nobody is locked out. A success
+    clears the key; failures are forgotten after `forget` quiet seconds."""
+    free: int = 5
+    first_delay: float = 1.0
+    max_delay: float = 60.0
+    forget: float = 15 * 60
+    max_keys: int = 100_000  # made-up user names must not fill the memory
+    _state: Dict[str, Tuple[int, float]] = field(default_factory=dict)  # key -> (failures, last failure)
 
-    def count(self, key: str, now: Optional[float] = None) -> int:
-        return len(self._recent(key, time.time() if now is None else now))
+    def _delay(self, failures: int) -> float:
+        if failures < self.free:
+            return 0.0
+        return min(self.max_delay, self.first_delay * 2 ** min(failures - self.free, 32))
 
-    def _recent(self, key: str, now: float) -> List[float]:
-        times = [t for t in self._failures.get(key, []) if now - t < self.window]
-        self._failures[key] = times
-        return times
+    def _live(self, key: str, now: float) -> Tuple[int, float]:
+        failures, last = self._state.get(key, (0, 0.0))
+        if failures and now - last > self.forget:
+            self._state.pop(key, None)
+            return 0, 0.0
+        return failures, last
 
-    def blocked(self, *keys: str, now: Optional[float] = None) -> bool:
+    def wait(self, key: str, now: Optional[float] = None) -> float:
+        """Seconds before `key` may try again (0: now)."""
         now = time.time() if now is None else now
-        return any(len(self._recent(k, now)) >= self.max_failures for k in keys)
+        failures, last = self._live(key, now)
+        return max(0.0, last + self._delay(failures) - now) if failures else 0.0
 
-    def failed(self, *keys: str, now: Optional[float] = None) -> None:
+    def failed(self, key: str, now: Optional[float] = None) -> None:
         now = time.time() if now is None else now
-        for k in keys:
-            self._recent(k, now).append(now)
+        failures, _ = self._live(key, now)
+        if key not in self._state and len(self._state) >= self.max_keys:
+            self._state = {k: v for k, v in self._state.items() if now - v[1] <= self.forget}
+        self._state[key] = (failures + 1, now)
 
-    def succeeded(self, *keys: str) -> None:
-        for k in keys:
-            self._failures.pop(k, None)
+    def succeeded(self, key: str) -> None:
+        self._state.pop(key, None)
 
 
 @dataclass
@@ -181,13 +200,18 @@ class TotpGuard:
 
 @dataclass
 class PendingSecondFactor:
-    """Between a correct password and the code: a short-lived random token."""
+    """Between a correct password and the code: a short-lived random token
+    that allows `tries` wrong codes (then the password is asked again, and
+    the account's delay applies to it)."""
     ttl: float = 5 * 60
+    tries: int = 3
     _pending: Dict[str, Tuple[str, float]] = field(default_factory=dict)
+    _misses: Dict[str, int] = field(default_factory=dict)
 
     def start(self, username: str, now: Optional[float] = None) -> str:
         now = time.time() if now is None else now
         self._pending = {k: v for k, v in self._pending.items() if now - v[1] < self.ttl}
+        self._misses = {k: v for k, v in self._misses.items() if k in self._pending}
         token = secrets.token_urlsafe(32)
         self._pending[token] = (username, now)
         return token
@@ -199,5 +223,14 @@ class PendingSecondFactor:
             return None
         return entry[0]
 
+    def missed(self, token: str) -> bool:
+        """Counts a wrong code; True when this token has no tries left (it is then ended)."""
+        self._misses[token] = self._misses.get(token, 0) + 1
+        if self._misses[token] >= self.tries:
+            self.end(token)
+            return True
+        return False
+
     def end(self, token: Optional[str]) -> None:
         self._pending.pop(token or "", None)
+        self._misses.pop(token or "", None)
