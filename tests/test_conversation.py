@@ -543,3 +543,15 @@ def test_korean_changes_at_the_summary():
     assert chat.last.messages[0].text == '바꿨어요. 나이: 이제 "64세(64)"'
     chat.say("사실 자카비 드신 적 있어요")
     assert chat.state["readings"]["prior_ruxolitinib"]["value"] == "yes" and chat.slot == "summary"
+
+
+def test_are_you_a_person_gets_the_truth_and_how_to_reach_one_not_a_call_back_offer():
+    chat = Chat().start()
+    chat.say("for myself")
+    chat.say("are you a real person?")
+    assert chat.last.messages[0].text == (
+        "I'm an automated pre-screening assistant for a study at Seoul National University Hospital, not a person "
+        "and not a doctor. To talk to a person from the study team, say 'call me back'.")
+    assert chat.slot == "post_mpn_aml"
+    chat.say("I want to talk to a real person")
+    assert chat.slot == "callback"
