@@ -555,3 +555,11 @@ def test_are_you_a_person_gets_the_truth_and_how_to_reach_one_not_a_call_back_of
     assert chat.slot == "post_mpn_aml"
     chat.say("I want to talk to a real person")
     assert chat.slot == "callback"
+
+
+def test_words_without_a_number_at_a_lab_question_get_its_hint_not_which_unit():
+    chat = Chat().start()
+    answer_until(chat, MOTHER, stop_at="creatinine")
+    assert chat.slot == "creatinine"
+    chat.say("yes please")
+    assert "Which unit" not in chat.text() and chat.slot == "creatinine"

@@ -103,7 +103,8 @@ def read_lab(text: str, ctx: Context) -> Result:
             return Reading(word[0], word[1], text)
         if re.search(r"(?<![\w/])(?:" + units + r")(?![\w/])", low):
             return NoAnswer("a unit without its number", partial=True)  # "mg/dL", after "1.1"
-        return NoAnswer("no number with a unit", "unit")
+        # "yes please": no number at all gets the question's own hint, not "which unit?"
+        return NoAnswer("no number with a unit", "unit" if _ANY_DIGIT.search(low) else "")
     with_unit = [v for v in values if v[1]]
     if len({v for v, _, _ in values}) > 1 and len(with_unit) != 1:
         return NoAnswer("more than one number", "one")
