@@ -30,7 +30,7 @@ from tests.test_web import signed_in, start_web
 
 ROOT = Path(__file__).resolve().parents[1]
 TRIAL = "NCT03558607"
-NURSING = "아니요. 아 근데 사실 자기 전에는 아직 젖 물려요."
+NURSING = "아니요. 근데 새벽에 한 번씩은 아직 젖 줘요."  # misread today: "젖 줘요" is not yet a cue
 HEART = "심장은 문제없다고 들었어요."
 NOTE = "전화로 확인해 보니 아직 수유 중이세요"
 
