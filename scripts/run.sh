@@ -27,21 +27,10 @@ rotate_log() {
 for log in actions web rasa; do rotate_log "$data_dir/logs/$log.log"; done
 chmod 600 "$data_dir"/logs/* 2>/dev/null || true
 
-# Tokens go to the servers by environment (or file), never as arguments: every
-# local user can read a process's arguments (ps). TRIALBOT_API_TOKEN is the
-# Rasa API's token and the secret the web server sends to Rasa's chat endpoint;
-# TRIALBOT_ACTIONS_TOKEN is what Rasa sends to the action server.
-secret() {  # secret VAR FILE: the variable, else the file in the data folder (created once)
-  local var=$1 file=$data_dir/$2
-  if [ -z "${!var:-}" ]; then
-    if [ ! -s "$file" ]; then
-      (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > "$file")
-      echo "==> created $file"
-    fi
-    printf -v "$var" '%s' "$(cat "$file")"
-  fi
-  export "${var?}"
-}
+# TRIALBOT_API_TOKEN is the Rasa API's token and the secret the web server
+# sends to Rasa's chat endpoint; TRIALBOT_ACTIONS_TOKEN is what Rasa sends to
+# the action server (scripts/secrets.sh: by environment, never as arguments).
+source scripts/secrets.sh
 secret TRIALBOT_API_TOKEN api_token
 secret TRIALBOT_ACTIONS_TOKEN actions_token
 if [ -s "$data_dir/api_token" ]; then token_from="\$(cat $data_dir/api_token)"; else token_from='$TRIALBOT_API_TOKEN'; fi

@@ -44,17 +44,7 @@ if [ "${#action_ports[@]}" != "$replicas" ]; then
   exit 2
 fi
 
-secret() {  # secret VAR FILE: the variable, else the file (created)
-  local var=$1 file=$data_dir/$2
-  if [ -z "${!var:-}" ]; then
-    if [ ! -s "$file" ]; then
-      (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > "$file")
-      echo "==> created $file"
-    fi
-    printf -v "$var" '%s' "$(cat "$file")"
-  fi
-  export "${var?}"
-}
+source scripts/secrets.sh
 secret TRIALBOT_API_TOKEN api_token
 secret TRIALBOT_ACTIONS_TOKEN actions_token
 

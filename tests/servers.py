@@ -94,6 +94,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def database_url(backend: str, tmp: Path) -> str:
+    """The database a module's servers use: SQLite in `tmp`, or the test PostgreSQL database, emptied."""
+    if backend == "postgres":
+        from tests.conftest import POSTGRES_URL, _reset_postgres
+
+        _reset_postgres(POSTGRES_URL)
+        return POSTGRES_URL
+    return f"sqlite:///{tmp / 'trialbot.db'}"
+
+
 @contextmanager
 def running_bot(tmp: Path, db_url: str, web: bool = False, before_start=None):
     """Servers on free ports with their own data folder, key and database.

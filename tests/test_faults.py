@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.servers import running_bot
+from tests.servers import database_url, running_bot
 
 pytestmark = pytest.mark.rasa
 
@@ -28,13 +28,8 @@ ANSWER = "my polycythemia vera turned into AML last spring"
 
 @pytest.fixture(scope="module")
 def site(request, tmp_path_factory):
-    from tests.conftest import POSTGRES_URL, _reset_postgres
-
     tmp = tmp_path_factory.mktemp("faults")
-    url = f"sqlite:///{tmp / 'trialbot.db'}"
-    if request.param == "postgres":
-        _reset_postgres(POSTGRES_URL)
-        url = POSTGRES_URL
+    url = database_url(request.param, tmp)
     with running_bot(tmp, url, web=True) as bot:
         yield bot
 

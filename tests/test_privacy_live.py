@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from bot.records.tables import id_hash, utcnow
 from tests.livechat import LiveChat
 from tests.privacy_checks import assert_nowhere
-from tests.servers import ROOT, running_bot
+from tests.servers import database_url, ROOT, running_bot
 from tests.test_server import EMAIL, NAME, PHONE_DIGITS, PHONE_TYPED, UNIQUE_ANSWER, screen_and_hand_off
 
 pytestmark = pytest.mark.rasa
@@ -27,13 +27,8 @@ NEW_PHONE = "010-5555-0199"
 
 @pytest.fixture(scope="module")
 def site(request, tmp_path_factory):
-    from tests.conftest import POSTGRES_URL, _reset_postgres
-
     tmp = tmp_path_factory.mktemp("privacy")
-    url = f"sqlite:///{tmp / 'trialbot.db'}"
-    if request.param == "postgres":
-        _reset_postgres(POSTGRES_URL)
-        url = POSTGRES_URL
+    url = database_url(request.param, tmp)
     with running_bot(tmp, url, web=True) as bot:
         bot.tmp = tmp
         yield bot

@@ -19,7 +19,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from tests.servers import new_sender, running_bot
+from tests.servers import database_url, new_sender, running_bot
 
 pytestmark = pytest.mark.rasa
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,13 +38,8 @@ def _staff_users(env):
 
 @pytest.fixture(scope="module")
 def site(request, tmp_path_factory):
-    from tests.conftest import POSTGRES_URL, _reset_postgres
-
     tmp = tmp_path_factory.mktemp("security")
-    url = f"sqlite:///{tmp / 'trialbot.db'}"
-    if request.param == "postgres":
-        _reset_postgres(POSTGRES_URL)
-        url = POSTGRES_URL
+    url = database_url(request.param, tmp)
     with running_bot(tmp, url, web=True, before_start=_staff_users) as bot:
         bot.tmp = tmp
         yield bot

@@ -9,7 +9,7 @@ import requests
 import sqlalchemy as sa
 
 from tests.livechat import LiveChat, evaluator_for
-from tests.servers import running_bot
+from tests.servers import database_url, running_bot
 
 pytestmark = pytest.mark.rasa
 
@@ -29,13 +29,8 @@ DAUGHTER = {  # a daughter answering for her mother, who could still become preg
 @pytest.fixture(scope="module")
 def bot(request, tmp_path_factory):
     """One pair of servers per database backend for this module."""
-    from tests.conftest import POSTGRES_URL, _reset_postgres
-
     tmp = tmp_path_factory.mktemp("bot")
-    url = f"sqlite:///{tmp / 'trialbot.db'}"
-    if request.param == "postgres":
-        _reset_postgres(POSTGRES_URL)
-        url = POSTGRES_URL
+    url = database_url(request.param, tmp)
     with running_bot(tmp, url) as b:
         yield b
 
