@@ -13,13 +13,14 @@ from rasa_sdk.types import DomainDict
 
 from bot import config
 from bot.conversation.turn import STATE_KEYS, Conversation
-from bot.eligibility.model import load_trial
+from bot.eligibility.portfolio import site_portfolio
 from bot.records.effects import LanguageSet, apply
 from bot.records.store import default_store
 
-TRIAL = load_trial()
+TRIALS = site_portfolio()  # the site's trials (config/site.yml), or TRIALBOT_TRIAL alone
+SCREENED = tuple(trial.id for trial in TRIALS.screened)
 # Warm the readers now, not on a patient's first answer.
-Conversation(TRIAL, config.site(), date.today()).turn({}, "hello")
+Conversation(TRIALS, config.site(), date.today()).turn({}, "hello")
 
 
 class ActionTurn(Action):
@@ -30,17 +31,26 @@ class ActionTurn(Action):
         state = {k: tracker.get_slot(k) for k in STATE_KEYS}
         message = tracker.latest_message or {}
         intent = message.get("intent") or {}
-        reply = Conversation(TRIAL, config.site(), date.today()).turn(
+        reply = Conversation(TRIALS, config.site(), date.today()).turn(
             state, message.get("text") or "", intent.get("name"), float(intent.get("confidence") or 0.0))
-        reference = apply(default_store(), tracker.sender_id, TRIAL.id, reply.effects)
-        if reference:
-            reply.state["handoff_reference"] = reference
+        references = apply(default_store(), tracker.sender_id, SCREENED, reply.effects)
+        if references:
+            reply.state["handoff_reference"] = next(iter(references.values()))
+            reply.state["handoff_references"] = {**(reply.state.get("handoff_references") or {}), **references}
         if any(isinstance(e, LanguageSet) for e in reply.effects):
             dispatcher.utter_message(json_message={"lang": reply.state["language"]})
         for m in reply.messages:
-            text = m.text.replace("{reference}", reply.state.get("handoff_reference") or "")
+            text = with_references(m.text, reply.state)
             dispatcher.utter_message(text=text, buttons=[{"title": t, "payload": p} for t, p in m.buttons])
         return _slot_events(state, reply.state)
+
+
+def with_references(text: str, state: Dict[str, Any]) -> str:
+    """The reference codes the store made, where the reply left their places
+    ({reference}, or {reference@<trial id>} for one study team's)."""
+    for trial_id, reference in (state.get("handoff_references") or {}).items():
+        text = text.replace("{reference@" + trial_id + "}", reference)
+    return text.replace("{reference}", state.get("handoff_reference") or "")
 
 
 def _slot_events(before: Dict[str, Any], after: Dict[str, Any]) -> List[EventType]:

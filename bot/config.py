@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, List, Optional, Tuple
@@ -126,6 +127,24 @@ class CrisisLine:
         return (self.name_ko if language == "ko" else "") or self.name
 
 
+class TrialStatus(str, Enum):
+    """A listed trial's recruitment, as the site states it."""
+    RECRUITING = "recruiting"
+    NOT_YET_RECRUITING = "not_yet_recruiting"
+    CLOSED = "closed"
+    UNKNOWN = "unknown"  # the listing states none: screened, with the note that recruitment may have closed
+
+    @property
+    def screened(self) -> bool:
+        return self != TrialStatus.CLOSED
+
+
+@dataclass(frozen=True)
+class SiteTrial:
+    id: str  # a folder of trials/
+    status: TrialStatus
+
+
 @dataclass(frozen=True)
 class Site:
     team_name: str      # the site's study team, in English; team_name_ko in Korean
@@ -139,7 +158,7 @@ class Site:
     institution_short: str = "SNUH"
     institution_ko: str = ""  # "" means the English name
     team_name_ko: str = ""
-    study_id: str = ""  # the trial this site screens for: a folder in trials/
+    trials: Tuple[SiteTrial, ...] = ()  # the trials this site runs, in the order the chat names them
     contact_role: str = "Primary Contact"
     # Configured by the site
     public_phone: str = ""  # the hospital's general number
@@ -151,6 +170,11 @@ class Site:
     # Limits per visitor (web/limits.py): a kind reply and HTTP 429 beyond them.
     new_chats_per_address_per_hour: int = 30
     messages_per_chat_per_minute: int = 30
+
+    @property
+    def study_id(self) -> str:
+        """The first listed trial (the tracker's `screening_outcome` is its outcome)."""
+        return self.trials[0].id if self.trials else ""
 
     # Names the bot side may prefer; the same values.
     @property
@@ -205,7 +229,7 @@ DEFAULT_CRISIS_LINES = (CrisisLine("109", "suicide prevention line", "자살예�
 
 SITE_KEYS = frozenset({
     "team_name", "study_phone", "phone", "study_email", "email", "address", "hours", "retention_days", "institution",
-    "institution_short", "institution_ko", "team_name_ko", "study_id", "contact_role", "public_phone", "time_zone",
+    "institution_short", "institution_ko", "team_name_ko", "study_id", "trials", "contact_role", "public_phone", "time_zone",
     "reference_prefix", "crisis_lines", "chat_idle_minutes", "staff_language", "new_chats_per_address_per_hour",
     "messages_per_chat_per_minute"})
 STAFF_LANGUAGES = ("ko", "en")
@@ -230,6 +254,31 @@ def _crisis_line(path: str, raw: Any) -> CrisisLine:
                           str(raw.get("name_ko", "")).strip())
     except ValueError as e:
         raise ValueError(f"{path}: {e}: {raw!r}") from None
+
+
+def _trials(path: str, raw: dict) -> Tuple[SiteTrial, ...]:
+    """`trials: [{id, status}]`, strictly; `study_id: X` is a site of one trial."""
+    if "trials" in raw and "study_id" in raw:
+        raise ValueError(f"{path}: give either trials or study_id, not both")
+    if "trials" not in raw:
+        one = _text(raw, "study_id")
+        return (SiteTrial(one, TrialStatus.UNKNOWN),) if one else ()
+    entries = raw["trials"]
+    if not isinstance(entries, list):
+        raise ValueError(f"{path}: trials must be a list of {{id, status}}")
+    out = []
+    for e in entries:
+        if not isinstance(e, dict) or set(e) - {"id", "status"} or not str(e.get("id") or "").strip():
+            raise ValueError(f"{path}: each trial is {{id, status}}; got {e!r}")
+        try:
+            status = TrialStatus(str(e.get("status") or "unknown"))
+        except ValueError:
+            known = ", ".join(s.value for s in TrialStatus)
+            raise ValueError(f"{path}: trial {e['id']}: status must be one of {known}") from None
+        out.append(SiteTrial(str(e["id"]).strip(), status))
+    if len({t.id.lower() for t in out}) != len(out):
+        raise ValueError(f"{path}: a trial is listed twice")
+    return tuple(out)
 
 
 @lru_cache(maxsize=4)
@@ -273,7 +322,7 @@ def _load_site(path: str, mtime: float) -> Site:
                 institution=_text(raw, "institution") or "Seoul National University Hospital",
                 institution_short=_text(raw, "institution_short") or "SNUH",
                 institution_ko=_text(raw, "institution_ko"), team_name_ko=_text(raw, "team_name_ko"),
-                study_id=_text(raw, "study_id"),
+                trials=_trials(path, raw),
                 contact_role=_text(raw, "contact_role") or "Primary Contact",
                 public_phone=_text(raw, "public_phone"), time_zone=tz, reference_prefix=prefix.upper(),
                 crisis_lines=crisis, chat_idle_minutes=whole("chat_idle_minutes", 30),

@@ -47,7 +47,7 @@ DEFECTS = {
     "a question key misspelt": (
         "trial.yml", "    applies_when: {sex: [male]}", "    aplies_when: {sex: [male]}",
         "{d}/trial.yml: question 'male_barrier_contraception': unknown key 'aplies_when' in the question (known: "
-        "applies_when, buttons, cues, examples, kind, listing, params, reader, rule, terms)"),
+        "applies_when, buttons, concept, cues, examples, kind, listing, params, reader, rule, terms)"),
     "a parameter naming no vocabulary entry": (
         "trial.yml", "params: {drug: ruxolitinib}", "params: {drug: ruxolitnib}",
         "{d}/trial.yml: question 'prior_ruxolitinib': params.drug 'ruxolitnib' is not an id of vocabulary.yml's DRUG"),

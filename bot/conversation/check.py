@@ -18,7 +18,10 @@ UNSURE = "unsure"
 def needed(t: Turn, qid: str, text: str, reading: Reading) -> bool:
     """True when this reading would rule the person out and was not said plainly."""
     question = t.trial.question(qid)
-    fails = question.is_criterion and judge(question, reading).verdict == Verdict.FAIL
+    if t.several:
+        fails = t.screening().would_rule_out(qid, reading)
+    else:
+        fails = question.is_criterion and judge(question, reading).verdict == Verdict.FAIL
     return fails and not said_plainly(text, reading, questions.patient_relation(t))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Callable, Dict, List, Optional
 
-from bot.conversation import check, consent, contact_steps, language, phrases, questions, steps
+from bot.conversation import check, consent, contact_steps, language, phrases, questions, steps, studies
 from bot.conversation.core import Button, Turn
 from bot.conversation.state import CONTACT_STEPS, Buttons, Stage, Step
 from bot.eligibility.mentions import asks_about_the_study, find_question, new_value, terms_in
@@ -78,7 +78,9 @@ def answer_question(t: Turn, intent: str) -> None:
     elif intent == "explain_term":
         _explain(t)
     elif intent == "chat_length":
-        t.say("chat_length", remaining=len(t.session().pending()))
+        t.say("chat_length", remaining=len(t.screening().pending()))
+    elif intent == "other_trials" and t.several:
+        studies.other_trials(t)
     elif intent in ("study_dates", "not_for_chat", "other_trials", "who_are_you"):
         t.say(intent)
 
@@ -89,7 +91,7 @@ def _explain(t: Turn) -> None:
     if found:
         t.add(" ".join(found))
     elif asks_about_the_study(t.text):  # a question about the study gets what the study is, never a word list
-        t.add(str(t.trial.texts[t.lang].get("summary") or tx.say("who_are_you")))
+        t.add(studies.describe(t) if t.several else str(t.trial.texts[t.lang].get("summary") or tx.say("who_are_you")))
     elif qid in t.trial.questions and tx.q(qid, "help"):
         t.add(tx.q(qid, "help"))
     elif t.advised_now:  # "a fever of 39, is that bad?": the urgent advice was the answer
@@ -255,6 +257,7 @@ def _restart(t: Turn) -> None:
     s.answers, s.readings, s.misses = {}, {}, {}
     s.contact = type(s.contact)()
     s.screening_outcome = s.handoff_reference = s.handoff_kind = s.heard = None
+    s.screening_outcomes, s.offering, s.sharing, s.handoff_references = {}, [], [], {}
     s.resume, s.partial = None, None
     t.effect(ConsentGiven(t.lang))
     t.say("restarted")

@@ -1,7 +1,7 @@
 """The opening: the welcome, who a first message is about, and consent."""
 from __future__ import annotations
 
-from bot.conversation import questions
+from bot.conversation import questions, studies
 from bot.conversation.core import Turn
 from bot.conversation.state import Buttons, Stage, Step
 from bot.eligibility import relations
@@ -14,9 +14,12 @@ def welcome(t: Turn) -> None:
     t.state.stage = Stage.CONSENT
     t.effect(LanguageSet(t.lang))
     tx = t.texts()
-    text = tx.say("welcome")
-    if t.today > t.trial.end_date:
-        text += " " + tx.say("closed_note")
+    if t.several:
+        text = studies.welcome(t)
+    else:
+        text = tx.say("welcome")
+        if t.today > t.trial.end_date:
+            text += " " + tx.say("closed_note")
     t.add(text)
     hear_who(t)
     other = "en" if t.lang == "ko" else "ko"
@@ -26,7 +29,7 @@ def welcome(t: Turn) -> None:
 
 def ask(t: Turn) -> None:
     t.go(Stage.CONSENT, Step.CONSENT)
-    t.say("consent_request", buttons=t.yes_no_buttons(Step.CONSENT, "consent_buttons"))
+    t.say("consent_request_several" if t.several else "consent_request", buttons=t.yes_no_buttons(Step.CONSENT, "consent_buttons"))
 
 
 def reask(t: Turn) -> None:

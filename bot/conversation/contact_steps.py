@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Optional
 
-from bot.conversation import phrases, steps
+from bot.conversation import phrases, steps, studies
 from bot.conversation.contact import clean_language, clean_name, find_contact
 from bot.conversation.core import Turn
 from bot.conversation.state import Resume, Stage, Step, name_of
@@ -85,6 +85,9 @@ def finish_handoff(t: Turn) -> None:
     tx, c = t.texts(), t.state.contact
     consent_text = tx.say("handoff_offer" if kind == "screening" else "callback_consent")
     given = ContactGiven(c.name or "", c.phone, c.email, c.time or "", c.language or "")
+    if kind == "screening" and t.several:
+        studies.finish_handoffs(t, given)
+        return
     t.effect(HandoffRequested(kind, given, t.lang, consent_text))
     if kind == "callback":
         t.add(tx.say("callback_done", reference="{reference}"))

@@ -12,6 +12,7 @@ from bot.config import Site
 from bot.conversation.state import Buttons, ConversationState, Stage, Step, name_of
 from bot.conversation.texts import Texts
 from bot.eligibility.model import Trial
+from bot.eligibility.portfolio import Portfolio, Screening
 from bot.eligibility.reading import NoAnswer
 from bot.eligibility.readers import polarity
 from bot.eligibility.session import Session
@@ -30,11 +31,16 @@ class Message:
 
 @dataclass(frozen=True)
 class Setting:
-    """What stays the same for every turn: the trial, the site and today."""
-    trial: Trial
+    """What stays the same for every turn: the site's trials, the site and today."""
+    portfolio: Portfolio
     site: Site
     today: date
-    terms: FrozenSet[str]  # the trial's own English words, which never switch a Korean chat to English
+    terms: FrozenSet[str]  # the trials' own English words, which never switch a Korean chat to English
+
+    @property
+    def trial(self) -> Trial:
+        """The questions asked: the one trial's, or every screened trial's by concept."""
+        return self.portfolio.merged
 
 
 class Turn:
@@ -55,6 +61,8 @@ class Turn:
         self.last_miss: Optional[NoAnswer] = None  # why the open question's reader found no answer
         self._session: Optional[Session] = None
         self._session_key: Optional[tuple] = None
+        self._screening: Optional[Screening] = None
+        self._screening_key: Optional[tuple] = None
 
     @property
     def lang(self) -> str:
@@ -76,6 +84,19 @@ class Turn:
             self._session = Session(self.trial, dict(readings), self.today)
             self._session_key = key
         return self._session
+
+    @property
+    def several(self) -> bool:
+        """The site screens for more than one trial in this conversation."""
+        return not self.setting.portfolio.single
+
+    def screening(self) -> Screening:
+        """Every screened trial's session over the readings so far."""
+        key = tuple((k, id(v)) for k, v in self.state.readings.items())
+        if self._screening is None or self._screening_key != key:
+            self._screening = Screening(self.setting.portfolio, dict(self.state.readings), self.today)
+            self._screening_key = key
+        return self._screening
 
     def texts(self) -> Texts:
         return Texts(self.lang, self.trial, self.setting.site, self.session())

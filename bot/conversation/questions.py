@@ -15,7 +15,7 @@ from bot.eligibility.experiencer import about_patient, after_correction
 from bot.eligibility.model import PROFILE_IDS
 from bot.eligibility.reading import NoAnswer, Reading, Result
 from bot.eligibility.readers import respondent_reading
-from bot.eligibility.session import read, read_button, reason
+from bot.eligibility.session import Session, read, read_button, reason
 from bot.records.effects import AnswerForgotten, AnswerRecorded, RespondentSet, UnreadFlag
 
 RESPONDENT = PROFILE_IDS[0]  # who is answering: the question the others' wording follows
@@ -207,14 +207,28 @@ def record(t: Turn, qid: str, text: str, reading: Reading) -> None:
     t.state.answers[qid] = text
     t.state.readings[qid] = reading
     t.state.misses.pop(qid, None)
-    session = t.session()
-    judgement = session.verdict(qid) if t.trial.question(qid).is_criterion else None
-    t.effect(AnswerRecorded(qid, t.texts().question(qid), text, reading.as_dict(),
-                            judgement.verdict.value if judgement else None,
-                            reason(session, qid, t.lang) if judgement else None,
-                            _iso(judgement.eligible_from) if judgement else None))
+    if t.several:
+        _record_per_trial(t, qid, text, reading)
+    else:
+        _record_one(t, qid, text, t.session(), None)
     if qid == RESPONDENT:
         t.effect(RespondentSet(reading.value, reading.extra.get("relation")))
+
+
+def _record_one(t: Turn, qid: str, text: str, session: Session, trial: Optional[str], own: str = "") -> None:
+    """The answer as one trial's screening keeps it: under its question id, with its verdict."""
+    own = own or qid
+    judgement = session.verdict(own) if session.trial.question(own).is_criterion else None
+    t.effect(AnswerRecorded(own, t.texts().question(qid), text, t.state.readings[qid].as_dict(),
+                            judgement.verdict.value if judgement else None,
+                            reason(session, own, t.lang) if judgement else None,
+                            _iso(judgement.eligible_from) if judgement else None, trial))
+
+
+def _record_per_trial(t: Turn, concept: str, text: str, reading: Reading) -> None:
+    sessions = t.screening().sessions
+    for trial, own in t.setting.portfolio.asking(concept):
+        _record_one(t, concept, text, sessions[trial.id], trial.id, own)
 
 
 def _iso(day: Optional[date]) -> Optional[str]:
@@ -225,11 +239,15 @@ def forget(t: Turn, qid: str) -> None:
     t.state.answers.pop(qid, None)
     t.state.readings.pop(qid, None)
     t.state.misses.pop(qid, None)
-    t.effect(AnswerForgotten(qid))
+    if t.several:
+        for trial, own in t.setting.portfolio.asking(qid):
+            t.effect(AnswerForgotten(own, trial.id))
+    else:
+        t.effect(AnswerForgotten(qid))
 
 
 def next_question(t: Turn) -> None:
-    qid = t.session().next_question()
+    qid = t.screening().next_question()
     if qid is not None:
         t.state.stage = Stage.SCREENING
         ask(t, qid)

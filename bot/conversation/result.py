@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from bot.conversation import commands, contact_steps, corrections, questions
+from bot.conversation import commands, contact_steps, corrections, questions, studies
 from bot.eligibility import who
 from bot.conversation.core import Turn
 from bot.conversation.state import Stage, Step
@@ -47,6 +47,9 @@ def on_summary(t: Turn) -> bool:
 
 
 def show_result(t: Turn) -> None:
+    if t.several:
+        studies.show_results(t)
+        return
     session, tx = t.session(), t.texts()
     outcome = session.outcome
     t.state.screening_outcome = outcome.value

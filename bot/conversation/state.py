@@ -28,6 +28,7 @@ class Step(str, Enum):
     CONSENT = "consent"
     SUMMARY = "summary"
     HANDOFF = "handoff_consent"
+    SHARE = "share_consent"  # a site of several studies: one consent per study team
     CALLBACK = "callback"
     CALLBACK_CONSENT = "callback_consent"
     CONFIRM = "confirm"
@@ -113,6 +114,13 @@ class ConversationState:
     partial: Optional[Partial] = None
     safety: Optional[SafetyMemory] = None
     checking: Optional[Checking] = None
+    # A site of several trials: each trial's outcome (the tracker contract), the
+    # teams still to be asked about sharing, those the person said yes to, and
+    # each handoff's reference by its trial.
+    screening_outcomes: Dict[str, str] = field(default_factory=dict)
+    offering: List[str] = field(default_factory=list)
+    sharing: List[str] = field(default_factory=list)
+    handoff_references: Dict[str, str] = field(default_factory=dict)
 
     def to_slots(self) -> Dict[str, Any]:
         return {
@@ -130,6 +138,8 @@ class ConversationState:
             "safety": _safety_slot(self.safety),
             "checking": {"qid": self.checking.qid, "text": self.checking.text,
                          "reading": self.checking.reading.as_dict()} if self.checking else None,
+            "screening_outcomes": dict(self.screening_outcomes), "offering": list(self.offering),
+            "sharing": list(self.sharing), "handoff_references": dict(self.handoff_references),
         }
 
     @classmethod
@@ -151,6 +161,8 @@ class ConversationState:
             if safety else None,
             checking=Checking(checking["qid"], checking["text"], Reading.from_dict(checking["reading"]))
             if checking else None,
+            screening_outcomes=dict(s.get("screening_outcomes") or {}), offering=list(s.get("offering") or []),
+            sharing=list(s.get("sharing") or []), handoff_references=dict(s.get("handoff_references") or {}),
         )
 
     def fresh(self) -> "ConversationState":

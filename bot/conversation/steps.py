@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Dict, Optional
 
-from bot.conversation import check, commands, consent, contact_steps, questions, result
+from bot.conversation import check, commands, consent, contact_steps, questions, result, studies
 from bot.conversation.core import Turn
 from bot.conversation.state import CONTACT_STEPS, Stage, Step
 from bot.eligibility.answers import text_problem
@@ -28,6 +28,7 @@ def table() -> Dict[str, StepSpec]:
         Step.CONSENT.value: StepSpec(consent.on_consent, consent.reask),
         Step.SUMMARY.value: StepSpec(result.on_summary, result.reask_summary),
         Step.HANDOFF.value: StepSpec(result.on_handoff, result.reask_handoff),
+        Step.SHARE.value: StepSpec(studies.on_share, studies.reask_share),
         Step.CALLBACK.value: StepSpec(contact_steps.on_callback, contact_steps.offer_callback_again),
         Step.CALLBACK_CONSENT.value: StepSpec(contact_steps.on_callback_consent, contact_steps.ask_callback_consent),
         Step.CONFIRM.value: StepSpec(commands.on_confirm, commands.ask_confirm_again),

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Union
 
 from bot.config import Site
 from bot.conversation import commands, consent, language, safety_steps, steps
 from bot.conversation.core import Message, Setting, Turn
 from bot.conversation.state import SLOT_NAMES, ConversationState, Buttons, Stage
 from bot.eligibility.model import Trial
+from bot.eligibility.portfolio import Portfolio, single
 from bot.records.effects import Effect
 from bot.safety import scan
 
@@ -33,8 +34,9 @@ class Reply:
 
 
 class Conversation:
-    def __init__(self, trial: Trial, site: Site, today: date):
-        self.setting = Setting(trial, site, today, language.english_terms(trial))
+    def __init__(self, trials: Union[Trial, Portfolio], site: Site, today: date):
+        portfolio = trials if isinstance(trials, Portfolio) else single(trials)
+        self.setting = Setting(portfolio, site, today, language.english_terms(portfolio.merged))
 
     def turn(self, state: Optional[Mapping[str, Any]], raw: str, suggestion: Optional[str] = None,
              confidence: float = 0.0) -> Reply:

@@ -78,6 +78,21 @@ class Question:
     rule: Rule = field(default_factory=Rule)
     applies_when: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     examples: Tuple[Example, ...] = ()
+    # The fact it asks, shared with other trials' questions of the same concept
+    # (asked once when a site screens for several trials); "" means its id.
+    concept: str = ""
+    vocab: str = ""  # the readers' vocabulary key when not its trial's (a question shared across trials)
+
+    @property
+    def concept_id(self) -> str:
+        return self.concept or self.id
+
+    @property
+    def can_fail(self) -> bool:
+        """Whether some answer would rule the person out (a knock-out question)."""
+        r = self.rule
+        number = r.number is not None and Verdict.FAIL in (r.number.then, r.number.otherwise)
+        return self.is_criterion and (r.always == Verdict.FAIL or Verdict.FAIL in r.map.values() or number)
 
     @property
     def is_criterion(self) -> bool:
@@ -208,6 +223,7 @@ def _question(qid: str, raw: object, where: str) -> Question:
         terms=tuple(raw.get("terms") or ()), listing=raw.get("listing") or "", rule=rule,
         applies_when={k: tuple(_key(x) for x in v) for k, v in (raw.get("applies_when") or {}).items()},
         examples=tuple(_example(e, where, n) for n, e in enumerate(raw.get("examples") or ())),
+        concept=str(raw.get("concept") or ""),
     )
 
 

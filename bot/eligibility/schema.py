@@ -14,7 +14,7 @@ from bot.eligibility.readers import PARAMS, READERS
 LANGUAGES = ("en", "ko")
 TRIAL_KEYS = frozenset({"id", "end_date", "updated", "ask_order", "terms", "questions", "left_out"})
 QUESTION_KEYS = frozenset({"kind", "listing", "reader", "params", "terms", "cues", "buttons", "rule", "applies_when",
-                           "examples"})
+                           "examples", "concept"})
 RULE_KEYS = frozenset({"always", "map", "number"})
 NUMBER_KEYS = frozenset({"at_least", "at_most", "more_than", "between", "then", "else"})
 EXAMPLE_KEYS = frozenset({*LANGUAGES, "reads", "number", "verdict"})

@@ -40,7 +40,7 @@ def read(trial: Trial, qid: str, text: str, today: date) -> Result:
     text = spelling.standard(text)
     if q.reader in ABOUT_NOW:
         text = timing.current(text)
-    return READERS[q.reader](text, Context(today=today, vocab=trial.vocab, params=q.params, cues=q.cues, names=names))
+    return READERS[q.reader](text, Context(today=today, vocab=q.vocab or trial.vocab, params=q.params, cues=q.cues, names=names))
 
 
 def read_button(trial: Trial, qid: str, key: str, title: str, today: date) -> Result:
@@ -179,6 +179,10 @@ class Session:
     @property
     def to_check(self) -> List[Judgement]:
         return [j for j in self.verdicts.values() if j.verdict in (Verdict.UNKNOWN, Verdict.DEFERRED)]
+
+    def ruled_out(self) -> bool:
+        """An answer given already fails a criterion (nothing more is asked)."""
+        return self._answered_fail()
 
     def _answered_fail(self) -> bool:
         return any(judge(self.trial.question(qid), r).verdict == Verdict.FAIL

@@ -5,7 +5,7 @@ consent created. Pure data here: the store is passed in."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Dict, Iterable, NamedTuple, Optional, Tuple
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, Iterable, NamedTuple, Optional, Tuple, Union
 
 if TYPE_CHECKING:
     from bot.records.store import Store
@@ -28,7 +28,7 @@ class Effect:
         """The effect's fields as plain data (for tests and logs of kinds, never of contents)."""
         return asdict(self)
 
-    def apply_to(self, store: Store, sender: str, trial: str) -> Optional[str]:
+    def apply_to(self, store: Store, sender: str, trials: Tuple[str, ...]) -> Optional[str]:
         raise NotImplementedError(type(self).__name__)
 
 
@@ -37,8 +37,9 @@ class ConsentGiven(Effect):
     kind: ClassVar[str] = "consent"
     language: str
 
-    def apply_to(self, store: Store, sender: str, trial: str) -> None:
-        store.start_screening(sender, trial)
+    def apply_to(self, store: Store, sender: str, trials: Tuple[str, ...]) -> None:
+        for trial in trials:  # one screening per trial the site screens for
+            store.start_screening(sender, trial)
         store.set_language(sender, self.language)
 
 
@@ -47,7 +48,7 @@ class LanguageSet(Effect):
     kind: ClassVar[str] = "language"
     language: str
 
-    def apply_to(self, store: Store, sender: str, trial: str) -> None:
+    def apply_to(self, store: Store, sender: str, trials: Tuple[str, ...]) -> None:
         store.set_language(sender, self.language)
 
 
@@ -61,9 +62,10 @@ class AnswerRecorded(Effect):
     verdict: Optional[str] = None
     reason: Optional[str] = None
     eligible_from: Optional[str] = None  # ISO date
+    trial: Optional[str] = None  # the trial whose question this is (None: the only one)
 
-    def apply_to(self, store: Store, sender: str, trial: str) -> None:
-        store.record_answer(sender, trial, self.qid, self.question, self.text[:2000], self.reading, self.verdict,
+    def apply_to(self, store: Store, sender: str, trials: Tuple[str, ...]) -> None:
+        store.record_answer(sender, self.trial or trials[0], self.qid, self.question, self.text[:2000], self.reading, self.verdict,
                             self.reason, self.eligible_from)
 
 
@@ -73,17 +75,19 @@ class RespondentSet(Effect):
     respondent: str
     relation: Optional[str]
 
-    def apply_to(self, store: Store, sender: str, trial: str) -> None:
-        store.set_respondent(sender, trial, self.respondent, self.relation)
+    def apply_to(self, store: Store, sender: str, trials: Tuple[str, ...]) -> None:
+        for trial in trials:
+            store.set_respondent(sender, trial, self.respondent, self.relation)
 
 
 @dataclass(frozen=True)
 class AnswerForgotten(Effect):
     kind: ClassVar[str] = "forget"
     qid: str
+    trial: Optional[str] = None
 
-    def apply_to(self, store: Store, sender: str, trial: str) -> None:
-        store.forget_answer(sender, self.qid)
+    def apply_to(self, store: Store, sender: str, trials: Tuple[str, ...]) -> None:
+        store.forget_answer(sender, self.trial or trials[0], self.qid)
 
 
 @dataclass(frozen=True)
@@ -91,16 +95,17 @@ class ScreeningFinished(Effect):
     kind: ClassVar[str] = "finish"
     outcome: str
     verdicts: Dict[str, FinalVerdict]
+    trial: Optional[str] = None
 
-    def apply_to(self, store: Store, sender: str, trial: str) -> None:
-        store.finish_screening(sender, trial, self.outcome, self.verdicts)
+    def apply_to(self, store: Store, sender: str, trials: Tuple[str, ...]) -> None:
+        store.finish_screening(sender, self.trial or trials[0], self.outcome, self.verdicts)
 
 
 @dataclass(frozen=True)
 class Stopped(Effect):
     kind: ClassVar[str] = "stop"
 
-    def apply_to(self, store: Store, sender: str, trial: str) -> None:
+    def apply_to(self, store: Store, sender: str, trials: Tuple[str, ...]) -> None:
         store.stop_screening(sender)
 
 
@@ -108,7 +113,7 @@ class Stopped(Effect):
 class Resumed(Effect):
     kind: ClassVar[str] = "resume"
 
-    def apply_to(self, store: Store, sender: str, trial: str) -> None:
+    def apply_to(self, store: Store, sender: str, trials: Tuple[str, ...]) -> None:
         store.resume_screening(sender)
 
 
@@ -116,7 +121,7 @@ class Resumed(Effect):
 class Abandoned(Effect):
     kind: ClassVar[str] = "abandon"
 
-    def apply_to(self, store: Store, sender: str, trial: str) -> None:
+    def apply_to(self, store: Store, sender: str, trials: Tuple[str, ...]) -> None:
         store.abandon_screening(sender)
 
 
@@ -124,7 +129,7 @@ class Abandoned(Effect):
 class DataDeleted(Effect):
     kind: ClassVar[str] = "delete"
 
-    def apply_to(self, store: Store, sender: str, trial: str) -> None:
+    def apply_to(self, store: Store, sender: str, trials: Tuple[str, ...]) -> None:
         store.delete_person(sender)
 
 
@@ -138,7 +143,7 @@ class EmergencyFlag(Effect):
     def data(self) -> Dict[str, Any]:
         return {"kind": "emergency", "signs": list(self.signs)}
 
-    def apply_to(self, store: Store, sender: str, trial: str) -> None:
+    def apply_to(self, store: Store, sender: str, trials: Tuple[str, ...]) -> None:
         for sign in self.signs:
             store.add_flag(sender, "emergencies", sign)
             store.record_safety_event(sender, sign)
@@ -154,7 +159,7 @@ class UnreadFlag(Effect):
     def data(self) -> Dict[str, Any]:
         return {"kind": "unread", "qid": self.qid}
 
-    def apply_to(self, store: Store, sender: str, trial: str) -> None:
+    def apply_to(self, store: Store, sender: str, trials: Tuple[str, ...]) -> None:
         store.add_flag(sender, "unread", self.qid)
 
 
@@ -174,21 +179,26 @@ class HandoffRequested(Effect):
     contact: ContactGiven
     language: str
     consent_text: str
+    trial: Optional[str] = None  # the study team it goes to (None: the only one)
 
     @property
     def data(self) -> Dict[str, Any]:
         return {**asdict(self), "kind": self.handoff}
 
-    def apply_to(self, store: Store, sender: str, trial: str) -> str:
+    def apply_to(self, store: Store, sender: str, trials: Tuple[str, ...]) -> str:
         c = self.contact
-        return store.create_handoff(sender, trial, self.consent_text, c.name, c.phone, c.email, c.time, c.language,
+        return store.create_handoff(sender, self.trial or trials[0], self.consent_text, c.name, c.phone, c.email, c.time, c.language,
                                     kind=self.handoff)
 
 
-def apply(store: Store, sender_id: str, trial_id: str, effects: Iterable[Effect]) -> Optional[str]:
-    """Applies every effect in order; returns the new handoff's reference, if one was made."""
-    reference = None
+def apply(store: Store, sender_id: str, trials: Union[str, Tuple[str, ...]],
+          effects: Iterable[Effect]) -> Dict[str, str]:
+    """Applies every effect in order, for the trials screened (the first is the
+    default); returns each new handoff's reference by its trial."""
+    trials = (trials,) if isinstance(trials, str) else tuple(trials)
+    references: Dict[str, str] = {}
     for e in effects:
-        made = e.apply_to(store, sender_id, trial_id)
-        reference = made or reference
-    return reference
+        made = e.apply_to(store, sender_id, trials)
+        if made:
+            references[getattr(e, "trial", None) or trials[0]] = made
+    return references

@@ -1,7 +1,9 @@
 """Screenings as a conversation writes them: the screening row, its answers,
 who is answering, the language and the flags for the study team; and the
-weekly funnel the staff list shows. A sender has one current screening (the
-newest not abandoned); every write goes to it."""
+weekly funnel the staff list shows. A sender has one current screening per
+trial the site screens for (the newest not abandoned): answers, results and
+handoffs go to their trial's; what is about the person (language, flags,
+stop, restart) goes to all of them."""
 from __future__ import annotations
 
 import json
@@ -18,15 +20,26 @@ from bot.records.effects import FinalVerdict
 from bot.records.tables import AnswerRow, Screening, utcnow
 
 
-def current_screening(s: Session, sender_id: str) -> Optional[Screening]:
-    return s.execute(
-        sa.select(Screening).where(Screening.sender_id == sender_id, Screening.status != "abandoned")
-        .order_by(Screening.started_at.desc(), Screening.id).limit(1)
-    ).scalar_one_or_none()
+def current_screening(s: Session, sender_id: str, trial_id: Optional[str] = None) -> Optional[Screening]:
+    """The sender's current screening for this trial (None: for any trial, the newest)."""
+    q = sa.select(Screening).where(Screening.sender_id == sender_id, Screening.status != "abandoned")
+    if trial_id is not None:
+        q = q.where(Screening.trial_id == trial_id)
+    return s.execute(q.order_by(Screening.started_at.desc(), Screening.id).limit(1)).scalar_one_or_none()
+
+
+def current_screenings(s: Session, sender_id: str) -> List[Screening]:
+    """The sender's current screening of each trial."""
+    rows = s.execute(sa.select(Screening).where(Screening.sender_id == sender_id, Screening.status != "abandoned")
+                     .order_by(Screening.started_at.desc(), Screening.id)).scalars()
+    newest: Dict[str, Screening] = {}
+    for row in rows:
+        newest.setdefault(row.trial_id, row)
+    return list(newest.values())
 
 
 def current_or_new_screening(s: Session, sender_id: str, trial_id: str) -> Screening:
-    current = current_screening(s, sender_id)
+    current = current_screening(s, sender_id, trial_id)
     if current is None:
         current = Screening(sender_id=sender_id, trial_id=trial_id)
         s.add(current)
@@ -65,11 +78,11 @@ class ScreeningRecords(Database):
         """'Start over': the chat says the earlier answers are erased, so they
         are; the screening stays, marked abandoned, for the weekly counts."""
         with self.session() as s:
-            current = current_screening(s, sender_id)
-            if current is not None and current.handoff is None:
-                current.status = "abandoned"
-                current.answers.clear()  # delete-orphan: the rows go
-                current.respondent = current.relation = current.flags_enc = None
+            for current in current_screenings(s, sender_id):
+                if current.handoff is None:
+                    current.status = "abandoned"
+                    current.answers.clear()  # delete-orphan: the rows go
+                    current.respondent = current.relation = current.flags_enc = None
 
     def record_answer(self, sender_id: str, trial_id: str, criterion_id: str, question: str, raw_text: str,
                       reading: Optional[dict], verdict: Optional[str], reason: Optional[str],
@@ -92,9 +105,9 @@ class ScreeningRecords(Database):
             screening = current_or_new_screening(s, sender_id, trial_id)
             screening.respondent, screening.relation = respondent, relation if respondent == "proxy" else None
 
-    def forget_answer(self, sender_id: str, criterion_id: str) -> None:
+    def forget_answer(self, sender_id: str, trial_id: str, criterion_id: str) -> None:
         with self.session() as s:
-            screening = current_screening(s, sender_id)
+            screening = current_screening(s, sender_id, trial_id)
             if screening is not None:
                 for a in list(screening.answers):
                     if a.criterion_id == criterion_id:
@@ -119,16 +132,14 @@ class ScreeningRecords(Database):
     def set_language(self, sender_id: str, language: str) -> None:
         """The conversation's language, shown to staff; nothing is stored before consent."""
         with self.session() as s:
-            current = current_screening(s, sender_id)
-            if current is not None:
+            for current in current_screenings(s, sender_id):
                 current.language = language
 
     def add_flag(self, sender_id: str, kind: str, value: str) -> None:
         """Something the study team should see first: an emergency sign
         mentioned, an answer the bot could not read."""
         with self.session() as s:
-            current = current_screening(s, sender_id)
-            if current is not None:
+            for current in current_screenings(s, sender_id):
                 flags = json.loads(crypto.decrypt(current.flags_enc) or "{}")
                 if value not in flags.setdefault(kind, []):
                     flags[kind].append(value)
@@ -136,15 +147,15 @@ class ScreeningRecords(Database):
 
     def resume_screening(self, sender_id: str) -> None:
         with self.session() as s:
-            current = current_screening(s, sender_id)
-            if current is not None and current.status == "stopped":
-                current.status = "in_progress"
+            for current in current_screenings(s, sender_id):
+                if current.status == "stopped":
+                    current.status = "in_progress"
 
     def stop_screening(self, sender_id: str) -> None:
         with self.session() as s:
-            current = current_screening(s, sender_id)
-            if current is not None and current.status == "in_progress":
-                current.status = "stopped"
+            for current in current_screenings(s, sender_id):
+                if current.status == "in_progress":
+                    current.status = "stopped"
 
     def funnel(self, weeks: int = 8) -> List[Dict[str, object]]:
         """Per week (Monday, UTC), newest last: screenings started, finished,
