@@ -16,6 +16,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional
 from aiohttp import web
 
 from bot import config
+from bot.eligibility.model import TrialFileError, active_trial_id
 from bot.records.store import (CONTACT_RESULTS, CORRECTABLE_VERDICTS, DECLINE_REASONS, HANDOFF_STATUSES, OUTCOMES,
                                STAGES, Agreement, Handoff, MonthCounts, SameVerdict, Store, handoff_as_json,
                                reason_totals)
@@ -40,7 +41,8 @@ def _day(value: str) -> Optional[date]:
 @dataclass(frozen=True)
 class QueueFilter:
     """The queue's search and filters as the page's form sent them; an
-    unknown status, outcome or language is no filter."""
+    unknown status, outcome or language is no filter. A trial is any id (the
+    column's length at most): one that no handoff has finds none."""
     q: str
     status: str
     outcome: str
@@ -48,6 +50,7 @@ class QueueFilter:
     created_from: str
     created_to: str
     sort: str
+    trial: str
 
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> QueueFilter:
@@ -58,16 +61,36 @@ class QueueFilter:
                    outcome=outcome if outcome in (*OUTCOMES, "callback") else "",
                    language=language if language in LANGUAGES else "",
                    created_from=query.get("from") or "", created_to=query.get("to") or "",
-                   sort=sort if sort in SORTS else "waiting")
+                   sort=sort if sort in SORTS else "waiting", trial=(query.get("trial") or "").strip()[:32])
 
     @property
     def filtered(self) -> bool:
-        return any((self.q, self.status, self.outcome, self.language, self.created_from, self.created_to))
+        return any((self.q, self.status, self.outcome, self.language, self.created_from, self.created_to, self.trial))
 
     def form(self) -> Dict[str, str]:
         """The values by the form's field names, for the page to show again."""
         return {"q": self.q, "status": self.status, "outcome": self.outcome, "language": self.language,
-                "from": self.created_from, "to": self.created_to, "sort": self.sort}
+                "from": self.created_from, "to": self.created_to, "sort": self.sort, "trial": self.trial}
+
+
+@dataclass(frozen=True)
+class TrialChoice:
+    id: str
+    title: str  # the short title in the page's language; "" for a trial without a readable folder here
+
+
+def _short_title(trial_id: str, language: str) -> str:
+    try:
+        return review.trial_text(review.load_trial(trial_id), language, "short_title")
+    except TrialFileError:
+        return ""
+
+
+def _trial_choices(store: Store, chosen: str, language: str) -> List[TrialChoice]:
+    """The trial filter's choices: every trial with a handoff and the configured one. A chosen id that is
+    neither (an old link) is offered too, so that the page shows what it filtered by; it finds nothing."""
+    known = set(store.handoff_trials()) | {active_trial_id()}
+    return [TrialChoice(t, _short_title(t, language) if t in known else "") for t in sorted(known | ({chosen} - {""}))]
 
 
 async def staff_list(request: web.Request) -> web.Response:
@@ -75,12 +98,15 @@ async def staff_list(request: web.Request) -> web.Response:
     f = QueueFilter.from_query(request.query)
     store = services(request).store
     rows = await in_thread(store.find_handoffs, f.q, f.status or None, f.outcome or None, f.language or None, None,
-                           _day(f.created_from), _day(f.created_to), f.sort, config.site().tz())
-    funnel = await in_thread(store.funnel)
+                           _day(f.created_from), _day(f.created_to), f.sort, config.site().tz(), f.trial or None)
+    # Both funnels follow the trial filter: they count the chosen trial's screenings, or every trial's.
+    funnel = await in_thread(store.funnel, trial=f.trial or None)
     peak = max([1] + [n for row in funnel if isinstance(n := row["started"], int)])  # the longest bar
-    months = await in_thread(store.monthly_funnel)
+    months = await in_thread(store.monthly_funnel, trial=f.trial or None)
+    trials = await in_thread(_trial_choices, store, f.trial, who.language)
     return _page(request, who, "staff_list.html", page="queue", handoffs=rows, f=f.form(), filtered=f.filtered,
                  statuses=HANDOFF_STATUSES, outcomes=(*OUTCOMES, "callback"), languages=LANGUAGES, sorts=SORTS,
+                 trials=trials, titles={c.id: c.title for c in trials},
                  funnel=funnel, peak=peak, now=datetime.utcnow(), months=months, stages=STAGES,
                  stopped=reason_totals(months), labels=_all_labels(months, who.language),
                  chart=_chart(months))
@@ -125,6 +151,7 @@ async def staff_handoff(request: web.Request) -> web.Response:
     trial = review.load_trial(h.screening.trial_id)
     correctable = [a for a in h.screening.answers if a.verdict in (*CORRECTABLE_VERDICTS, "not_applicable")]
     return _page(request, who, "staff_handoff.html", h=h, labels=labels, transcript=transcript,
+                 trial_title=_short_title(h.screening.trial_id, who.language),
                  statuses=HANDOFF_STATUSES, points=points_to_check(h), flags=h.screening.flags, trail=trail,
                  staff_users=users, phone_link=phone_link, corrections=corrections, correctable=correctable,
                  verdict_choices=CORRECTABLE_VERDICTS, today=_site_today().isoformat(),
@@ -249,12 +276,13 @@ def _funnel_csv(months: List[MonthCounts], language: str) -> str:
 
 
 async def staff_funnel_csv(request: web.Request) -> web.Response:
-    """The month-by-month funnel with the reasons, in the page's words."""
+    """The month-by-month funnel with the reasons, in the page's words; of one trial with ?trial=."""
     who = require_staff(request)
-    months = await in_thread(services(request).store.monthly_funnel)
+    trial = QueueFilter.from_query(request.query).trial
+    months = await in_thread(services(request).store.monthly_funnel, trial=trial or None)
     body = _funnel_csv(months, who.language)
     await in_thread(services(request).store.audit, f"web:{who.username}", "funnel_exported",
-                    detail=f"{len(months)} months")
+                    detail=f"{len(months)} months" + (f", trial {trial}" if trial else ""))
     return web.Response(body=body.encode("utf-8"), content_type="text/csv", charset="utf-8",
                         headers={"Content-Disposition": 'attachment; filename="funnel.csv"'})
 

@@ -139,14 +139,17 @@ class AfterCallRecords(Database):
         with self.session() as s:
             return list(_existing_handoff(s, reference).events)
 
-    def monthly_funnel(self, months: int = 6, today: Optional[date] = None) -> List[MonthCounts]:
-        """The last `months` months, oldest first, per trial that had a screening in them."""
+    def monthly_funnel(self, months: int = 6, today: Optional[date] = None,
+                       trial: Optional[str] = None) -> List[MonthCounts]:
+        """The last `months` months, oldest first, per trial that had a screening in them; only `trial`'s
+        rows when given (None: every trial, a row each)."""
         tz = config.site().tz()
         today = today or utcnow().replace(tzinfo=timezone.utc).astimezone(tz).date()
         wanted = _months_back(today, months)
         counts: Dict[Tuple[date, str], MonthCounts] = {}
+        q = sa.select(Screening) if trial is None else sa.select(Screening).where(Screening.trial_id == trial)
         with self.session() as s:
-            for sc in s.execute(sa.select(Screening)).scalars():
+            for sc in s.execute(q).scalars():
                 month = _month(sc.started_at.replace(tzinfo=timezone.utc).astimezone(tz).date())
                 if month in wanted:
                     counts.setdefault((month, sc.trial_id), MonthCounts(month, sc.trial_id)).count(sc)

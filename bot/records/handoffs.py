@@ -59,6 +59,7 @@ class HandoffFilter:
     created_from: Optional[date] = None
     created_to: Optional[date] = None
     tz: Optional[tzinfo] = None
+    trial: Optional[str] = None
 
     def matches(self, h: Handoff) -> bool:
         return self._fields_match(h) and self._text_matches(h)
@@ -72,6 +73,8 @@ class HandoffFilter:
             if got != self.outcome:
                 return False
         if self.kind and h.kind != self.kind:
+            return False
+        if self.trial and h.screening.trial_id != self.trial:
             return False
         if self.language and (h.screening.language or "") != self.language:
             return False
@@ -144,14 +147,21 @@ class HandoffRecords(Database):
     def find_handoffs(self, text: str = "", status: Optional[str] = None, outcome: Optional[str] = None,
                       language: Optional[str] = None, kind: Optional[str] = None, created_from: Optional[date] = None,
                       created_to: Optional[date] = None, sort: str = "newest",
-                      tz: Optional[tzinfo] = None) -> List[Handoff]:
+                      tz: Optional[tzinfo] = None, trial: Optional[str] = None) -> List[Handoff]:
         """Handoffs matching every given filter. `text` matches the reference,
         the name (any part, any case) or the phone (by its digits, with or
         without the leading 0 / +82). Dates are calendar days in `tz` (the
-        hospital's zone). `sort`: newest, oldest, or waiting (the
-        longest-waiting new handoffs first, then the other open ones, by age)."""
-        wanted = HandoffFilter(text, outcome, language, kind, created_from, created_to, tz)
+        hospital's zone). `trial`: the trial id of the handoff's screening.
+        `sort`: newest, oldest, or waiting (the longest-waiting new handoffs
+        first, then the other open ones, by age)."""
+        wanted = HandoffFilter(text, outcome, language, kind, created_from, created_to, tz, trial)
         return _sorted([h for h in self.handoffs(status) if wanted.matches(h)], sort)
+
+    def handoff_trials(self) -> List[str]:
+        """The trial ids that have at least one handoff, sorted: the staff filter offers them."""
+        with self.session() as s:
+            q = sa.select(Screening.trial_id).join(Handoff, Handoff.screening_id == Screening.id).distinct()
+            return sorted(s.execute(q).scalars())
 
     def set_status(self, reference: str, status: str, note: str, actor: str) -> Handoff:
         if status not in HANDOFF_STATUSES:
@@ -200,7 +210,7 @@ def answers_as_json(h: Handoff) -> List[dict]:
 def handoff_as_json(h: Handoff) -> dict:
     """A handoff as the exports and the staff pages' JSON show it."""
     return {
-        "reference": h.reference, "kind": h.kind or "screening", "status": h.status,
+        "reference": h.reference, "trial_id": h.screening.trial_id, "kind": h.kind or "screening", "status": h.status,
         "created_at": h.created_at.isoformat(), "assigned_to": h.assigned_to,
         "follow_up_on": h.follow_up_on.isoformat() if h.follow_up_on else None,
         "outcome": h.screening.outcome, "language": h.screening.language,

@@ -157,13 +157,17 @@ class ScreeningRecords(Database):
                 if current.status == "in_progress":
                     current.status = "stopped"
 
-    def funnel(self, weeks: int = 8) -> List[Dict[str, object]]:
+    def funnel(self, weeks: int = 8, trial: Optional[str] = None) -> List[Dict[str, object]]:
         """Per week (Monday, UTC), newest last: screenings started, finished,
-        likely eligible, needing review, handed off."""
+        likely eligible, needing review, handed off; of one trial, or of all
+        (None). A conversation makes one screening per trial it checks, so
+        "all trials" counts it once per trial."""
         start = _monday((utcnow() - timedelta(weeks=weeks - 1)).date())
         by_week = {start + timedelta(weeks=i): WeekCounts(start + timedelta(weeks=i)) for i in range(weeks)}
         with self.session() as s:
             q = sa.select(Screening).where(Screening.started_at >= datetime.combine(start, datetime.min.time()))
+            if trial is not None:
+                q = q.where(Screening.trial_id == trial)
             for sc in s.execute(q).scalars():
                 week = by_week.get(_monday(sc.started_at.date()))
                 if week is not None:

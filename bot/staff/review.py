@@ -13,7 +13,7 @@ from typing import Dict, List, Optional
 
 from bot import config
 
-from bot.eligibility.model import load_trial
+from bot.eligibility.model import TrialFileError, load_trial
 from bot.records.store import HANDOFF_STATUSES, Handoff, Store, dumps, handoff_as_json
 
 
@@ -48,12 +48,12 @@ def list_text(store: Store, status: Optional[str] = None) -> str:
     if not rows:
         return "no handoffs" + (f" with status {status}" if status else "")
     tz = config.site().time_zone
-    lines = [f"{'REFERENCE':<11} {'CREATED (' + tz + ')':<17} {'STATUS':<13} {'OUTCOME':<18} RESPONDENT"]
+    lines = [f"{'REFERENCE':<11} {'TRIAL':<12} {'CREATED (' + tz + ')':<17} {'STATUS':<13} {'OUTCOME':<18} RESPONDENT"]
     for h in rows:
         who = h.screening.respondent or "-"
         if h.screening.relation and who == "proxy":
             who = f"proxy ({h.screening.relation})"
-        lines.append(f"{h.reference:<11} {local(h.created_at):<17} {h.status:<13} "
+        lines.append(f"{h.reference:<11} {h.screening.trial_id:<12} {local(h.created_at):<17} {h.status:<13} "
                      f"{outcome_text(h):<18} {who}")
     return "\n".join(lines)
 
@@ -71,7 +71,7 @@ def show_text(store: Store, reference: str) -> str:
     trial = load_trial(h.screening.trial_id)
     labels = trial_labels(trial)
     out = [
-        f"Handoff {h.reference}  status: {h.status}  outcome: {outcome_text(h)}  "
+        f"Handoff {h.reference}  trial: {h.screening.trial_id}  status: {h.status}  outcome: {outcome_text(h)}  "
         f"language: {h.screening.language or '-'}",
         f"Assigned to: {h.assigned_to or 'nobody'}  follow up on: "
         f"{h.follow_up_on.isoformat() if h.follow_up_on else '-'}",
@@ -147,11 +147,25 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
+def _criteria(rows: List[dict]) -> List[str]:
+    """The criterion columns: each criterion of the rows' trials once, in the trials' order (the active
+    trial's when there are no rows). A criterion two trials share is one column: the trial_id column says
+    whose it is. A trial without a readable folder here adds none (its answers are still in the JSON)."""
+    trial_ids = list(dict.fromkeys(r["trial_id"] for r in rows)) or [None]
+    criteria: Dict[str, None] = {}
+    for trial_id in trial_ids:
+        try:
+            criteria.update(dict.fromkeys(load_trial(trial_id).criterion_ids))
+        except TrialFileError:
+            continue
+    return list(criteria)
+
+
 def _csv(rows: List[dict]) -> str:
-    criteria = list(load_trial().criterion_ids)
-    fields = ["reference", "kind", "status", "created_at", "outcome", "language", "assigned_to", "follow_up_on",
-              "respondent", "relation", "name", "phone", "email", "preferred_time", "preferred_language", "consent_at",
-              "notes"]
+    criteria = _criteria(rows)
+    fields = ["reference", "trial_id", "kind", "status", "created_at", "outcome", "language", "assigned_to",
+              "follow_up_on", "respondent", "relation", "name", "phone", "email", "preferred_time",
+              "preferred_language", "consent_at", "notes"]
     header = fields + [f"{c}.{part}" for c in criteria for part in ("verdict", "answer", "reason")]
     buf = io.StringIO()
     writer = csv.writer(buf)
