@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import List, Optional, Tuple
 
 from bot.eligibility.model import active_trial_id, load_trial
+from bot.eligibility.portfolio import Portfolio, Screening, site_portfolio
 from bot.eligibility.session import Session, reason
 
 
@@ -53,18 +54,40 @@ def evaluation(trial, answers: dict, today: date, language: str) -> dict:
             "unread": {k: v.why for k, v in session.unread.items()}}
 
 
+def evaluation_of_trials(portfolio: Portfolio, answers: dict, today: date, language: str) -> dict:
+    """A sheet of the chat's answers (by concept) judged by every trial the
+    site screens for, each with its own rules: the readings the chat would use."""
+    read_once = Session.from_texts(portfolio.merged, answers, today)
+    screening = Screening(portfolio, read_once.readings, today)
+    trials = {tid: {"outcome": s.outcome.value,
+                    "verdicts": {k: {"verdict": j.verdict.value, "reason": reason(s, k, language)}
+                                 for k, j in s.verdicts.items()}}
+              for tid, s in screening.sessions.items()}
+    return {"screening_outcomes": {tid: trials[tid]["outcome"] for tid in screening.ranked()},
+            "screening_outcome": trials[portfolio.first.id]["outcome"], "trials": trials,
+            "unread": {k: v.why for k, v in read_once.unread.items()}}
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    trial = load_trial(args.trial)
-    known = list(trial.asked_ids)
+    """One trial (--trial, or a site of one) prints its verdicts; a site of
+    several prints each trial's, most promising first."""
+    portfolio = site_portfolio(args.trial)
+    known = list(portfolio.merged.asked_ids)
     today = date.fromisoformat(args.today) if args.today else date.today()
+
+    def evaluate(answers: dict) -> dict:
+        if portfolio.single:
+            return evaluation(portfolio.first, answers, today, args.language)
+        return evaluation_of_trials(portfolio, answers, today, args.language)
+
     if args.batch:
         for n, line in enumerate(_read(args.file).splitlines(), 1):
             if line.strip():
                 answers = _answers(_json(line, f"{args.file} line {n}"), f"{args.file} line {n}", known)
-                print(json.dumps(evaluation(trial, answers, today, args.language), ensure_ascii=False))
+                print(json.dumps(evaluate(answers), ensure_ascii=False))
         return 0
     answers = _answers(_json(_read(args.file), args.file), args.file, known)
-    print(json.dumps(evaluation(trial, answers, today, args.language), indent=2, ensure_ascii=False))
+    print(json.dumps(evaluate(answers), indent=2, ensure_ascii=False))
     return 0
 
 
@@ -388,7 +411,8 @@ def _add_handoffs(sub) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    parser.add_argument("--trial", default=active_trial_id(), help="trial id (a folder in trials/)")
+    parser.add_argument("--trial", default=None,
+                        help="one trial id (a folder in trials/); default: every trial the site screens for")
     sub = parser.add_subparsers(dest="command", required=True)
     ev = sub.add_parser("evaluate", help="evaluate answers from a JSON file and print the verdicts")
     ev.add_argument("file", help='JSON file: {"answers": {"<criterion id or profile slot>": "<text>"}}')

@@ -229,7 +229,8 @@ DEFAULT_CRISIS_LINES = (CrisisLine("109", "suicide prevention line", "자살예�
 
 SITE_KEYS = frozenset({
     "team_name", "study_phone", "phone", "study_email", "email", "address", "hours", "retention_days", "institution",
-    "institution_short", "institution_ko", "team_name_ko", "study_id", "trials", "contact_role", "public_phone", "time_zone",
+    "institution_short", "institution_ko", "team_name_ko", "study_id", "trials",
+    "contact_role", "public_phone", "time_zone",
     "reference_prefix", "crisis_lines", "chat_idle_minutes", "staff_language", "new_chats_per_address_per_hour",
     "messages_per_chat_per_minute"})
 STAFF_LANGUAGES = ("ko", "en")

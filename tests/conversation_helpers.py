@@ -7,6 +7,7 @@ from typing import Dict, List, Optional
 from bot import config
 from bot.conversation.turn import Conversation, Reply
 from bot.eligibility.model import load_trial
+from bot.eligibility.portfolio import Portfolio
 
 TODAY = date(2026, 11, 25)
 
@@ -27,8 +28,8 @@ FOR_MOTHER_KO = {"respondent": "엄마 대신 물어봐요", "post_mpn_aml": "�
 class Chat:
     """One person's conversation with the engine; keeps the state between turns."""
 
-    def __init__(self, today: date = TODAY):
-        self.conv = Conversation(load_trial(), config.site(), today)
+    def __init__(self, today: date = TODAY, trials: Optional[Portfolio] = None):
+        self.conv = Conversation(trials or load_trial(), config.site(), today)
         self.state: Dict = {}
         self.replies: List[Reply] = []
 

@@ -16,7 +16,8 @@ from typing import Any, Callable, Dict, List, Mapping, Optional
 from aiohttp import web
 
 from bot import config
-from bot.eligibility.model import TrialFileError, active_trial_id
+from bot.eligibility.model import TrialFileError
+from bot.eligibility.portfolio import site_portfolio
 from bot.records.store import (CONTACT_RESULTS, CORRECTABLE_VERDICTS, DECLINE_REASONS, HANDOFF_STATUSES, OUTCOMES,
                                STAGES, Agreement, Handoff, MonthCounts, SameVerdict, Store, handoff_as_json,
                                reason_totals)
@@ -87,9 +88,9 @@ def _short_title(trial_id: str, language: str) -> str:
 
 
 def _trial_choices(store: Store, chosen: str, language: str) -> List[TrialChoice]:
-    """The trial filter's choices: every trial with a handoff and the configured one. A chosen id that is
-    neither (an old link) is offered too, so that the page shows what it filtered by; it finds nothing."""
-    known = set(store.handoff_trials()) | {active_trial_id()}
+    """The trial filter's choices: every trial with a handoff and every trial the site lists. A chosen id
+    that is neither (an old link) is offered too, so that the page shows what it filtered by; it finds nothing."""
+    known = set(store.handoff_trials()) | {x.trial.id for x in site_portfolio().listed}
     return [TrialChoice(t, _short_title(t, language) if t in known else "") for t in sorted(known | ({chosen} - {""}))]
 
 

@@ -20,6 +20,7 @@ def welcome(t: Turn) -> None:
         text = tx.say("welcome")
         if t.today > t.trial.end_date:
             text += " " + tx.say("closed_note")
+        text += studies.closed_lines(t)
     t.add(text)
     hear_who(t)
     other = "en" if t.lang == "ko" else "ko"
@@ -29,7 +30,8 @@ def welcome(t: Turn) -> None:
 
 def ask(t: Turn) -> None:
     t.go(Stage.CONSENT, Step.CONSENT)
-    t.say("consent_request_several" if t.several else "consent_request", buttons=t.yes_no_buttons(Step.CONSENT, "consent_buttons"))
+    key = "consent_request_several" if t.several else "consent_request"
+    t.say(key, buttons=t.yes_no_buttons(Step.CONSENT, "consent_buttons"))
 
 
 def reask(t: Turn) -> None:

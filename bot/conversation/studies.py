@@ -28,10 +28,15 @@ def welcome(t: Turn) -> str:
     portfolio = t.setting.portfolio
     lines = [t.texts().say("welcome_several"), t.texts().say("studies_open")]
     lines += [_study_line(t, trial) for trial in portfolio.screened]
-    if portfolio.closed:
-        lines.append(t.texts().say("studies_closed"))
-        lines += [texts_for(t, trial).say("study_line") for trial in portfolio.closed]
-    return "\n".join(lines)
+    return "\n".join(lines) + closed_lines(t)
+
+
+def closed_lines(t: Turn) -> str:
+    """The site's closed studies, named so that nobody waits for them ("" when none)."""
+    closed = t.setting.portfolio.closed
+    if not closed:
+        return ""
+    return "\n" + "\n".join([t.texts().say("studies_closed")] + [texts_for(t, tr).say("study_line") for tr in closed])
 
 
 def _study_line(t: Turn, trial: Trial) -> str:

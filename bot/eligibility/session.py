@@ -40,7 +40,8 @@ def read(trial: Trial, qid: str, text: str, today: date) -> Result:
     text = spelling.standard(text)
     if q.reader in ABOUT_NOW:
         text = timing.current(text)
-    return READERS[q.reader](text, Context(today=today, vocab=q.vocab or trial.vocab, params=q.params, cues=q.cues, names=names))
+    context = Context(today=today, vocab=q.vocab or trial.vocab, params=q.params, cues=q.cues, names=names)
+    return READERS[q.reader](text, context)
 
 
 def read_button(trial: Trial, qid: str, key: str, title: str, today: date) -> Result:

@@ -65,8 +65,8 @@ class AnswerRecorded(Effect):
     trial: Optional[str] = None  # the trial whose question this is (None: the only one)
 
     def apply_to(self, store: Store, sender: str, trials: Tuple[str, ...]) -> None:
-        store.record_answer(sender, self.trial or trials[0], self.qid, self.question, self.text[:2000], self.reading, self.verdict,
-                            self.reason, self.eligible_from)
+        store.record_answer(sender, self.trial or trials[0], self.qid, self.question, self.text[:2000],
+                            self.reading, self.verdict, self.reason, self.eligible_from)
 
 
 @dataclass(frozen=True)
@@ -187,8 +187,8 @@ class HandoffRequested(Effect):
 
     def apply_to(self, store: Store, sender: str, trials: Tuple[str, ...]) -> str:
         c = self.contact
-        return store.create_handoff(sender, self.trial or trials[0], self.consent_text, c.name, c.phone, c.email, c.time, c.language,
-                                    kind=self.handoff)
+        return store.create_handoff(sender, self.trial or trials[0], self.consent_text, c.name, c.phone, c.email,
+                                    c.time, c.language, kind=self.handoff)
 
 
 def apply(store: Store, sender_id: str, trials: Union[str, Tuple[str, ...]],
