@@ -93,6 +93,8 @@ class YesNo:
     not_taken: Phrases = Phrases()
     only: Words = ()
     topic: Words = ()
+    # Picking one of a question's numbered options ("number 2", "2번이요"): the digit is the option.
+    option_pick: Phrases = Phrases()
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,9 @@ class Dates:
     months: Words = ()  # full names, January first
     month_abbreviations: Mapping[str, int] = field(default_factory=dict)
     weekdays: Words = ()  # Monday first
+    # A part of a month ("mid September", "9월 중순") and the day it starts on;
+    # it ends where the next later part starts.
+    month_parts: Mapping[str, int] = field(default_factory=dict)
     long_date: str = ""  # a format with {day}, {month}, {month_name}, {year}
 
 

@@ -54,7 +54,7 @@ def _quiet_medspacy() -> None:
         logger.disable(name)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=32)  # one per trial vocabulary a site screens with (and test copies)
 def _pipeline(vocab_key: str):
     _quiet_medspacy()
     import spacy
@@ -83,11 +83,16 @@ def register(key: str, vocabulary: Vocabulary) -> str:
     return key
 
 
-@lru_cache(maxsize=256)
 def _cue_matcher(vocab_key: str, cues: Tuple):
+    return _matcher_for(_pipeline(vocab_key), cues)
+
+
+@lru_cache(maxsize=256)
+def _matcher_for(nlp, cues: Tuple):
+    """Keyed by the pipeline itself: a matcher holds its pipeline's strings, so
+    a pipeline built again (after eviction) gets a matcher of its own."""
     from spacy.matcher import PhraseMatcher
 
-    nlp = _pipeline(vocab_key)
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     for key, en, _ko in cues:
         if en:

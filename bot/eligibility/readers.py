@@ -55,7 +55,7 @@ class ReaderParams:
 
 
 PARAMS: Dict[str, ReaderParams] = {
-    "yes_no": ReaderParams(optional=frozenset({"drug", "present", "topic"})),
+    "yes_no": ReaderParams(optional=frozenset({"drug", "present", "topic", "options"})),
     "age": ReaderParams(),
     "last_dose": ReaderParams(optional=frozenset({"not_counted"})),
     "diagnosis": ReaderParams(frozenset({"disease", "precursors"}),

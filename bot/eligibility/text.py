@@ -7,7 +7,7 @@ import re
 import unicodedata
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import List, Optional, Tuple
+from typing import List, Mapping, Optional, Tuple
 
 from bot.eligibility.lexicon import EN, KO
 
@@ -248,8 +248,13 @@ _AGO_EN = re.compile(r"(?<!\bfor )(?<!\bfor about )"
 _ABOUT_EN = re.compile(r"(?:about|around|roughly|approximately|almost|nearly|some) ")
 _AGO_KO = re.compile(r"(\d+(?:\.\d+)?)\s*(주일|개월|일|주|달|년)\s*(?:전|정도 ?전|쯤 ?전|째|됐|되었|지났)")
 _ABOUT_KO = re.compile(r"정도|쯤")
-_IN_MONTH_EN = re.compile(r"\b(?:in|since|during|last)\s+(" + _MONTH_RE + r")\b")
-_IN_MONTH_KO = re.compile(r"(?<!\d)(\d{1,2})\s*월(?:에|달|쯤)")
+_PART_EN = "|".join(re.escape(p) for p in sorted(EN.dates.month_parts, key=len, reverse=True))
+_PART_KO = "|".join(re.escape(p) for p in sorted(KO.dates.month_parts, key=len, reverse=True))
+# "in March", "mid September", "in late Oct.", "9월에", "10월 초", "9월 중순쯤"
+_IN_MONTH_EN = re.compile(r"\b(?:(?:in|since|during|last)\s+(?:(" + _PART_EN + r")-?\s*(?:of\s+)?)?|(" + _PART_EN
+                          + r")-?\s*(?:of\s+)?)(" + _MONTH_RE + r")(?![a-z])")
+_IN_MONTH_KO = re.compile(r"(?<!\d)(\d{1,2})\s*월\s*(?:(" + _PART_KO
+                          + r")(?=$|[\s.,!?]|에|쯤|경|부터|까지|이었|였)|(?:에|달|쯤))")
 
 
 class FutureDate(ValueError):
@@ -340,17 +345,35 @@ def _named_weekday(low: str, today: date, weekday: re.Match) -> Span:
 
 
 def _named_month(low: str, today: date) -> Optional[Span]:
-    """"in March", "3월에": the most recent such month."""
-    m = _IN_MONTH_EN.search(low) or _IN_MONTH_KO.search(low)
-    if not m:
+    """"in March", "3월에", "mid September", "10월 초": the most recent such
+    month, or the part of it named."""
+    en = _IN_MONTH_EN.search(low)
+    ko = None if en else _IN_MONTH_KO.search(low)
+    if en:
+        name, part, parts = en[3], en[1] or en[2], EN.dates.month_parts
+        month = _MONTHS[name.rstrip(".")]
+    elif ko:
+        month, part, parts = int(ko[1]), ko[2], KO.dates.month_parts
+    else:
         return None
-    month = int(m[1]) if m[1].isdigit() else _MONTHS[m[1].rstrip(".")]
     if not 1 <= month <= 12:
         return None
     year = today.year if month <= today.month else today.year - 1
-    lo_d = date(year, month, 1)
-    hi_d = date(year, month, calendar.monthrange(year, month)[1])
-    return float((today - min(hi_d, today)).days), float((today - lo_d).days), m.group(0).strip()
+    first, last = _part_days(parts, part, calendar.monthrange(year, month)[1])
+    if date(year, month, first) > today:  # "mid December" said on 2 December: last year's
+        year -= 1
+        first, last = _part_days(parts, part, calendar.monthrange(year, month)[1])
+    lo_d, hi_d = date(year, month, first), date(year, month, last)
+    return float((today - min(hi_d, today)).days), float((today - lo_d).days), (en or ko).group(0).strip()
+
+
+def _part_days(parts: Mapping[str, int], part: Optional[str], month_days: int) -> Tuple[int, int]:
+    """The first and last day of a named part of a month (all of it when none is named)."""
+    if not part:
+        return 1, month_days
+    start = parts[part.strip()]
+    later = [d for d in parts.values() if d > start]
+    return start, min(later) - 1 if later else month_days
 
 
 def time_ago(text: str, today: date) -> Optional[Span]:

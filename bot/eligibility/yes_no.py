@@ -13,6 +13,7 @@ from bot.eligibility.reading import NoAnswer, Reading, Result
 _ONLY = re.compile(r"\b(?:" + either(EN.yes_no.only) + r")\b|" + either(KO.yes_no.only))
 _TOPIC = re.compile(r"\b(?:" + either(EN.yes_no.topic) + r")\b|" + either(KO.yes_no.topic))
 _BARE = EN.answers.bare + KO.answers.bare
+_HANGUL = re.compile(r"[가-힣]")
 
 
 def denies_only_a_medicine(found_terms: Sequence[nlp.Mention], answer: Polarity, drug: Optional[str]) -> Optional[str]:
@@ -90,7 +91,10 @@ def read_yes_no(text: str, ctx: Context) -> Result:
     answer = polarity(text)
     signals, affirmed_condition = _signals(low, terms, ctx)
     if not signals:
-        return _from_words_alone(text, low, terms, answer, ctx)
+        found = _from_words_alone(text, low, terms, answer, ctx)
+        if isinstance(found, NoAnswer):
+            return _option_picked(text, low, ctx) or found
+        return found
     if "unsure" in signals:
         return Reading("unsure", signals["unsure"], text)
     if len(signals) > 1:
@@ -104,6 +108,20 @@ def read_yes_no(text: str, ctx: Context) -> Result:
         if answer.evidence.strip().lower() in _BARE:
             return NoAnswer("both yes and no")
     return Reading(value, evidence, text, hedged=answer.hedged or (answer.value == "unsure"))
+
+
+def _option_picked(text: str, low: str, ctx: Context) -> Optional[Reading]:
+    """A question that lists numbered options (param `options`): naming one of
+    them is a yes ("number 2", "2번이요"); a number beyond them is not."""
+    count = ctx.params.get("options")
+    if not count:
+        return None
+    language = KO if _HANGUL.search(text) else EN  # English patterns see Hangul as spaces
+    picked = language.yes_no.option_pick.first(low.strip())
+    digit = re.search(r"[1-9]", picked or "")
+    if picked and digit and int(digit.group(0)) <= int(count):
+        return Reading("yes", picked.strip(), text)
+    return None
 
 
 def _about_the_topic(low: str, ctx: Context) -> bool:
