@@ -349,13 +349,14 @@ def _named_month(low: str, today: date) -> Optional[Span]:
     month, or the part of it named."""
     en = _IN_MONTH_EN.search(low)
     ko = None if en else _IN_MONTH_KO.search(low)
+    said = en or ko
+    if said is None:
+        return None
     if en:
         name, part, parts = en[3], en[1] or en[2], EN.dates.month_parts
         month = _MONTHS[name.rstrip(".")]
-    elif ko:
-        month, part, parts = int(ko[1]), ko[2], KO.dates.month_parts
     else:
-        return None
+        month, part, parts = int(said[1]), said[2], KO.dates.month_parts
     if not 1 <= month <= 12:
         return None
     year = today.year if month <= today.month else today.year - 1
@@ -364,7 +365,7 @@ def _named_month(low: str, today: date) -> Optional[Span]:
         year -= 1
         first, last = _part_days(parts, part, calendar.monthrange(year, month)[1])
     lo_d, hi_d = date(year, month, first), date(year, month, last)
-    return float((today - min(hi_d, today)).days), float((today - lo_d).days), (en or ko).group(0).strip()
+    return float((today - min(hi_d, today)).days), float((today - lo_d).days), said.group(0).strip()
 
 
 def _part_days(parts: Mapping[str, int], part: Optional[str], month_days: int) -> Tuple[int, int]:
