@@ -155,11 +155,15 @@ def _active_trial() -> Tuple[str, bool]:
     trial_id = active_trial_id()
     if not trial_id:
         return "(none)", False
-    origin = "TRIALBOT_TRIAL" if config.settings().trial else "study_id"
+    several = not config.settings().trial and len(config.site().trials) > 1
+    origin = "TRIALBOT_TRIAL" if config.settings().trial else ("trials" if several else "study_id")
     try:
         trial = load_trial(trial_id)
+        portfolio = site_portfolio()
     except ValueError as exc:
         return f"{trial_id} (from {origin}): cannot be loaded: {exc}", False
+    if several:
+        return "; ".join(f"{x.trial.id} [{x.status.value}] ({x.trial.folder})" for x in portfolio.listed), True
     return f"{trial.id} (from {origin}; {trial.folder}): {trial.texts['en'].get('title', '')}", True
 
 

@@ -134,3 +134,11 @@ def _shipped():
     finally:
         if saved is not None:
             os.environ["TRIALBOT_TRIAL"] = saved
+
+
+def test_the_patient_page_names_the_hospital_and_each_study(site):
+    page = requests.get(site.web + "/", timeout=30).text
+    assert "<h1>Clinical trial pre-screening at Seoul National University Hospital</h1>" in page
+    assert ("ruxolitinib with chemotherapy for AML that developed from an MPN (NCT03558607) · CD19 CAR-T cells made "
+            "at the hospital, for children and young people whose ALL has come back or not responded to treatment "
+            "(NCT05210907)") in page

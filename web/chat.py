@@ -15,6 +15,7 @@ from typing import List, Optional
 from aiohttp import web
 
 from bot import config
+from bot.eligibility.portfolio import site_portfolio
 from bot.staff import review
 from web import i18n, rasa
 from web.pages import LANGUAGES, render
@@ -63,13 +64,20 @@ def _language(messages: List[dict]) -> Optional[str]:
 
 
 async def patient_page(request: web.Request) -> web.Response:
-    trial, site = review.load_trial(), config.site()
+    trials, site = site_portfolio(), config.site()
+    trial = trials.first
     minutes = max(1, int(config.chat_idle_seconds() // 60))
-    both = {lang: i18n.strings(lang, study=trial.id, minutes=minutes) for lang in LANGUAGES}
+    both = {lang: i18n.strings(lang, study=trial.id, minutes=minutes, hospital=site.hospital(lang))
+            for lang in LANGUAGES}
     for lang, strings in both.items():  # the trial's own summary where it has one in that language
         strings["summary"] = review.trial_text(trial, lang, "summary", strings["summary"])
-    return render("patient.html", trial=trial, title=review.trial_text(trial, "en", "title", trial.id), site=site,
-                  t=both["en"], idle_minutes=minutes,
+        if not trials.single:  # the studies it checks, each in a line of its own words
+            strings["page_title"] = strings["page_title_several"]
+            strings["about_title"] = strings["about_title_several"]
+            strings["summary"] = " · ".join(f"{review.trial_text(tr, lang, 'short_title', tr.id)} ({tr.id})"
+                                             for tr in trials.screened)
+    title = both["en"]["page_title"] if not trials.single else review.trial_text(trial, "en", "title", trial.id)
+    return render("patient.html", trial=trial, title=title, site=site, t=both["en"], idle_minutes=minutes,
                   strings_json=json.dumps(both, ensure_ascii=False))
 
 

@@ -11,6 +11,9 @@ STRINGS: Dict[str, Dict[str, str]] = {
         "skip": "Skip to the chat",
         "about_title": "About this study",
         "summary": "",  # the trial's own summary (trials/<id>/texts.en.yml)
+        # A site that screens for several studies at once.
+        "page_title_several": "Clinical trial pre-screening at {hospital}",
+        "about_title_several": "The studies this assistant checks",
         "note": "This assistant only checks whether the study might fit. It is not a diagnosis and not enrollment; "
                 "the study team makes every decision. In an emergency call 119 or go to the nearest emergency room.",
         "chat_title": "Pre-screening chat",
@@ -45,6 +48,8 @@ STRINGS: Dict[str, Dict[str, str]] = {
         "skip": "채팅으로 바로 가기",
         "about_title": "이 임상시험에 대해",
         "summary": "",  # the trial's own summary (trials/<id>/texts.ko.yml)
+        "page_title_several": "{hospital} 임상시험 사전 확인",
+        "about_title_several": "이 도우미가 확인하는 임상시험",
         "note": "이 도우미는 임상시험에 맞을 수 있는지만 확인해요. 진단이나 등록이 아니며, 모든 결정은 연구팀이 해요. "
                 "응급 상황이면 119에 전화하거나 가까운 응급실로 가세요.",
         "chat_title": "사전 확인 채팅",
