@@ -151,15 +151,28 @@ class Screening:
         return [tid for tid, s in self.sessions.items() if not s.ruled_out()]
 
     def next_question(self) -> Optional[str]:
-        """The concept to ask next: among each open trial's own next question,
-        the one that can rule out the most open trials (site order on a tie)."""
+        """The concept to ask next: a trial's own next question about who the
+        patient is, first; else each open trial's own next question, and any
+        question every open trial still asks (it is asked anyway), whichever
+        can rule out the most open trials; each trial's own order, then the
+        site's, on a tie. A site of one trial asks in that trial's order."""
         if self.portfolio.single:
             return next(iter(self.sessions.values())).next_question()
         open_ = self.open_trials()
         fronts = [self._concept(tid, q) for tid in open_ for q in [self.sessions[tid].next_question()] if q]
         if not fronts:
             return None
-        return max(dict.fromkeys(fronts), key=lambda c: (self._rules_out(c, open_), -fronts.index(c)))
+        profile = [c for c in fronts if c in PROFILE_IDS]
+        if profile:  # who is answering (and sex) first: the wording and what applies depend on it
+            return profile[0]
+        common = set.intersection(*(self._applying(tid) for tid in open_)) if len(open_) > 1 else set()
+        candidates = list(dict.fromkeys(fronts + sorted(common)))
+        return max(candidates, key=lambda c: (self._rules_out(c, open_), -candidates.index(c)))
+
+    def _applying(self, tid: str) -> set:
+        """The concepts this trial still asks that apply to this person."""
+        s = self.sessions[tid]
+        return {self._concept(tid, q) for q in s.pending() if s.applies(s.trial.question(q)) is True}
 
     def _concept(self, tid: str, qid: str) -> str:
         return self.sessions[tid].trial.question(qid).concept_id
