@@ -81,7 +81,7 @@ def test_a_day_between_2_and_3_never_rules_out(text):
     r = read(TRIAL, "ecog", text, TODAY)
     assert isinstance(r, (Reading, NoAnswer)), r
     if isinstance(r, Reading):
-        assert r.value == "unsure" or r.number in (2.0,), f"{text!r} read as {r.number} ({r.evidence})"
+        assert r.value == "unsure" or r.number == 2, f"{text!r} read as {r.number} ({r.evidence})"
         assert judge(TRIAL.question("ecog"), r).verdict != Verdict.FAIL
 
 
@@ -98,3 +98,18 @@ def test_stated_levels_and_level_phrases_still_read(text, level):
 def test_words_that_tell_no_day_are_not_a_grade(text):
     r = read(TRIAL, "ecog", text, TODAY)
     assert isinstance(r, NoAnswer) or r.value == "unsure", r
+
+
+# A level phrase that is denied tells no level: "not bedridden" is no ECOG 4.
+DENIED_PHRASES = [
+    "she's not bedridden, she walks around the house",
+    "he isn't in bed most of the day, he's up and about",
+    "하루 종일 누워 있지는 않아요",
+    "대부분 누워 계시진 않고 잘 돌아다니세요",
+]
+
+
+@pytest.mark.parametrize("text", DENIED_PHRASES)
+def test_a_denied_level_phrase_never_rules_out(text):
+    r = read(TRIAL, "ecog", text, TODAY)
+    assert isinstance(r, NoAnswer) or judge(TRIAL.question("ecog"), r).verdict != Verdict.FAIL, r

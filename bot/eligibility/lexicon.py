@@ -129,9 +129,12 @@ class DaySign:
 class UsualDay:
     """A usual day read compositionally (bot.eligibility.usual_day). English
     signs are matched as whole words, Korean ones on the "lemma/T" morphemes of
-    bot.safety.tokens; `denial` comes before an English sign ("not at school")
-    and after a Korean one ("학교는 쉬고", "다니/V NEG/X")."""
+    bot.safety.tokens. `negation` and `denial` come before an English sign
+    ("not at school") and after a Korean one ("다니/V NEG/X", "학교는 쉬고");
+    `negation` denies any sign or level phrase, `denial` (stopping, skipping,
+    resting from) only an activity: "누워 쉬어요" is no denial of lying down."""
     signs: Mapping[str, DaySign] = field(default_factory=dict)
+    negation: Words = ()
     denial: Words = ()
 
 

@@ -176,9 +176,13 @@ def _usual_day(text: str, low: str) -> Optional[Result]:
     """A usual day: the level phrases and the signs of bot.eligibility.usual_day
     together. Of two eligible grades the more limited one is read; a day
     between 2 and 3 is "unsure" rather than a 3 that would rule the person out."""
+    found = usual_day.signs(text)
     phrase = _level_phrase(low)
-    # A sign inside the level phrase ("in bed" in "in bed most of the day") is read by the phrase.
-    found = [s for s in usual_day.signs(text) if not (phrase and s.evidence.lower() in phrase[1])]
+    start = low.find(phrase[1]) if phrase else -1
+    if phrase and usual_day.denied(text, start, start + len(phrase[1]), found):
+        phrase = None  # "she's not bedridden": the signs tell the day
+    if phrase:  # a sign inside the level phrase ("in bed" in "in bed most of the day") is read by the phrase
+        found = [s for s in found if not start <= s.start < start + len(phrase[1])]
     reading = usual_day.combined([s.grades for s in found], (phrase[0], phrase[0]) if phrase else None)
     if reading is None:
         return None

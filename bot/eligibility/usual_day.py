@@ -28,12 +28,15 @@ class Sign:
     name: str
     evidence: str
     grades: Grades
+    start: int  # where the evidence is in the text
+    denied: bool = False
 
 
 @dataclass(frozen=True)
 class _Patterns:
     signs: Dict[str, Tuple["re.Pattern[str]", Grades, Grades]]  # name -> pattern, grades, grades when denied
-    denial: "re.Pattern[str]"
+    negation: "re.Pattern[str]"  # denies any sign or level phrase
+    denial: "re.Pattern[str]"  # denies an activity: the negation words and the stopping ones
 
 
 def _grades(text: str) -> Grades:
@@ -50,8 +53,9 @@ def _patterns(code: str) -> _Patterns:
     signs = {name: (re.compile(before + "(?:" + "|".join(s.words) + ")" + after),
                     _grades(s.grades), _grades(s.denied or s.grades))
              for name, s in day.signs.items() if s.words}
-    denial = re.compile(before + "(?:" + ("|".join(day.denial) or "(?!)") + ")" + after)
-    return _Patterns(signs, denial)
+    negation, denial = (re.compile(before + "(?:" + ("|".join(words) or "(?!)") + ")" + after)
+                        for words in (day.negation, day.negation + day.denial))
+    return _Patterns(signs, negation, denial)
 
 
 Clause = Tuple[str, List[Tuple[int, int, int]]]  # the text matched, and per token: where it starts there, its span
@@ -75,13 +79,13 @@ def _clauses(text: str) -> Tuple[str, List[Clause]]:
     return "ko", list(parts.values())
 
 
-def _typed(text: str, clause: Clause, start: int, end: int) -> str:
-    """The words of `text` that a match from `start` to `end` in the clause stands for."""
-    joined, spans = clause
+def _typed(clause: Clause, start: int, end: int) -> Tuple[int, int]:
+    """Where in the text the words are that a match from `start` to `end` in the clause stands for."""
+    _, spans = clause
     if len(spans) == 1:  # English: the clause is the text
-        return text[spans[0][1] + start:spans[0][1] + end]
-    inside = [s for s in spans if start <= s[0] < end]
-    return text[inside[0][1]:inside[-1][2]] if inside else joined[start:end]
+        return spans[0][1] + start, spans[0][1] + end
+    inside = [s for s in spans if start <= s[0] < end] or spans[:1]
+    return inside[0][1], inside[-1][2]
 
 
 def _in_clause(text: str, clause: Clause, p: _Patterns, code: str) -> List[Sign]:
@@ -95,14 +99,16 @@ def _in_clause(text: str, clause: Clause, p: _Patterns, code: str) -> List[Sign]
     out: List[Sign] = []
     previous_end, previous_denied = 0, False
     for i, (start, end, name) in enumerate(found):
+        _, grades, when_denied = p.signs[name]
+        rx = p.denial if grades[0] == 0 else p.negation  # "누워 쉬어요" does not deny lying down
         if code == "en":
             gap = words[previous_end:start]
-            denied = bool(p.denial.search(gap)) or (previous_denied and gap.strip(" ,") in ("", "or", "nor", "and"))
+            denied = bool(rx.search(gap)) or (previous_denied and gap.strip(" ,") in ("", "or", "nor", "and"))
         else:
             until = found[i + 1][1] if i + 1 < len(found) else len(words)
-            denied = bool(p.denial.search(words[end:until]))
-        _, grades, when_denied = p.signs[name]
-        out.append(Sign(name, _typed(text, clause, start, end), when_denied if denied else grades))
+            denied = bool(rx.search(words[end:until]))
+        at, to = _typed(clause, start, end)
+        out.append(Sign(name, text[at:to], when_denied if denied else grades, at, denied))
         previous_end, previous_denied = end, denied
     return out
 
@@ -112,6 +118,28 @@ def signs(text: str) -> List[Sign]:
     code, parts = _clauses(text)
     p = _patterns(code)
     return [s for clause in parts for s in _in_clause(text, clause, p, code)]
+
+
+def denied(text: str, start: int, end: int, found: Sequence[Sign]) -> bool:
+    """Whether the words of `text` from `start` to `end` (a level phrase) are
+    denied: in English by a denial word before them in their clause ("she's
+    not bedridden"), in Korean by a denial morpheme after them, up to the end
+    of the next sign ("하루 종일 누워 있지는 않아요"). A denial inside the
+    phrase is its own ("can't work")."""
+    code, parts = _clauses(text)
+    p = _patterns(code)
+    for words, spans in parts:
+        if not spans[0][1] <= start < max(spans[0][1] + len(words), spans[-1][2]):
+            continue
+        if code == "en":
+            since = max([s.start + len(s.evidence) for s in found if spans[0][1] <= s.start < start],
+                        default=spans[0][1])
+            return bool(p.negation.search(text[since:start].lower()))
+        after = [s.start + len(s.evidence) for s in found if s.start >= end]
+        until = min(after, default=len(text))
+        tail = " ".join(t for t, (_, t_start, _) in zip(words.split(" "), spans) if end <= t_start < until)
+        return bool(p.negation.search(tail))
+    return False
 
 
 def _meet(a: Grades, b: Grades) -> Optional[Grades]:
