@@ -118,9 +118,33 @@ class Diagnosis:
 
 
 @dataclass(frozen=True)
+class DaySign:
+    """Something a usual day shows, an activity ("goes to school") or a limit
+    ("tires easily"), with the ECOG grades it fits ("0-1") and those it fits
+    when it is denied ("not at school right now")."""
+    words: Words = ()
+    grades: str = ""
+    denied: str = ""
+
+
+@dataclass(frozen=True)
+class UsualDay:
+    """A usual day read compositionally (bot.eligibility.usual_day). English
+    signs are matched as whole words, Korean ones on the "lemma/T" morphemes of
+    bot.safety.tokens. `negation` and `denial` come before an English sign
+    ("not at school") and after a Korean one ("다니/V NEG/X", "학교는 쉬고");
+    `negation` denies any sign or level phrase, `denial` (stopping, skipping,
+    resting from) only an activity: "누워 쉬어요" is no denial of lying down."""
+    signs: Mapping[str, DaySign] = field(default_factory=dict)
+    negation: Words = ()
+    denial: Words = ()
+
+
+@dataclass(frozen=True)
 class Ecog:
     names: Words = ()
     levels: Mapping[int, Phrases] = field(default_factory=dict)  # level -> a usual day, from 4 down
+    day: UsualDay = UsualDay()
 
 
 @dataclass(frozen=True)

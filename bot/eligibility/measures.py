@@ -9,7 +9,7 @@ import re
 from datetime import date
 from typing import List, Optional, Tuple
 
-from bot.eligibility import relations
+from bot.eligibility import relations, usual_day
 from bot.eligibility.answers import Context, polarity, unreadable
 from bot.eligibility.lexicon import EN, KO, either
 from bot.eligibility.reading import NoAnswer, Reading, Result
@@ -153,12 +153,41 @@ def read_ecog(text: str, ctx: Context) -> Result:
         if not 0 <= level <= 4:
             return NoAnswer("an ECOG level outside 0-4", "impossible")
         return Reading("value", m.group(0).strip(), text, number=float(level))
-    for language in (EN, KO):
-        for level, phrases in language.ecog.levels.items():
-            evidence = phrases.first(low)
-            if evidence:
-                return Reading("value", evidence, text, number=float(level))
+    day = _usual_day(text, low)
+    if day:
+        return day
     answer = polarity(text)
     if answer.value == "unsure":
         return Reading("unsure", answer.evidence, text)
     return NoAnswer("no description of a usual day")
+
+
+def _level_phrase(low: str) -> Optional[Tuple[int, str]]:
+    """The first level phrase found (the lexicon's tables, tried from 4 down)."""
+    for language in (EN, KO):
+        for level, phrases in language.ecog.levels.items():
+            evidence = phrases.first(low)
+            if evidence:
+                return level, evidence
+    return None
+
+
+def _usual_day(text: str, low: str) -> Optional[Result]:
+    """A usual day: the level phrases and the signs of bot.eligibility.usual_day
+    together. Of two eligible grades the more limited one is read; a day
+    between 2 and 3 is "unsure" rather than a 3 that would rule the person out."""
+    found = usual_day.signs(text)
+    phrase = _level_phrase(low)
+    start = low.find(phrase[1]) if phrase else -1
+    if phrase and usual_day.denied(text, start, start + len(phrase[1]), found):
+        phrase = None  # "she's not bedridden": the signs tell the day
+    if phrase:  # a sign inside the level phrase ("in bed" in "in bed most of the day") is read by the phrase
+        found = [s for s in found if not start <= s.start < start + len(phrase[1])]
+    reading = usual_day.combined([s.grades for s in found], (phrase[0], phrase[0]) if phrase else None)
+    if reading is None:
+        return None
+    evidence = ", ".join(dict.fromkeys(([phrase[1]] if phrase else []) + [s.evidence for s in found]))
+    lowest, highest = reading
+    if lowest <= 2 < highest:
+        return Reading("unsure", evidence, text)
+    return Reading("value", evidence, text, number=float(highest if highest <= 2 else lowest))
