@@ -138,6 +138,9 @@ class UsualDay:
     signs: Mapping[str, DaySign] = field(default_factory=dict)
     negation: Words = ()
     denial: Words = ()
+    # Words that make one kind of sign a usual day ("most days", "요즘", "full time"): without them, or a
+    # second kind of sign, one activity is small talk ("I like gardening", "앱이 느려요"), not an answer.
+    frame: Phrases = Phrases()
 
 
 @dataclass(frozen=True)

@@ -172,6 +172,10 @@ def _level_phrase(low: str) -> Optional[Tuple[int, str]]:
     return None
 
 
+def _day_framed(low: str) -> bool:
+    return bool(EN.ecog.day.frame.first(low) or KO.ecog.day.frame.first(low))
+
+
 def _usual_day(text: str, low: str) -> Optional[Result]:
     """A usual day: the level phrases and the signs of bot.eligibility.usual_day
     together. Of two eligible grades the more limited one is read; a day
@@ -183,6 +187,8 @@ def _usual_day(text: str, low: str) -> Optional[Result]:
         phrase = None  # "she's not bedridden": the signs tell the day
     if phrase:  # a sign inside the level phrase ("in bed" in "in bed most of the day") is read by the phrase
         found = [s for s in found if not start <= s.start < start + len(phrase[1])]
+    if not phrase and len({s.name for s in found}) == 1 and not _day_framed(low):
+        return None  # one activity alone ("I like gardening", "앱이 느려요") says nothing of a usual day
     reading = usual_day.combined([s.grades for s in found], (phrase[0], phrase[0]) if phrase else None)
     if reading is None:
         return None
