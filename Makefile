@@ -81,6 +81,7 @@ shell: setup
 ## This bot against a `rasa init` reference under load; BENCH_ARGS="--users 10 --rounds 3 --profile".
 bench: setup
 	$(VENV)/python scripts/bench.py $(BENCH_ARGS)
+	$(VENV)/python scripts/sites_bench.py --json results/sites_bench.json
 
 clean:
 	rm -rf models results .pytest_cache

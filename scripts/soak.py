@@ -206,15 +206,19 @@ def stored_keys(bot, senders: List[str]) -> Dict[str, Counter]:
 
 
 def records_differing(bot, senders: List[str]) -> int:
-    """Conversations whose stored answers differ from what the conversation understood (the tracker's slot)."""
+    """Conversations whose stored answers differ from what the conversation understood (the tracker's slot).
+    Each study's screening stores an answer under its own question id: read back by concept."""
+    from bot.eligibility.portfolio import site_portfolio
     from bot.records.tables import Screening
 
+    concept_of = {(tid, qid): c for tid, ids in site_portfolio().own.items() for c, qid in ids.items()}
     differing = 0
     for sender in senders:
         understood = bot.tracker(sender).get("slots", {}).get("answers") or {}
         with bot.store.session() as s:
             rows = s.execute(sa.select(Screening).where(Screening.sender_id == sender)).scalars().all()
-            stored = {a.criterion_id: a.raw_text for sc in rows for a in sc.answers if a.raw_text}
+            stored = {concept_of.get((sc.trial_id, a.criterion_id), a.criterion_id): a.raw_text
+                      for sc in rows for a in sc.answers if a.raw_text}
         differing += stored != {k: v for k, v in understood.items() if v}
     return differing
 

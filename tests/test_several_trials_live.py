@@ -142,3 +142,14 @@ def test_the_patient_page_names_the_hospital_and_each_study(site):
     assert ("ruxolitinib with chemotherapy for AML that developed from an MPN (NCT03558607) · CD19 CAR-T cells made "
             "at the hospital, for children and young people whose ALL has come back or not responded to treatment "
             "(NCT05210907)") in page
+
+
+def test_delete_my_data_erases_the_screening_of_every_study(site):
+    chat = LiveChat(site)
+    chat.start()
+    for said in ("for my son", "he's 17", "yes, it relapsed"):
+        chat.say(said)
+    assert set(screenings_of(site, chat.sender)) == {AML, ALL}
+    chat.say("delete my data")
+    chat.click("Yes, erase")
+    assert screenings_of(site, chat.sender) == {}
