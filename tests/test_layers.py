@@ -9,8 +9,9 @@ ROOT = Path(__file__).resolve().parents[1]
 ALLOWED: Dict[str, Set[str]] = {
     "bot.yaml_files": set(),
     "bot.config": {"bot.yaml_files"},
-    "bot.safety": {"bot.yaml_files"},
-    "bot.eligibility": {"bot.yaml_files", "bot.config"},  # config: which trial is active
+    "bot.morphology": set(),  # the one Korean analyser of the process, shared by the two that read Korean
+    "bot.safety": {"bot.yaml_files", "bot.morphology"},
+    "bot.eligibility": {"bot.yaml_files", "bot.config", "bot.morphology"},  # config: which trial is active
     "bot.conversation": {"bot.yaml_files", "bot.config", "bot.safety", "bot.eligibility"},
     "bot.records": {"bot.yaml_files", "bot.config", "bot.eligibility"},
     "bot.staff": {"bot.yaml_files", "bot.config", "bot.eligibility", "bot.records", "bot.conversation"},

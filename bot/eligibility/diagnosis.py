@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 from typing import Any, Dict, List, Mapping, Optional
 
 from bot.eligibility import nlp
 from bot.eligibility.answers import Context, Polarity, polarity, unreadable
+from bot.eligibility.earlier import Denial, earlier_denied
 from bot.eligibility.lexicon import EN, KO, either
 from bot.eligibility.reading import NoAnswer, Reading, Result
 from bot.eligibility.text import FutureDate, time_ago
@@ -47,12 +49,23 @@ class _Diagnoses:
     def reading(self, value: str, evidence: str) -> Reading:
         return Reading(value, evidence, self.text, hedged=self.answer.hedged)
 
+    @cached_property
+    def denied_earlier(self) -> Optional[Denial]:
+        """"Nothing before it", "그 전에 다른 혈액 질환은 없었어요": an earlier
+        condition denied without a name; not when the answer is unsure."""
+        return None if self.answer.value == "unsure" else earlier_denied(self.text)
+
+    def after_nothing(self, value: str, evidence: str, denial: Denial) -> Reading:
+        """A reading from a denied earlier condition, hedged when the denial or the answer is."""
+        return Reading(value, evidence, self.text, hedged=self.answer.hedged or denial.hedged)
+
 
 def _diagnoses(text: str, terms: List[nlp.Mention], params: Mapping[str, Any]) -> _Diagnoses:
     state: Dict[str, str] = {}
     names: Dict[str, str] = {}
+    different = params.get("different", ())
     for m in terms:
-        if m.label != "DISEASE":
+        if m.label != "DISEASE" and m.id not in different:  # a different disease may be of another label (CANCER)
             continue
         key = "precursor" if m.id in params["precursors"] else m.id
         status = "uncertain" if m.uncertain else "negated" if m.negated else "yes"
@@ -88,6 +101,8 @@ def _target_named(d: _Diagnoses, other: Optional[str]) -> Result:
         return d.reading("target_only", d.names[disease])
     if d.precursor == "uncertain" or any(k in d.state for k in d.params.get("hints", ())):
         return d.reading("precursor_uncertain", d.names[disease])
+    if d.denied_earlier:  # "nothing before it": no MPN, though none is named
+        return d.after_nothing("target_only", d.names[disease], d.denied_earlier)
     if d.said_yes:
         return d.reading("confirmed", d.names[disease])
     return NoAnswer("the earlier condition is not named", "precursor", partial=True)
@@ -100,7 +115,12 @@ def _target_not_affirmed(d: _Diagnoses, other: Optional[str]) -> Result:
                          or next(d.names[k] for k in params["vague"] if k in d.names))
     vague = d.first_affirmed("vague")
     if vague and d.target != "negated":
+        if d.denied_earlier:  # whatever leukaemia it is, nothing came before it
+            return d.after_nothing("none", d.names[vague], d.denied_earlier)
         return d.reading("unconfirmed", d.names[vague])
+    different = d.first_affirmed("different")
+    if different:  # "저는 급성림프모구백혈병이에요": another disease, not a vague word for the target
+        return Reading("different", d.names[different], d.text, hedged=d.answer.hedged or d.answer.value == "unsure")
     if d.precursor == "yes":
         pre_name = d.names.get("precursor", "")
         if d.said_yes and d.target != "negated" and not _ONLY_DIAGNOSIS.search(d.low):
@@ -122,7 +142,14 @@ def read_diagnosis(text: str, ctx: Context) -> Result:
     target-after-precursor at once), `precursors` (ids of the earlier
     disease), `other_precursors` (a different earlier disease: target after
     it does not count), `review` (ids the team judges), `vague` (the target's
-    family without its type), `hints` (signs of the precursor)."""
+    family without its type), `hints` (signs of the precursor), `different`
+    (other diseases, ids of any label: named as the diagnosis without the
+    target, they read `different`, e.g. ALL for an AML study).
+
+    Readings: confirmed, target_only (the target with no precursor: denied,
+    or any earlier condition denied without a name, "nothing before it"),
+    target_after_other, precursor_only, other_only, different, none, the
+    `review` ids, unconfirmed, precursor_uncertain, unsure."""
     text, bad = unreadable(text)
     if bad:
         return bad

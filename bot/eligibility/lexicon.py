@@ -111,10 +111,25 @@ class ConditionWindow:
 
 
 @dataclass(frozen=True)
+class EarlierDenied:
+    """"Nothing before it", "그 전에 다른 혈액 질환은 없었어요": an earlier condition
+    denied without being named (bot.eligibility.earlier). Whole words, not
+    regexes: English lowercased ("didn't": did, n't), Korean kiwipiepy lemmas."""
+    condition: Words = ()  # a condition in general: disease, anything / 병, 질환
+    negation: Words = ()  # no, n't / 없, 않
+    earlier: Words = ()  # the time before the diagnosis: before / 전, 예전
+    not_earlier: Words = ()  # a unit that makes the next `earlier` a time ago ("two years before", "3년 전")
+    other: Words = ()  # other, any other / 다른, 별다른
+    blood: Words = ()  # "no other blood disorder" needs no `earlier`
+    healthy: Words = ()  # "healthy before": a denial with no negation
+
+
+@dataclass(frozen=True)
 class Diagnosis:
     only: Words = ()
     leading_yes: Words = ()
     which_kind_unknown: Words = ()
+    earlier_denied: EarlierDenied = EarlierDenied()
 
 
 @dataclass(frozen=True)

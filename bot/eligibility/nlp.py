@@ -66,12 +66,25 @@ def _pipeline(vocab_key: str):
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"}))
-    ruler.add_patterns([{"label": label, "pattern": p, "id": ent_id}
+    ruler.add_patterns([{"label": label, "pattern": _ruler_pattern(nlp, p), "id": ent_id}
                         for label, ids in vocabulary.items() for ent_id, langs in ids.items()
                         for p in langs.get("en", ())])
     context = cast(ConText, nlp.add_pipe("medspacy_context"))
     context.add([ConTextRule(**rule) for rule in yaml_files.read(_RULES_PATH)])
     return nlp
+
+
+def capitals(word: str) -> bool:
+    """A term written with capitals in vocabulary.yml ("ALL", "b-cell ALL") is
+    matched in capitals only: "ALL" is a leukaemia, "all" a word."""
+    return word != word.lower()
+
+
+def _ruler_pattern(nlp, word: str):
+    """A phrase matched in any case, or token by token with its capitals kept."""
+    if not capitals(word):
+        return word
+    return [{"TEXT": t.text} if capitals(t.text) else {"LOWER": t.text} for t in nlp.make_doc(word)]
 
 
 _VOCABS: Dict[str, Vocabulary] = {}
@@ -123,6 +136,8 @@ def _english(text: str, vocab_key: str, cues: Tuple) -> List[Mention]:
         matcher = _cue_matcher(vocab_key, cues)
         spans = [Span(doc, s, e, label=CUE, kb_id=doc.vocab.strings[m]) for m, s, e in matcher(doc)]
         doc.ents = filter_spans(list(doc.ents) + spans)
+    if _shouted(doc):  # "NO, NOT AT ALL": capitals say nothing when every word has them
+        doc.ents = [e for e in doc.ents if not capitals(e.text)]
     doc = nlp.get_pipe("medspacy_context")(doc)
     # "<medicine>? no", "MPN no": a bare no right after a term denies it.
     trailing_no = [bool(_TRAILING_NO.match(text[e.end_char:])) for e in doc.ents]
@@ -131,6 +146,13 @@ def _english(text: str, vocab_key: str, cues: Tuple) -> List[Mention]:
                     uncertain=_modified(e, "POSSIBLE_EXISTENCE"),
                     past=_modified(e, "HISTORICAL"), hypothetical=_modified(e, "HYPOTHETICAL"))
             for e, no_after in zip(doc.ents, trailing_no)]
+
+
+def _shouted(doc) -> bool:
+    """Every word of two letters or more outside the terms is in capitals."""
+    inside = {i for e in doc.ents for i in range(e.start, e.end)}
+    words = [t.text for t in doc if t.i not in inside and t.is_alpha and len(t.text) > 1]
+    return bool(words) and all(w.isupper() for w in words)
 
 
 _TRAILING_NO = re.compile(r"\s*[?:,-]?\s*(?:no|nope|never|not)\s*(?:[,.;!]|$|\band\b|\bbut\b)", re.I)
@@ -156,7 +178,7 @@ def _korean_terms(vocab_key: str, cues: Tuple) -> Tuple[Tuple[str, str, str], ..
                                          for ent_id, langs in ids.items() for w in langs.get("ko", ())]
     terms += [(CUE, key, w) for key, _en, ko in cues for w in ko]
     terms.sort(key=lambda t: len(t[2]), reverse=True)
-    return tuple((label, ent_id, word.lower()) for label, ent_id, word in terms)
+    return tuple((label, ent_id, word if capitals(word) else word.lower()) for label, ent_id, word in terms)
 
 
 _KO_ONE_SYLLABLE_END = r"(?:(?![가-힣])|(?=[이은는을를도에의과와으였라래인일진수치환센검투판만가]))"
@@ -167,12 +189,15 @@ def _korean(text: str, vocab_key: str, cues: Tuple) -> List[Mention]:
     found: List[Tuple[int, Mention]] = []
     low = text.lower()
     for label, ent_id, word in _korean_terms(vocab_key, cues):
-        if word not in low:
+        # Capitals are matched as written, as a whole Latin word ("ALL이에요", not "all" or "ALLOW").
+        where = text if capitals(word) else low
+        if word not in where:
             continue
         # A one-syllable term ends its word or takes a particle: "유방암이에요",
         # "암 진단", never "암튼" (anyway) or "암기".
         rx = re.escape(word) + (_KO_ONE_SYLLABLE_END if len(word) == 1 else "")
-        for m in pattern(rx).finditer(low):
+        rx = rf"(?<![A-Za-z]){rx}(?![A-Za-z])" if capitals(word) else rx
+        for m in pattern(rx).finditer(where):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             taken.append((m.start(), m.end()))
@@ -205,5 +230,8 @@ def _mentions(text: str, vocab_key: str, cues: Tuple) -> Tuple[Mention, ...]:
     rest = _LEADING_ANSWER.sub("", text, count=1) or text
     found = _english(rest, vocab_key, cues) if re.search(r"[A-Za-z]", rest) else []
     if is_korean(text):
-        found += _korean(text, vocab_key, cues)
+        korean = _korean(text, vocab_key, cues)
+        # A Latin term in a Korean sentence is read with the Korean around it ("ALL 같대요": uncertain).
+        seen = {(m.id, m.text.lower()) for m in korean}
+        found = [m for m in found if (m.id, m.text.lower()) not in seen] + korean
     return tuple(found)

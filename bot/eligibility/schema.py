@@ -78,6 +78,10 @@ def _params(q: Mapping[str, Any], file: Path, qid: str, vocabulary: Mapping[str,
             errors.add(file, f"params.{key} '{params[key]}' is not an id of vocabulary.yml's {label}", qid)
     if "label" in params and str(params["label"]) not in vocabulary:
         errors.add(file, f"params.label '{params['label']}' is not a label of vocabulary.yml", qid)
+    ids = {str(i) for items in vocabulary.values() if isinstance(items, dict) for i in items}
+    for name in params.get("different") or ():  # other diseases: ids of any label (lymphoma is a CANCER)
+        if str(name) not in ids:
+            errors.add(file, f"params.different '{name}' is not an id of vocabulary.yml", qid)
 
 
 def _rule(q: Mapping[str, Any], file: Path, qid: str, errors: _Errors) -> None:

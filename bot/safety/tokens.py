@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Dict, Iterable, List, Tuple
 
+from bot.morphology import kiwi
+
 NEG = "NEG/X"
 
 
@@ -51,13 +53,6 @@ def english_tokenizer():
     import spacy
 
     return spacy.blank("en").tokenizer
-
-
-@lru_cache(maxsize=1)
-def kiwi():
-    from kiwipiepy import Kiwi
-
-    return Kiwi()
 
 
 def keep_whole(nouns: Iterable[str]) -> None:
