@@ -9,9 +9,10 @@ ROOT = Path(__file__).resolve().parents[1]
 ALLOWED: Dict[str, Set[str]] = {
     "bot.yaml_files": set(),
     "bot.config": {"bot.yaml_files"},
-    "bot.morphology": set(),  # the one Korean analyser of the process, shared by the two that read Korean
-    "bot.safety": {"bot.yaml_files", "bot.morphology"},
-    "bot.eligibility": {"bot.yaml_files", "bot.config", "bot.morphology"},  # config: which trial is active
+    # Tokens and Korean morphemes (one kiwipiepy analyser per process): read by the safety scan and the readers.
+    "bot.tokens": set(),
+    "bot.safety": {"bot.yaml_files", "bot.tokens"},
+    "bot.eligibility": {"bot.yaml_files", "bot.config", "bot.tokens"},  # config: which trial is active
     "bot.conversation": {"bot.yaml_files", "bot.config", "bot.safety", "bot.eligibility"},
     "bot.records": {"bot.yaml_files", "bot.config", "bot.eligibility"},
     "bot.staff": {"bot.yaml_files", "bot.config", "bot.eligibility", "bot.records", "bot.conversation"},

@@ -14,7 +14,7 @@ from bot.eligibility.answers import polarity
 from bot.eligibility.experiencer import after_correction, clauses
 from bot.eligibility.lexicon import EN, KO, EarlierDenied
 from bot.eligibility.text import is_korean
-from bot.morphology import kiwi
+from bot.tokens import kiwi
 
 
 @dataclass(frozen=True)

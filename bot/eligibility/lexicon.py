@@ -146,7 +146,7 @@ class DaySign:
 class UsualDay:
     """A usual day read compositionally (bot.eligibility.usual_day). English
     signs are matched as whole words, Korean ones on the "lemma/T" morphemes of
-    bot.safety.tokens. `negation` and `denial` come before an English sign
+    bot.tokens. `negation` and `denial` come before an English sign
     ("not at school") and after a Korean one ("다니/V NEG/X", "학교는 쉬고");
     `negation` denies any sign or level phrase, `denial` (stopping, skipping,
     resting from) only an activity: "누워 쉬어요" is no denial of lying down."""

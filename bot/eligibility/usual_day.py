@@ -3,7 +3,7 @@ does (works, goes to school, plays, looks after themselves) and what holds
 them back (needs rest, tires easily, not at school now), each a sign with the
 ECOG grades it fits, from the lexicon (ecog.day). A denied activity is a
 limit ("not at school right now", "학교는 쉬고 있는데"). English is matched
-on words, Korean on morphemes (bot.safety.tokens), so endings do not matter.
+on words, Korean on morphemes (bot.tokens), so endings do not matter.
 
 The grades all signs share are the reading. Limits (signs that rule out 0)
 are taken first: "like before, just tires easily" reads 1, not 0. Activities
@@ -18,7 +18,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from bot.eligibility.experiencer import clauses
 from bot.eligibility.lexicon import EN, KO, Language
 from bot.eligibility.text import is_korean
-from bot.safety.tokens import korean
+from bot.tokens import korean
 
 Grades = Tuple[int, int]  # lowest and highest ECOG grade a description fits
 

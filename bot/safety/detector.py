@@ -13,7 +13,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
-from bot.safety import tokens as tk
+from bot import tokens as tk
 from bot.safety.lexicon import Category, ContextRule, Direction, Lexicon, Scope, Sign, lexicon
 from bot.safety.patterns import Span, find
 from bot.safety.measures import FEVER_C, saturations, temperatures

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Dict, FrozenSet, List, Mapping, Set, Tuple
 
 from bot import yaml_files
-from bot.safety import tokens as tk
+from bot import tokens as tk
 from bot.safety.patterns import Compiler
 
 _DIR = Path(__file__).with_name("lexicon")

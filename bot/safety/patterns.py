@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, Sequence
 
-from bot.safety import tokens as tk
+from bot import tokens as tk
 
 _TAGS = "NVMJEPSFLX"
 

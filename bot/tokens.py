@@ -1,4 +1,5 @@
-"""A message as a stream of tokens that sign and context patterns match on.
+"""A message as a stream of tokens that sign and context patterns match on
+(bot.safety), and that readers match words on (bot.eligibility).
 
 English: spaCy's blank English tokenizer, lowercased ("can't" -> "ca n't").
 Korean: kiwipiepy morphemes as "lemma/T" (T: N noun, V predicate, M adverb,
@@ -10,9 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Dict, Iterable, List, Tuple
-
-from bot.morphology import kiwi
+from typing import Any, Dict, Iterable, List, Tuple
 
 NEG = "NEG/X"
 
@@ -53,6 +52,15 @@ def english_tokenizer():
     import spacy
 
     return spacy.blank("en").tokenizer
+
+
+@lru_cache(maxsize=1)
+def kiwi() -> Any:
+    """The one kiwipiepy analyser of a process (loading it takes seconds and
+    about 500 MB): the safety scan and the eligibility readers share it."""
+    from kiwipiepy import Kiwi
+
+    return Kiwi()
 
 
 def keep_whole(nouns: Iterable[str]) -> None:
