@@ -14,19 +14,17 @@ from bot.eligibility.answers import polarity
 from bot.eligibility.experiencer import after_correction, clauses
 from bot.eligibility.lexicon import EN, KO, EarlierDenied
 from bot.eligibility.text import is_korean
-from bot.tokens import kiwi
+from bot.tokens import korean as morphemes
 
 
 @dataclass(frozen=True)
 class Word:
     lemma: str
-    tag: str  # Korean: N noun, V predicate, M modifier, C connective ending, E other ending, J particle, X other
+    tag: str  # Korean: bot.tokens' part of speech (N noun, V predicate, X the folded negation NEG, ...); English: ""
+    clause: int = 0  # Korean: the clause it is in (a connective ending or a comma ends one)
 
 
 _EN_WORD = re.compile(r"n't|[a-z]+(?=n't)|[a-z]+|,")
-_KO_TAG = {"NNG": "N", "NNP": "N", "NNB": "N", "NP": "N", "NR": "N", "XR": "N", "VV": "V", "VA": "V", "VX": "V",
-           "VCP": "V", "VCN": "V", "MAG": "M", "MAJ": "M", "MM": "M", "EC": "C", "EF": "E", "EP": "E", "ETM": "E",
-           "ETN": "E"}
 # Within this many words after a negation, and no comma between, an English condition is the one denied
 # ("I don't think there was any blood disorder"; not "no, she had a blood disorder").
 _EN_REACH = 6
@@ -34,20 +32,18 @@ _EN_REACH = 6
 
 @lru_cache(maxsize=1024)
 def words(clause: str) -> Tuple[Word, ...]:
-    """English: lowercased words and commas. Korean: lemmas, a noun + 하 as one predicate
-    (건강했어요: 건강하), and 안/못 put after their verb, where 없/않 stand."""
+    """English: lowercased words and commas. Korean: bot.tokens' lemmas, the
+    negations folded into NEG after their verb, and a noun + 하 one predicate
+    (건강했어요: 건강하)."""
     if not is_korean(clause):
         return tuple(Word(w, "") for w in _EN_WORD.findall(clause.lower()))
     out: List[Word] = []
-    for t in kiwi().tokenize(clause):
-        tag = t.tag.split("-")[0]
-        short = "J" if tag.startswith("J") else _KO_TAG.get(tag, "X")
-        if tag in ("XSA", "XSV") and out and out[-1].tag == "N":
-            out[-1] = Word(out[-1].lemma + t.form, "V")
-        elif short == "V" and out and out[-1].lemma in ("안", "못") and out[-1].tag == "M":
-            out.insert(len(out) - 1, Word(t.form, "V"))
+    for t in morphemes(clause).tokens:
+        lemma, _, tag = t.text.rpartition("/")
+        if lemma == "하" and tag == "V" and out and out[-1].tag == "N" and out[-1].clause == t.clause:
+            out[-1] = Word(out[-1].lemma + lemma, tag, t.clause)
         else:
-            out.append(Word(t.form, short))
+            out.append(Word(lemma, tag, t.clause))
     return tuple(out)
 
 
@@ -63,12 +59,7 @@ def _negated(ws: Tuple[Word, ...], i: int, lex: EarlierDenied, korean: bool) -> 
         before = [w.lemma for w in ws[max(0, i - _EN_REACH):i]]
         before = before[len(before) - before[::-1].index(","):] if "," in before else before
         return ws[i].lemma in lex.negation or any(w in lex.negation for w in before)
-    for w in ws[i + 1:]:
-        if w.lemma in lex.negation:
-            return True
-        if w.tag == "C" and w.lemma != "지":  # another predicate's ending ("있었고"); 지 is "있지 않아요"
-            return False
-    return False
+    return any(w.lemma in lex.negation for w in ws[i + 1:] if w.clause == ws[i].clause)  # not "있었고 ... 안 나요"
 
 
 def _denies(clause: str) -> bool:
