@@ -480,10 +480,11 @@ def main() -> int:
         import sqlalchemy as sa
 
         senders = {x.sender: x for x in stats["bot"]["screenings"]}
+        first = _first_trial()  # the tracker's screening_outcome is the first listed study's
         engine = sa.create_engine(db_url)
         with engine.connect() as conn:
-            stored = dict(conn.execute(sa.text("SELECT sender_id, outcome FROM screenings WHERE outcome IS NOT NULL"))
-                          .all())
+            stored = dict(conn.execute(sa.text("SELECT sender_id, outcome FROM screenings WHERE outcome IS NOT NULL"
+                                               " AND trial_id = :first"), {"first": first}).all())
         engine.dispose()
         mismatches = []
         for sender, x in senders.items():
@@ -537,6 +538,12 @@ def main() -> int:
     print(f"\nresults: {out.relative_to(ROOT)}")
     shutil.rmtree(work, ignore_errors=True) if not args.profile else print(f"profiles: {work}")
     return 0
+
+
+def _first_trial() -> str:
+    from bot.eligibility.portfolio import site_portfolio
+
+    return site_portfolio().first.id
 
 
 def training_time(train: bool, work: Path) -> Optional[float]:

@@ -189,7 +189,10 @@ def _usual_day(text: str, low: str) -> Optional[Result]:
         found = [s for s in found if not start <= s.start < start + len(phrase[1])]
     if not phrase and len({s.name for s in found}) == 1 and not _day_framed(low):
         return None  # one activity alone ("I like gardening", "앱이 느려요") says nothing of a usual day
-    reading = usual_day.combined([s.grades for s in found], (phrase[0], phrase[0]) if phrase else None)
+    stated = (phrase[0], phrase[0]) if phrase else None
+    if phrase and phrase[0] == 1 and found:  # "출근해요" among other signs is the activity it names: 0 or 1
+        stated = (0, 1)
+    reading = usual_day.combined([s.grades for s in found], stated)
     if reading is None:
         return None
     evidence = ", ".join(dict.fromkeys(([phrase[1]] if phrase else []) + [s.evidence for s in found]))
