@@ -19,8 +19,9 @@ from bot.records.store import default_store
 
 TRIALS = site_portfolio()  # the site's trials (config/site.yml), or TRIALBOT_TRIAL alone
 SCREENED = tuple(trial.id for trial in TRIALS.screened)
-# Warm the readers now, not on a patient's first answer.
-Conversation(TRIALS, config.site(), date.today()).turn({}, "hello")
+# Warm the readers and the Korean analyser now, not on a patient's first answer.
+for _hello in ("hello", "안녕하세요"):
+    Conversation(TRIALS, config.site(), date.today()).turn({}, _hello)
 
 
 class ActionTurn(Action):
