@@ -60,7 +60,8 @@ def kiwi() -> Any:
     about 500 MB): the safety scan and the eligibility readers share it."""
     from kiwipiepy import Kiwi
 
-    return Kiwi(load_multi_dict=False)  # the multi-word dictionary costs 1.4 s at the first analysis, and no rule uses it
+    # Without the multi-word dictionary: no rule uses it, and it cost 1.4 s at the first analysis.
+    return Kiwi(load_multi_dict=False)
 
 
 def keep_whole(nouns: Iterable[str]) -> None:
