@@ -183,3 +183,18 @@ def test_ten_made_up_trials_ask_the_typical_person_at_most_twice_the_longest_alo
 def test_a_conversation_object_takes_a_trial_or_the_site(site):
     assert Conversation(load_trial(AML), Site("t", "", "", "", "", 90), TODAY).setting.portfolio.single
     assert not Conversation(site, config.site(), TODAY).setting.portfolio.single
+
+
+def test_a_no_about_another_questions_topic_is_said_back_before_it_rules_anyone_out(site):
+    """Typed at the relapse question, "no hiv" answers the HIV question: the rule-out is held and said back."""
+    chat = Chat(TODAY, site)
+    chat.say("hi")
+    chat.say("yes")
+    while chat.slot != "all_relapsed_refractory":
+        chat.say(SON[chat.slot])
+    chat.say("no hiv")
+    assert chat.slot == "check_answer" and "all_relapsed_refractory" not in chat.state["answers"]
+    assert chat.text() == ("Just to check, so that nothing is ruled out by mistake: Diagnosis: ALL that has come back "
+                           "or not responded: not relapsed or refractory ALL (no). Is that right?")
+    chat.click("No")
+    assert chat.slot == "all_relapsed_refractory"

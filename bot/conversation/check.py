@@ -8,6 +8,7 @@ from bot.conversation import questions, steps
 from bot.conversation.core import Turn
 from bot.conversation.state import Checking, Step
 from bot.eligibility.model import Verdict
+from bot.eligibility.mentions import find_question
 from bot.eligibility.plain import said_plainly
 from bot.eligibility.reading import Reading
 from bot.eligibility.session import Session, judge, read, reading_words
@@ -22,7 +23,12 @@ def needed(t: Turn, qid: str, text: str, reading: Reading) -> bool:
         fails = t.screening().would_rule_out(qid, reading)
     else:
         fails = question.is_criterion and judge(question, reading).verdict == Verdict.FAIL
-    return fails and not said_plainly(text, reading, questions.patient_relation(t))
+    if not fails:
+        return False
+    named = find_question(t.trial, text, t.trial.asked_ids)
+    if named not in (None, qid):  # "no HIV" at the relapse question: a no about another question's topic
+        return True
+    return not said_plainly(text, reading, questions.patient_relation(t))
 
 
 def hold(t: Turn, qid: str, text: str, reading: Reading) -> None:
