@@ -57,6 +57,7 @@ class Turn:
         self.effects: List[Effect] = []
         self.finding: Optional[Finding] = None  # the safety scan of this message
         self.advised_now = False  # urgent advice was given in this turn: it was the reply
+        self.after_crisis = False  # the last reply was the crisis reply
         self.first_part = False  # this message was the first part of an answer: not a miss
         self.last_miss: Optional[NoAnswer] = None  # why the open question's reader found no answer
         self._session: Optional[Session] = None

@@ -20,6 +20,7 @@ def safety_step(t: Turn, found: Finding) -> bool:
     """True when the turn is decided here."""
     memory = t.state.safety or SafetyMemory()
     asking, just_advised = memory.asking, memory.advised_last
+    t.after_crisis = Sign.SELF_HARM.value in just_advised
     t.state.safety = None
     if t.state.stage is None and found.any:  # the first message: reply in its language
         t.state.language = language_of(t.text) or t.state.language
@@ -75,6 +76,14 @@ def advise(t: Turn, signs: Sequence[Sign], rest: str) -> None:
         t.say("crisis_go_on", buttons=[(tx.say("crisis_go_on_button"), f"/{Buttons.SAFETY_GO_ON.value}:yes")])
         return  # the person chooses when to go on
     after_advice(t, rest)
+
+
+def still_here(t: Turn) -> None:
+    """After the crisis reply, a message that answers nothing: the lines again, kindly, and the way on."""
+    tx = t.texts()
+    t.say("crisis_still", crisis_lines=tx.crisis_lines(),
+          buttons=[(tx.say("crisis_go_on_button"), f"/{Buttons.SAFETY_GO_ON.value}:yes")])
+    t.state.safety = SafetyMemory(advised_last=[Sign.SELF_HARM.value])  # still just after it
 
 
 def after_advice(t: Turn, rest: str) -> None:

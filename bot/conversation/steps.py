@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Dict, Optional
 
-from bot.conversation import check, commands, consent, contact_steps, questions, result, studies
+from bot.conversation import check, commands, consent, contact_steps, questions, result, safety_steps, studies
 from bot.conversation.core import Turn
 from bot.conversation.state import CONTACT_STEPS, Stage, Step
 from bot.eligibility.answers import text_problem
@@ -68,6 +68,9 @@ def not_understood(t: Turn) -> None:
     if t.advised_now and step_for(t) is not None:
         t.say("after_emergency")  # the advice was the reply; no miss counted
         reask_open(t)
+        return
+    if t.after_crisis:  # never "use the buttons" to someone who was just given the crisis lines
+        safety_steps.still_here(t)
         return
     if t.finding is not None and t.finding.unwell:  # never "I couldn't read that" to someone feeling ill
         t.say("safety_unwell")

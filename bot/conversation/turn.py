@@ -19,6 +19,9 @@ from bot.conversation import commands, consent, language, safety_steps, steps
 from bot.conversation.core import Message, Setting, Turn
 from bot.conversation.state import SLOT_NAMES, ConversationState, Buttons, Stage
 from bot.eligibility.model import Trial
+from bot.eligibility.reading import Reading
+from bot.eligibility.readers import polarity
+from bot.eligibility.session import read
 from bot.eligibility.portfolio import Portfolio, single
 from bot.records.effects import Effect
 from bot.safety import scan
@@ -52,12 +55,29 @@ def run(t: Turn) -> None:
     if t.state.stage is None:
         consent.welcome(t)
         return
+    if _about_the_crisis(t):
+        safety_steps.still_here(t)
+        return
     spec = steps.step_for(t)
     if spec is not None and spec.on_message(t):
         return
     if commands.interpret(t):
         return
     steps.not_understood(t)
+
+
+def _about_the_crisis(t: Turn) -> bool:
+    """Right after the crisis lines, a yes or a no alone ("yes, right now") answers them, never the open
+    question; words that answer the question ("Yes, AML after PV") still do."""
+    if not t.after_crisis or t.payload:
+        return False
+    said = polarity(t.text)
+    if said.value not in ("yes", "no"):
+        return False
+    if t.slot is None or t.slot not in t.trial.questions:
+        return True
+    reading = read(t.trial, t.slot, t.text, t.today)
+    return not isinstance(reading, Reading) or reading.evidence.strip().lower() == (said.evidence or "").strip().lower()
 
 
 def safety_first(t: Turn) -> bool:
