@@ -185,16 +185,19 @@ def test_a_conversation_object_takes_a_trial_or_the_site(site):
     assert not Conversation(site, config.site(), TODAY).setting.portfolio.single
 
 
-def test_a_no_about_another_questions_topic_is_said_back_before_it_rules_anyone_out(site):
-    """Typed at the relapse question, "no hiv" answers the HIV question: the rule-out is held and said back."""
+def test_a_no_about_another_questions_topic_answers_nothing_here(site):
+    """Typed at the relapse question, "no hiv" answers the HIV question: neither a rule-out (found live, where it
+    ruled a man out of the CAR-T study) nor, at the transplant question, "no hepatitis" a pass."""
     chat = Chat(TODAY, site)
     chat.say("hi")
     chat.say("yes")
     while chat.slot != "all_relapsed_refractory":
         chat.say(SON[chat.slot])
     chat.say("no hiv")
-    assert chat.slot == "check_answer" and "all_relapsed_refractory" not in chat.state["answers"]
-    assert chat.text() == ("Just to check, so that nothing is ruled out by mistake: Diagnosis: ALL that has come back "
-                           "or not responded: not relapsed or refractory ALL (no). Is that right?")
-    chat.click("No")
-    assert chat.slot == "all_relapsed_refractory"
+    assert chat.slot == "all_relapsed_refractory" and "all_relapsed_refractory" not in chat.state["answers"]
+    while chat.slot != "transplant_timing":
+        chat.say(SON[chat.slot])
+    chat.say("no hepatitis")
+    assert chat.slot == "transplant_timing" and "transplant_timing" not in chat.state["answers"]
+    chat.say("no")
+    assert chat.state["readings"]["transplant_timing"]["value"] == "none"

@@ -12,15 +12,18 @@ from bot.conversation.state import Buttons, Partial, Stage
 from bot.conversation.texts import cap, fill
 from bot.eligibility import relations
 from bot.eligibility.experiencer import about_patient, after_correction
+from bot.eligibility.mentions import find_question
 from bot.eligibility.model import PROFILE_IDS
 from bot.eligibility.reading import NoAnswer, Reading, Result
-from bot.eligibility.readers import respondent_reading
+from bot.eligibility.readers import polarity, respondent_reading
 from bot.eligibility.session import Session, read, read_button, reason
 from bot.records.effects import AnswerForgotten, AnswerRecorded, RespondentSet, UnreadFlag
 
 RESPONDENT = PROFILE_IDS[0]  # who is answering: the question the others' wording follows
 WHO_QUESTIONS = (RESPONDENT, "sex")  # about the patient's identity: read whole
 CORRECTED = NoAnswer("the person corrected themselves and the correction does not answer")
+BARE_WORDS = 3  # "no hiv", "아니요 간염 없어요": a yes or no and a name; a longer answer tells its own story
+ANOTHER_TOPIC = NoAnswer("a yes or no about another question's topic")
 SOMEONE_ELSE = NoAnswer("every clause is about someone other than the patient", hint_key="someone_else")
 UNSURE = "_unsure"  # the "not sure" button added after two misses
 
@@ -156,7 +159,31 @@ def _read_typed(t: Turn, qid: str) -> Optional[Tuple[Result, str]]:
         focus = about_patient(t.text, patient_relation(t))
         if focus.set_aside:  # "my sister takes it but I never have": only the patient's words answer
             return (read(t.trial, qid, focus.text, t.today) if focus.text else SOMEONE_ELSE), t.text
-    return with_part(t, qid, read(t.trial, qid, t.text, t.today))
+    return _not_another_topic(t, qid, with_part(t, qid, read(t.trial, qid, t.text, t.today)))
+
+
+def _not_another_topic(t: Turn, qid: str, read_out: Tuple[Result, str]) -> Tuple[Result, str]:
+    """A bare yes or no beside another question's topic ("no hepatitis" at the transplant question) answers
+    that question, not this one: asked again rather than recorded."""
+    answer, text = read_out
+    if not isinstance(answer, Reading):
+        return read_out
+    said = polarity(text)
+    bare = (said.value in ("yes", "no") and len(text.split()) <= BARE_WORDS
+            and answer.evidence.strip().lower() == (said.evidence or "").strip().lower())
+    named = find_question(t.trial, text, t.trial.asked_ids) if bare else None
+    if named in (None, qid):
+        return read_out
+    # The question named reads the same yes or no: the words are about that one. ("아니요 하이드리아만
+    # 드셨어요" is a yes there, from the medicine, so its no is about this question.)
+    there = read(t.trial, named, text, t.today)
+    same = isinstance(there, Reading) and _sense(there.value) == _sense(answer.value)
+    return (ANOTHER_TOPIC, text) if same else read_out
+
+
+def _sense(value: str) -> str:
+    """A reading's yes or no, whichever word its reader uses for it ("none" is a no)."""
+    return "no" if value in ("no", "none") else value
 
 
 def patient_relation(t: Turn) -> Optional[str]:
