@@ -65,11 +65,31 @@ def clean_name(text: str) -> Optional[str]:
     """A name as typed (any script), or None if it cannot be a name."""
     name = re.sub(r"\s+", " ", (text or "")).strip().strip(".")
     name = re.sub(r"^(?:my name is|i am|i'm|it's|this is|name:)\s+", "", name, flags=re.I)
-    if not 1 <= len(name) <= 100 or re.search(r"[\d<>@{}\[\]\\/=;:]", name):
+    name = re.sub(r"^(?:제 이름은|이름은|저는)\s*", "", name)
+    name = re.sub(r"(?<=[가-힣])(?:이에요|예요|이요|입니다|이라고 해요|라고 해요|요)$", "", name).strip()
+    if not 1 <= len(name) <= 100 or re.search(r"[\d<>@{}\[\]\\/=;:?]", name):
         return None
-    if not re.search(r"[^\W\d_]", name):
+    if not re.search(r"[^\W\d_]", name) or _a_sentence(name):
         return None
     return name
+
+
+MAX_NAME_WORDS = 5
+
+
+MAX_KOREAN_NAME_WORDS, MAX_KOREAN_NAME_SYLLABLES = 2, 5  # "최 유나", "남궁민수"
+
+
+def _a_sentence(text: str) -> bool:
+    """Words that say something ("사람이랑 직접 얘기하고 싶어요", "I want to talk to someone") are not a
+    name: too many words (a Korean name is one or two short words; morphemes would split 김은지), or the
+    words of a request."""
+    words = text.split()
+    if len(words) > MAX_NAME_WORDS:
+        return True
+    if re.search(r"[가-힣]", text):
+        return len(words) > MAX_KOREAN_NAME_WORDS or any(len(w) > MAX_KOREAN_NAME_SYLLABLES for w in words)
+    return bool(re.search(r"\b(?:want|need|talk|speak|call|please|can|could|would|help|don't|do not)\b", text, re.I))
 
 
 _LANGUAGES = {"korean": "Korean", "hangul": "Korean", "한국어": "Korean", "english": "English", "영어": "English",
