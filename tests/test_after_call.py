@@ -180,3 +180,34 @@ async def test_after_the_call_in_english(client):
                           allow_redirects=False)
     assert r.status == 400 and '<p class="problem" role="alert" id="error">Please choose a result from the page, ' \
         'a criterion or a reason from the lists, and a date.</p>' in await r.text()
+
+
+def test_the_shell_shows_and_exports_what_happened_after_the_call_and_the_corrections(bot_env, tmp_path):
+    import json
+    import os
+    from datetime import date
+
+    from bot.staff import review
+    from tests.test_store_staff import run_cli
+
+    ref = _handed_off(bot_env, "after-shell")
+    bot_env.record_contact(ref, "no_answer", date(2026, 11, 30), "coordinator.kim")
+    bot_env.record_contact(ref, "reached", date(2026, 12, 1), "coordinator.kim")
+    bot_env.record_screening_result(ref, "not_eligible", date(2026, 12, 2), "coordinator.kim", criterion="age")
+    bot_env.record_correction(ref, "age", "fail", "67 is fine, but the birth year said 1951", "coordinator.kim")
+    shown = run_cli("handoffs", "show", ref, env=dict(os.environ, TRIALBOT_STAFF_USER="coordinator.lee")).stdout
+    assert ("After the call\n"
+            "  2026-11-30 contact: no_answer  by coordinator.kim\n"
+            "  2026-12-01 contact: reached  by coordinator.kim\n"
+            "  2026-12-02 screening: not_eligible (Age)  by coordinator.kim\n\n"
+            "Corrections\n"
+            "  Age [age]: pass -> fail  by coordinator.kim: 67 is fine, but the birth year said 1951") in shown
+    exported = json.loads(review.export(bot_env, "json", tmp_path / "h.json").read_text(encoding="utf-8"))
+    row = next(r for r in exported if r["reference"] == ref)
+    assert [(e["kind"], e["result"], e["on"]) for e in row["after_call"]] == [
+        ("contact", "no_answer", "2026-11-30"), ("contact", "reached", "2026-12-01"),
+        ("screening", "not_eligible", "2026-12-02")]
+    assert row["corrections"][0]["verdict_expected"] == "fail"
+    csv_text = review.export(bot_env, "csv", tmp_path / "h.csv").read_text(encoding="utf-8-sig")
+    assert ("2026-11-30 contact: no_answer; 2026-12-01 contact: reached; 2026-12-02 screening: not_eligible (age)"
+            in csv_text and "age: pass -> fail" in csv_text)

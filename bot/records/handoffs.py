@@ -34,7 +34,7 @@ def _existing_handoff(s: Session, reference: str) -> Handoff:
 
 
 def _with_answers(h: Handoff) -> Handoff:
-    _ = h.screening.answers, h.events  # load before the session closes: callers read them afterwards
+    _ = h.screening.answers, h.events, h.screening.corrections  # loaded before the session closes: read afterwards
     return h
 
 
@@ -218,6 +218,11 @@ def handoff_as_json(h: Handoff) -> dict:
         "name": h.name, "phone": h.phone, "email": h.email, "preferred_time": h.preferred_time,
         "preferred_language": h.preferred_language, "consent_at": h.consent_at.isoformat(),
         "notes": h.notes, "answers": answers_as_json(h),
+        "after_call": [{"kind": e.kind, "result": e.result, "criterion_id": e.criterion_id, "reason": e.reason,
+                        "on": e.happened_on.isoformat(), "by": e.actor} for e in h.events],
+        "corrections": [{"criterion_id": c.criterion_id, "verdict_given": c.verdict_given,
+                         "verdict_expected": c.verdict_expected, "note": c.note, "by": c.actor,
+                         "at": c.at.isoformat()} for c in h.screening.corrections],
     }
 
 

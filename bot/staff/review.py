@@ -103,11 +103,25 @@ def show_text(store: Store, reference: str) -> str:
             out.append(f"    reason: {a.reason}")
     if h.notes:
         out += ["", "Notes", "  " + h.notes.replace("\n", "\n  ")]
+    out += _after_call_lines(h, labels)
     out += ["", f"Transcript ({config.site().time_zone})"]
     for line in store.transcript(h.screening.sender_id):
         who = "Person" if line.speaker == "person" else "Bot"
         out.append(f"  {local(line.at, '%Y-%m-%d %H:%M:%S')} {who}: " + line.text.replace("\n", "\n      "))
     return "\n".join(out)
+
+
+def _after_call_lines(h, labels: dict) -> List[str]:
+    """What happened after the call, and the coordinators' corrections, as `handoffs show` prints them."""
+    out = ["", "After the call"] + [
+        f"  {e.happened_on.isoformat()} {e.kind}: {e.result}"
+        + (f" ({labels.get(e.criterion_id, e.criterion_id)})" if e.criterion_id else "")
+        + (f" ({e.reason})" if e.reason else "") + f"  by {e.actor}" for e in h.events] if h.events else []
+    if h.screening.corrections:
+        out += ["", "Corrections"] + [
+            f"  {labels.get(c.criterion_id, c.criterion_id)} [{c.criterion_id}]: {c.verdict_given} -> "
+            f"{c.verdict_expected}  by {c.actor}" + (f": {c.note}" if c.note else "") for c in h.screening.corrections]
+    return out
 
 
 def export(store: Store, fmt: str, output: Optional[Path] = None) -> Path:
@@ -166,13 +180,19 @@ def _csv(rows: List[dict]) -> str:
     fields = ["reference", "trial_id", "kind", "status", "created_at", "outcome", "language", "assigned_to",
               "follow_up_on", "respondent", "relation", "name", "phone", "email", "preferred_time",
               "preferred_language", "consent_at", "notes"]
-    header = fields + [f"{c}.{part}" for c in criteria for part in ("verdict", "answer", "reason")]
+    header = fields + ["after_call", "corrections"] + [f"{c}.{part}" for c in criteria
+                                                       for part in ("verdict", "answer", "reason")]
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(header)
     for r in rows:
         by_id = {a["criterion"]: a for a in r["answers"]}
         cells = [r.get(f) or "" for f in fields]
+        cells.append("; ".join(f"{e['on']} {e['kind']}: {e['result']}"
+                               + "".join(f" ({x})" for x in (e["criterion_id"], e["reason"]) if x)
+                               for e in r.get("after_call") or ()))
+        cells.append("; ".join(f"{c['criterion_id']}: {c['verdict_given']} -> {c['verdict_expected']}"
+                               for c in r.get("corrections") or ()))
         for c in criteria:
             a = by_id.get(c, {})
             cells += [a.get("verdict") or "", a.get("answer") or "", a.get("reason") or ""]
