@@ -201,3 +201,19 @@ def test_a_no_about_another_questions_topic_answers_nothing_here(site):
     assert chat.slot == "transplant_timing" and "transplant_timing" not in chat.state["answers"]
     chat.say("no")
     assert chat.state["readings"]["transplant_timing"]["value"] == "none"
+
+
+def test_a_call_back_goes_to_the_team_of_the_study_the_person_may_still_fit(site):
+    """A mother asks for a person once her son's age (17) has ruled out the adults' study: the CAR-T team calls."""
+    chat = Chat(TODAY, site)
+    chat.say("hi")
+    chat.say("yes")
+    while chat.slot != "all_relapsed_refractory":
+        chat.say(SON[chat.slot])
+    chat.say("can I talk to a real person?")
+    chat.click("Yes")
+    chat.click("Yes")
+    for said in ("Park Mina", "010-2345-6789", "after 6pm"):
+        chat.say(said)
+    chat.click("English")
+    assert [(h.handoff, h.trial) for h in chat.effects("handoff")] == [("callback", ALL)]

@@ -88,7 +88,9 @@ def finish_handoff(t: Turn) -> None:
     if kind == "screening" and t.several:
         studies.finish_handoffs(t, given)
         return
-    t.effect(HandoffRequested(kind, given, t.lang, consent_text))
+    # A call-back goes to the team of the study the person may still fit best (the first listed before any answer).
+    trial = t.screening().ranked()[0] if t.several else None
+    t.effect(HandoffRequested(kind, given, t.lang, consent_text, trial))
     if kind == "callback":
         t.add(tx.say("callback_done", reference="{reference}"))
         resume_after(t)
