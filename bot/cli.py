@@ -48,10 +48,14 @@ def evaluation(trial, answers: dict, today: date, language: str) -> dict:
     """The evaluator's output for one sheet: every criterion's verdict and
     reason, and the answers no reader could read (the chat would ask again)."""
     session = Session.from_texts(trial, answers, today)
+    return {**_judged(session, language), "unread": {k: v.why for k, v in session.unread.items()}}
+
+
+def _judged(session: Session, language: str) -> dict:
+    """One trial's outcome and every criterion's verdict and reason."""
     return {"outcome": session.outcome.value,
             "verdicts": {k: {"verdict": j.verdict.value, "reason": reason(session, k, language)}
-                         for k, j in session.verdicts.items()},
-            "unread": {k: v.why for k, v in session.unread.items()}}
+                         for k, j in session.verdicts.items()}}
 
 
 def evaluation_of_trials(portfolio: Portfolio, answers: dict, today: date, language: str) -> dict:
@@ -59,10 +63,7 @@ def evaluation_of_trials(portfolio: Portfolio, answers: dict, today: date, langu
     site screens for, each with its own rules: the readings the chat would use."""
     read_once = Session.from_texts(portfolio.merged, answers, today)
     screening = Screening(portfolio, read_once.readings, today)
-    trials = {tid: {"outcome": s.outcome.value,
-                    "verdicts": {k: {"verdict": j.verdict.value, "reason": reason(s, k, language)}
-                                 for k, j in s.verdicts.items()}}
-              for tid, s in screening.sessions.items()}
+    trials = {tid: _judged(s, language) for tid, s in screening.sessions.items()}
     return {"screening_outcomes": {tid: trials[tid]["outcome"] for tid in screening.ranked()},
             "screening_outcome": trials[portfolio.first.id]["outcome"], "trials": trials,
             "unread": {k: v.why for k, v in read_once.unread.items()}}

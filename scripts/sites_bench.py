@@ -28,24 +28,15 @@ os.environ.pop("TRIALBOT_TRIAL", None)  # the site as configured
 from bot.eligibility.portfolio import Portfolio, Screening, single, site_portfolio  # noqa: E402
 from bot.eligibility.reading import Reading  # noqa: E402
 from bot.eligibility.session import read  # noqa: E402
-from tests.fixtures.made_up_trials import made_up_people, made_up_site, ratio_to_longest_alone  # noqa: E402
+from tests.fixtures.made_up_trials import (count_questions, made_up_people, made_up_site,  # noqa: E402
+                                           ratio_to_longest_alone)
 
 TODAY = date(2026, 12, 2)
 
 
 def asked_for(site: Portfolio, answers: Dict[str, str]) -> Optional[int]:
     """Questions the chat asks a persona until the result; None when an answer is not read."""
-    readings: Dict[str, Reading] = {}
-    for asked in range(1, 100):
-        concept = Screening(site, readings, TODAY).next_question()
-        if concept is None:
-            return asked - 1
-        text = answers.get(concept)
-        reading = read(site.merged, concept, text, TODAY) if text else None
-        if not isinstance(reading, Reading):
-            return None
-        readings[concept] = reading
-    return None
+    return count_questions(site, answers.get)
 
 
 def shipped_site() -> dict:

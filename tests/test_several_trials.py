@@ -57,6 +57,16 @@ def run(chat: Chat, answers: dict, limit: int = 40) -> list:
     raise AssertionError("no summary")
 
 
+def son_until(site, slot: str) -> Chat:
+    """The mother of SON, answering each question until `slot` is open."""
+    chat = Chat(TODAY, site)
+    chat.say("hi")
+    chat.say("yes")
+    while chat.slot != slot:
+        chat.say(SON[chat.slot])
+    return chat
+
+
 def test_the_site_lists_its_trials_in_order_with_their_status(site):
     assert [(x.trial.id, x.status) for x in site.listed] == [(AML, TrialStatus.UNKNOWN), (ALL, TrialStatus.RECRUITING)]
     assert [t.id for t in site.screened] == [AML, ALL] and not site.single
@@ -117,11 +127,7 @@ def test_a_son_with_relapsed_all_fits_the_car_t_study_and_not_the_other(site):
 
 
 def test_each_answer_is_recorded_for_every_study_that_asks_it_under_its_own_id(site):
-    chat = Chat(TODAY, site)
-    chat.say("hi")
-    chat.say("yes")
-    while chat.slot != "ecog":
-        chat.say(SON[chat.slot])
+    chat = son_until(site, "ecog")
     chat.say(SON["ecog"])
     recorded = {(e.trial, e.qid, e.verdict) for e in chat.effects("record")}
     assert recorded == {(AML, "ecog", "pass"), (ALL, "performance_status", "pass")}
@@ -188,11 +194,7 @@ def test_a_conversation_object_takes_a_trial_or_the_site(site):
 def test_a_no_about_another_questions_topic_answers_nothing_here(site):
     """Typed at the relapse question, "no hiv" answers the HIV question: neither a rule-out (found live, where it
     ruled a man out of the CAR-T study) nor, at the transplant question, "no hepatitis" a pass."""
-    chat = Chat(TODAY, site)
-    chat.say("hi")
-    chat.say("yes")
-    while chat.slot != "all_relapsed_refractory":
-        chat.say(SON[chat.slot])
+    chat = son_until(site, "all_relapsed_refractory")
     chat.say("no hiv")
     assert chat.slot == "all_relapsed_refractory" and "all_relapsed_refractory" not in chat.state["answers"]
     while chat.slot != "transplant_timing":
@@ -205,11 +207,7 @@ def test_a_no_about_another_questions_topic_answers_nothing_here(site):
 
 def test_a_call_back_goes_to_the_team_of_the_study_the_person_may_still_fit(site):
     """A mother asks for a person once her son's age (17) has ruled out the adults' study: the CAR-T team calls."""
-    chat = Chat(TODAY, site)
-    chat.say("hi")
-    chat.say("yes")
-    while chat.slot != "all_relapsed_refractory":
-        chat.say(SON[chat.slot])
+    chat = son_until(site, "all_relapsed_refractory")
     chat.say("can I talk to a real person?")
     chat.click("Yes")
     chat.click("Yes")

@@ -60,8 +60,6 @@ class Turn:
         self.after_crisis = False  # the last reply was the crisis reply
         self.first_part = False  # this message was the first part of an answer: not a miss
         self.last_miss: Optional[NoAnswer] = None  # why the open question's reader found no answer
-        self._session: Optional[Session] = None
-        self._session_key: Optional[tuple] = None
         self._screening: Optional[Screening] = None
         self._screening_key: Optional[tuple] = None
 
@@ -77,14 +75,8 @@ class Turn:
         self.state.stage, self.state.requested_slot = stage, name_of(slot)
 
     def session(self) -> Session:
-        """The screening as read so far; built again only when the readings
-        change (a reading is replaced, never changed in place)."""
-        readings = self.state.readings
-        key = tuple((k, id(v)) for k, v in readings.items())
-        if self._session is None or self._session_key != key:
-            self._session = Session(self.trial, dict(readings), self.today)
-            self._session_key = key
-        return self._session
+        """The screening as read so far, by the questions the chat asks."""
+        return self.screening().merged
 
     @property
     def several(self) -> bool:
@@ -92,7 +84,8 @@ class Turn:
         return not self.setting.portfolio.single
 
     def screening(self) -> Screening:
-        """Every screened trial's session over the readings so far."""
+        """Every screened trial's session over the readings so far; built again
+        only when the readings change (a reading is replaced, never changed in place)."""
         key = tuple((k, id(v)) for k, v in self.state.readings.items())
         if self._screening is None or self._screening_key != key:
             self._screening = Screening(self.setting.portfolio, dict(self.state.readings), self.today)

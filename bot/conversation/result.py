@@ -8,9 +8,9 @@ from bot.conversation import commands, contact_steps, corrections, questions, st
 from bot.eligibility import who
 from bot.conversation.core import Turn
 from bot.conversation.state import Stage, Step
-from bot.eligibility.model import Outcome, Verdict
+from bot.eligibility.model import Outcome
 from bot.eligibility.session import Judgement, reading_words, reason
-from bot.records.effects import FinalVerdict, ScreeningFinished
+from bot.records.effects import ScreeningFinished
 
 
 def show_summary(t: Turn) -> None:
@@ -53,18 +53,14 @@ def show_result(t: Turn) -> None:
     session, tx = t.session(), t.texts()
     outcome = session.outcome
     t.state.screening_outcome = outcome.value
-    finals = {k: FinalVerdict(j.verdict.value, reason(session, k, t.lang),
-                              j.eligible_from.isoformat() if j.eligible_from else None)
-              for k, j in session.verdicts.items()}
-    t.effect(ScreeningFinished(outcome.value, finals))
+    t.effect(ScreeningFinished(outcome.value, studies.final_verdicts(session, t.lang)))
     if outcome == Outcome.LIKELY_INELIGIBLE:
-        t.add(tx.say("result_unlikely") + "\n" + _points(t, session.failed))
+        t.add(tx.say("result_unlikely") + "\n" + _points(t, session.points()))
         t.add(tx.say("result_correct") + " " + tx.say("result_contact", contact=tx.contact()))
         t.go(Stage.DONE)
         return
     if outcome == Outcome.NEEDS_REVIEW:
-        checks = [j for j in session.to_check if j.verdict == Verdict.UNKNOWN] or session.to_check
-        t.add(tx.say("result_possible") + "\n" + _points(t, checks))
+        t.add(tx.say("result_possible") + "\n" + _points(t, session.points()))
     else:
         t.add(tx.say("result_likely"))
     if t.state.handoff_reference:

@@ -4,14 +4,14 @@ study team, and a handoff (with its own reference code) to each team chosen.
 A site of one study never comes here (result.py, consent.py)."""
 from __future__ import annotations
 
-from typing import List
+from typing import Dict, List
 
 from bot.conversation import contact_steps
 from bot.conversation.core import Turn
 from bot.conversation.state import Stage, Step
 from bot.conversation.texts import Texts, fill
 from bot.config import TrialStatus
-from bot.eligibility.model import Outcome, Trial, Verdict
+from bot.eligibility.model import Outcome, Trial
 from bot.eligibility.session import Session, reason
 from bot.records.effects import ContactGiven, FinalVerdict, HandoffRequested, ScreeningFinished
 
@@ -74,7 +74,7 @@ def show_results(t: Turn) -> None:
     t.add(t.texts().say("results_intro"))
     for number, tid in enumerate(screening.ranked(), 1):
         session = screening.sessions[tid]
-        t.effect(ScreeningFinished(session.outcome.value, _finals(session, t.lang), tid))
+        t.effect(ScreeningFinished(session.outcome.value, final_verdicts(session, t.lang), tid))
         t.add(_result_block(t, session, number))
     promising = [tid for tid in screening.ranked() if screening.outcomes[tid] != Outcome.LIKELY_INELIGIBLE]
     if len(promising) < len(screening.outcomes):
@@ -91,7 +91,8 @@ def show_results(t: Turn) -> None:
         offer_next(t)
 
 
-def _finals(session: Session, language: str) -> dict:
+def final_verdicts(session: Session, language: str) -> Dict[str, FinalVerdict]:
+    """Every criterion's verdict, reason and earliest date, as the screening's record keeps them."""
     return {k: FinalVerdict(j.verdict.value, reason(session, k, language),
                             j.eligible_from.isoformat() if j.eligible_from else None)
             for k, j in session.verdicts.items()}
@@ -103,13 +104,8 @@ def _result_block(t: Turn, session: Session, number: int) -> str:
     title = tx.say("result_study", number=number)
     note = _note(t, session.trial)
     lines = [f"{title}: {note}" if note else title, tx.say(_SENTENCE[outcome])]
-    if outcome == Outcome.LIKELY_INELIGIBLE:
-        points = session.failed
-    else:
-        points = [j for j in session.to_check if j.verdict == Verdict.UNKNOWN] or session.to_check
-        points = points if outcome == Outcome.NEEDS_REVIEW else []
     lines += [tx.say("result_point", label=tx.q(j.criterion, "label"), reason=reason(session, j.criterion, t.lang))
-              for j in points]
+              for j in session.points()]
     return "\n".join(lines)
 
 

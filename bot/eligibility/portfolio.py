@@ -142,13 +142,15 @@ class Screening:
     def __init__(self, portfolio: Portfolio, readings: Mapping[str, Reading], today: date):
         self.portfolio, self.today = portfolio, today
         self.readings = dict(readings)
-        self.sessions: Dict[str, Session] = {
+        # The questions as the chat asks them (by concept); a site of one trial is that trial's session itself.
+        self.merged = Session(portfolio.merged, self.readings, today)
+        self.sessions: Dict[str, Session] = {portfolio.first.id: self.merged} if portfolio.single else {
             tr.id: Session(tr, {qid: readings[c] for c, qid in portfolio.own[tr.id].items() if c in readings}, today)
             for tr in portfolio.screened}
 
     def open_trials(self) -> List[str]:
         """The trials no answer has ruled out yet."""
-        return [tid for tid, s in self.sessions.items() if not s.ruled_out()]
+        return [tid for tid, s in self.sessions.items() if not s.ruled_out]
 
     def next_question(self) -> Optional[str]:
         """The concept to ask next: a trial's own next question about who the

@@ -181,11 +181,17 @@ class Session:
     def to_check(self) -> List[Judgement]:
         return [j for j in self.verdicts.values() if j.verdict in (Verdict.UNKNOWN, Verdict.DEFERRED)]
 
+    def points(self) -> List[Judgement]:
+        """What a result names: the unmet criteria, or what the team would check (the unknowns first)."""
+        if self.outcome == Outcome.LIKELY_INELIGIBLE:
+            return self.failed
+        if self.outcome == Outcome.NEEDS_REVIEW:
+            return [j for j in self.to_check if j.verdict == Verdict.UNKNOWN] or self.to_check
+        return []
+
+    @cached_property
     def ruled_out(self) -> bool:
         """An answer given already fails a criterion (nothing more is asked)."""
-        return self._answered_fail()
-
-    def _answered_fail(self) -> bool:
         return any(judge(self.trial.question(qid), r).verdict == Verdict.FAIL
                    for qid, r in self.readings.items() if self.trial.question(qid).is_criterion
                    and self.applies(self.trial.question(qid)) is not False)
@@ -195,7 +201,7 @@ class Session:
     def next_question(self) -> Optional[str]:
         """Knock-outs first; skips what does not apply or is known; None when
         done, and after the first `fail` (ask only what is needed)."""
-        if self._answered_fail():
+        if self.ruled_out:
             return None
         return next((qid for qid in self.pending() if self.applies(self.trial.question(qid)) is True), None)
 
