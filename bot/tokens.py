@@ -80,6 +80,12 @@ def english(text: str) -> Stream:
             if "\n" in t.text:
                 sentence, clause = sentence + 1, clause + 1
             continue
+        if len(t.text) == 2 and t.text[0].isalpha() and t.text[1] == ".":
+            # Lowercased, "where am I." reads as an initial ("i."): a word and a full stop.
+            tokens.append(Token(t.text[0], t.idx, t.idx + 1, sentence, clause))
+            tokens.append(Token(".", t.idx + 1, t.idx + 2, sentence, clause))
+            sentence, clause = sentence + 1, clause + 1
+            continue
         tokens.append(Token(t.text, t.idx, t.idx + len(t.text), sentence, clause))
         if t.text in _SENTENCE_END or set(t.text) <= {".", "!", "?"}:
             sentence, clause = sentence + 1, clause + 1

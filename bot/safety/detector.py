@@ -20,7 +20,8 @@ from bot.safety.measures import FEVER_C, saturations, temperatures
 
 MAX_CHARS = 4000  # a longer message is scanned in its first and last parts
 
-_EXCLUDING = frozenset({Category.NEGATED, Category.ENVIRONMENT, Category.IDIOM, Category.HYPOTHETICAL})
+_EXCLUDING = frozenset({Category.NEGATED, Category.ENVIRONMENT, Category.IDIOM, Category.HYPOTHETICAL,
+                        Category.FICTION})
 _UNLESS_NOW = frozenset({Category.GENERIC, Category.OTHER, Category.LONG_PAST, Category.EVER, Category.JOKE})
 _SUDDEN = frozenset({Sign.FAINTING, Sign.CONFUSION})
 _TIMED = frozenset({Category.NOW, Category.RECENT, Category.ONGOING})
@@ -32,7 +33,16 @@ _KO_SUBJECT = frozenset({"이/J", "가/J", "은/J", "는/J"})
 # not "stopped").
 _TENSE = frozenset({Category.PAST, Category.PRESENT, Category.NOW, Category.ONGOING, Category.RECENT,
                     Category.ESCALATION})
-_FRAME = frozenset({Category.GENERIC, Category.IDIOM, Category.ENVIRONMENT, Category.HYPOTHETICAL, Category.OTHER})
+_FRAME = frozenset({Category.GENERIC, Category.IDIOM, Category.ENVIRONMENT, Category.HYPOTHETICAL, Category.OTHER,
+                    Category.FICTION})
+# Korean endings that carry a clause's negation or condition: after the sign's
+# own predicate, they belong to the next predicate ("가슴이 아프다고 숨을 못 쉬어요":
+# the 못 is about breathing), unless the clauses are joined by "or".
+_PREDICATE_BOUND = frozenset({Category.NEGATED, Category.HYPOTHETICAL})
+_OR = frozenset({"거나/E", "든지/E", "든가/E", "나/E"})
+# Light and auxiliary verbs carry the same clause on ("쓰러지기라도 하면", "토하게 되면").
+_AUXILIARY = frozenset({"하/V", "되/V", "있/V", "보/V", "주/V", "싶/V", "지/V", "버리/V", "않/V", "나/V", "같/V",
+                        "이/V"})
 
 
 class Status(Enum):
@@ -77,6 +87,8 @@ def decide(m: Mention) -> Status:
         return Status.UNCLEAR  # "자해한 적 있어요": the direct question, never silence
     if cats & _UNLESS_NOW and not now:
         return Status.NONE
+    if Category.OTHER in cats and Category.RESOLVED in cats:
+        return Status.NONE  # "my coworker fainted today, she's fine": someone else's, and over
     if m.ask:  # "나쁜 생각 들어요. 오늘.": said with a time, it is happening
         return Status.LIVE if now else Status.UNCLEAR
     if m.sign == Sign.SELF_HARM or now or Category.ONGOING in cats:
@@ -102,6 +114,8 @@ def _reaches(lex: Lexicon, rule: ContextRule, cue: Span, m: Mention, toks: Seque
         return False
     if rule.category == Category.NEGATED and lex.bound_nouns and _new_subject(lex, toks, m.span.end, cue.start):
         return False  # "열이 38.5라 정신이 없어요": the 없 is about 정신
+    if rule.category in _PREDICATE_BOUND and lex.bound_nouns and _next_predicate(toks, m.span, cue.start):
+        return False
     near = toks[cue.start] if cue.start >= m.span.end else toks[cue.end - 1]
     if rule.scope == Scope.CLAUSE:
         return toks[m.span.start].clause <= near.clause <= toks[m.span.end - 1].clause
@@ -116,6 +130,17 @@ def _new_subject(lex: Lexicon, toks: Sequence[tk.Token], start: int, end: int) -
     between = toks[start:end]
     return any(a.text.endswith("/N") and a.text[:-2] not in lex.bound_nouns and b.text in _KO_SUBJECT
                for a, b in zip(between, between[1:]))
+
+
+def _next_predicate(toks: Sequence[tk.Token], span: Span, end: int) -> bool:
+    """Another predicate between the sign and a cue after it, not joined by "or".
+    A sign named without its verb ("고열은 안 나요") takes the first verb as its own."""
+    between = toks[span.end:end]
+    if any(t.text in _OR for t in between):
+        return False
+    verbs = [t for t in between if t.text.endswith("/V") and t.text not in _AUXILIARY]
+    own = any(t.text.endswith("/V") for t in toks[span.start:span.end])
+    return len(verbs) > (0 if own else 1)
 
 
 def _cues(lex: Lexicon, stream: tk.Stream) -> List[Tuple[ContextRule, Span]]:
@@ -196,8 +221,30 @@ def _scan_stream(lex: Lexicon, text: str, measures: bool = True
             cats |= timed
         m = Mention(m.sign, m.span, m.live_rule, cats, m.measured, m.ask)
         judged.append((m, decide(m)))
+    judged += _warning_signs(lex, stream, cues)
     escalation = any(rule.category == Category.ESCALATION for rule, _ in cues)
     return judged, escalation, stream, temps
+
+
+def _warning_signs(lex: Lexicon, stream: tk.Stream, cues: List[Tuple[ContextRule, Span]],
+                   ) -> List[Tuple[Mention, Status]]:
+    """Self-harm told by acts and decisions: each cue is judged in its context
+    like a sign (a goodbye in a TV show, a bridge "years ago" do not count);
+    enough live cues together are the sign."""
+    found: List[Tuple[str, int, Mention]] = []
+    for kind, patterns in lex.warnings.kinds:
+        for n, rx in enumerate(patterns):
+            for span in find(rx, stream):
+                m = Mention(Sign.SELF_HARM, span, True)
+                cats = frozenset(rule.category for rule, cue in cues if _reaches(lex, rule, cue, m, stream.tokens))
+                m = Mention(m.sign, span, True, cats)
+                if decide(m) == Status.LIVE:
+                    found.append((kind, n, m))
+    kinds = {kind for kind, _, _ in found}
+    cues_told = {(kind, n) for kind, n, _ in found}
+    if len(kinds) >= lex.warnings.need or len(cues_told) > lex.warnings.need:
+        return [(m, Status.LIVE) for _, _, m in found]
+    return []
 
 
 def _rest(stream: tk.Stream, text: str, spans: Iterable[Span]) -> str:
@@ -234,6 +281,7 @@ def scan(text: str) -> Finding:
     live, unclear, escalation, rest, unwell, better = set(), set(), False, text, False, False
     langs = _languages(text)
     told: Set[Sign] = set()  # signs told without time; not the direct question's despair
+    judged_in: Dict[str, Dict[Sign, Set[Status]]] = {}
     for lang in langs:
         lex = lexicon(lang)
         standard = lex.standard(_latin_apart(text) if lang == "en" and len(langs) > 1 else text)
@@ -242,6 +290,9 @@ def scan(text: str) -> Finding:
         escalation = escalation or esc
         unwell = unwell or any(find(rx, stream) for rx in lex.unwell)
         better = better or any(find(rx, stream) for rx in lex.better)
+        judged_in[lang] = {}
+        for m, status in judged:
+            judged_in[lang].setdefault(m.sign, set()).add(status)
         for m, status in judged:
             if m.sign == Sign.FEVER and temps and max(temps) < FEVER_C:
                 continue  # "a temperature of 37.2": the number decides
@@ -254,6 +305,10 @@ def scan(text: str) -> Finding:
         named = [m.span for m, status in judged if status != Status.NONE]
         if named and lang == langs[-1]:  # a message in dialect keeps no answer part (offsets moved)
             rest = _rest(stream, text, named) if standard == text else ""
+    if len(langs) > 1:  # a Korean sentence with "fever" in it: the Korean pass reads its context
+        main = judged_in.get(langs[-1], {})
+        unclear -= {sign for sign in unclear if main.get(sign) == {Status.NONE}}
+        told -= {sign for sign in told if main.get(sign) == {Status.NONE}}
     if live:  # told beside a sign that is happening now, it is part of the same episode
         live |= told
     order = list(Sign)

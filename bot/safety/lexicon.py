@@ -37,6 +37,7 @@ class Category(str, Enum):
     IDIOM = "idiom"
     JOKE = "joke"  # "ㅋㅋ", "lol": a joke unless a word of time says it happened ("방금 기절함 ㅋㅋ")
     OTHER = "other"
+    FICTION = "fiction"  # "the scene where", "드라마 주인공이": a story, never the person's
     LONG_PAST = "long_past"
     EVER = "ever"  # "한 적 있어요", "ever": at some time, undated; for self-harm the direct question
     PAST = "past"
@@ -79,6 +80,16 @@ class ContextRule:
 
 
 @dataclass(frozen=True)
+class WarningSigns:
+    """Self-harm told by what a person does or decides rather than named: a
+    goodbye, a decision with a date, a high place, "for good". One cue alone is
+    ordinary talk; cues of `need` different kinds, or `need` + 1 different cues,
+    in one message are a sign."""
+    need: int
+    kinds: Tuple[Tuple[str, Tuple["re.Pattern[str]", ...]], ...]
+
+
+@dataclass(frozen=True)
 class Lexicon:
     lang: str
     signs: Tuple[SignRule, ...]
@@ -91,6 +102,7 @@ class Lexicon:
     dialect: Tuple[Tuple["re.Pattern[str]", str], ...] = ()  # regional forms -> the standard ones
     unwell: Tuple["re.Pattern[str]", ...] = ()  # feeling ill, not an emergency sign: never "I couldn't read that"
     better: Tuple["re.Pattern[str]", ...] = ()  # after advice: "he's fine now", "괜찮아졌어요"
+    warnings: WarningSigns = WarningSigns(2, ())
 
     def standard(self, text: str) -> str:
         for rx, to in self.dialect:
@@ -116,7 +128,8 @@ def _patterns(compiler: Compiler, path: Path, where: str, row: Mapping) -> Tuple
 
 _SIGN_KEYS = frozenset({"p", "any", "live", "ask"})
 _CONTEXT_KEYS = frozenset({"category", "direction", "scope", "p", "any", "signs", "window"})
-_TOP_KEYS = frozenset({"classes", "signs", "context", "temperature", "oxygen", "grammar", "unwell", "better"})
+_TOP_KEYS = frozenset({"classes", "signs", "context", "temperature", "oxygen", "grammar", "unwell", "better",
+                       "warning_signs"})
 
 
 def _sign_rules(compiler: Compiler, path: Path, raw: Mapping) -> Tuple[SignRule, ...]:
@@ -146,6 +159,17 @@ def _context_rules(compiler: Compiler, path: Path, rows: List[Mapping]) -> Tuple
     return tuple(out)
 
 
+def _warning_signs(compiler: Compiler, path: Path, raw: Mapping) -> WarningSigns:
+    if set(raw) - {"need", "kinds"}:
+        raise ValueError(f"{path}: warning_signs: unknown key(s) {sorted(set(raw) - {'need', 'kinds'})}")
+    try:
+        kinds = tuple((str(kind), tuple(compiler.compile(p) for p in patterns))
+                      for kind, patterns in (raw.get("kinds") or {}).items())
+    except (ValueError, re.error) as e:
+        raise ValueError(f"{path}: warning_signs: {e}") from None
+    return WarningSigns(int(raw.get("need", 2)), kinds)
+
+
 @lru_cache(maxsize=None)
 def lexicon(lang: str, folder: Path = _DIR) -> Lexicon:
     path = folder / f"{lang}.yml"
@@ -172,16 +196,18 @@ def lexicon(lang: str, folder: Path = _DIR) -> Lexicon:
                    _vocabulary(raw) if lang == "en" else frozenset(),
                    frozenset(grammar.get("bound_nouns") or ()), dialect,
                    tuple(compiler.compile(p) for p in raw.get("unwell") or ()),
-                   tuple(compiler.compile(p) for p in raw.get("better") or ()))
+                   tuple(compiler.compile(p) for p in raw.get("better") or ()),
+                   _warning_signs(compiler, path, raw.get("warning_signs") or {}))
 
 
 def _vocabulary(raw: Mapping) -> FrozenSet[str]:
-    """Every whole word of five letters or more in the sign patterns and classes,
+    """Every whole word of five letters or more in the sign and warning patterns and classes,
     and the usual endings of a stem of five letters or more ("bleed*": bleeding,
     bleeds); a shorter stem ("note*") would make words nobody writes ("noteing")."""
     texts = [e for entries in (raw.get("classes") or {}).values() for e in entries]
     texts += [p for rows in (raw.get("signs") or {}).values() for row in rows
               for p in ([row["p"]] if "p" in row else []) + list(row.get("any") or [])]
+    texts += [p for rows in ((raw.get("warning_signs") or {}).get("kinds") or {}).values() for p in rows]
     out: Set[str] = set()
     for word in re.findall(r"[a-z*'-]+", " ".join(texts).lower().replace("_", " ").replace("|", " ")):
         stem = word.rstrip("*")
