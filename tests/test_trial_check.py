@@ -47,14 +47,14 @@ DEFECTS = {
     "a question key misspelt": (
         "trial.yml", "    applies_when: {sex: [male]}", "    aplies_when: {sex: [male]}",
         "{d}/trial.yml: question 'male_barrier_contraception': unknown key 'aplies_when' in the question (known: "
-        "applies_when, buttons, concept, cues, examples, kind, listing, params, reader, rule, terms)"),
+        "applies_when, buttons, concept, cues, examples, exception, kind, listing, params, reader, rule, terms)"),
     "a parameter naming no vocabulary entry": (
         "trial.yml", "params: {drug: ruxolitinib}", "params: {drug: ruxolitnib}",
         "{d}/trial.yml: question 'prior_ruxolitinib': params.drug 'ruxolitnib' is not an id of vocabulary.yml's DRUG"),
     "an example key misspelt": (
         "trial.yml", '{en: "No, never", reads: "no"', '{en: "No, never", reeds: "no"',
         "{d}/trial.yml: question 'prior_ruxolitinib': unknown key 'reeds' in examples[0] "
-        "(known: en, ko, number, reads, verdict)"),
+        "(known: en, given, ko, number, reads, values, verdict)"),
     "a left-out criterion without its reason": (
         "trial.yml", "    reason: \"The registry page's button text, copied with the listing; not a criterion.\"\n", "",
         "{d}/trial.yml: left_out[0] needs the listing's words and a written reason"),

@@ -161,8 +161,18 @@ def _example_error(trial: Trial, q: Question, n: int, today: date) -> Optional[s
         return f"{said} is read as '{result.value}', not '{ex.reads}'"
     if ex.number is not None and (result.number is None or abs(result.number - ex.number) > 1e-6):
         return f"{said} is read with the number {result.number}, not {ex.number:g}"
+    values = result.extra.get("values") or {}
+    for name, number in ex.values.items():
+        if name not in values or abs(values[name] - number) > 1e-6:
+            return f"{said} is read with {name} {values.get(name)}, not {number:g}"
     if ex.verdict is not None:
-        verdict = judge(q, result).verdict if q.is_criterion else None
+        facts = {}
+        for other, words in ex.given.items():  # the answers it is judged with ("given: {sex: female}")
+            given = read(trial, other, words, today)
+            if not isinstance(given, Reading):
+                return f"{said}: its given answer '{words}' to '{other}' is not read ({given.why})"
+            facts[other] = given
+        verdict = judge(q, result, facts).verdict if q.is_criterion else None
         if verdict != ex.verdict:
             return f"{said} gives the verdict {verdict.value if verdict else None}, not {ex.verdict.value}"
     return None

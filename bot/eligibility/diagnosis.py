@@ -6,14 +6,15 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Union
 
 from bot.eligibility import nlp
 from bot.eligibility.answers import Context, Polarity, polarity, unreadable
 from bot.eligibility.earlier import Denial, earlier_denied
 from bot.eligibility.lexicon import EN, KO, either
 from bot.eligibility.reading import NoAnswer, Reading, Result
-from bot.eligibility.text import FutureDate, time_ago
+from bot.eligibility.ahead import time_ahead, time_past
+from bot.eligibility.text import FutureDate, Span
 from bot.eligibility.yes_no import denies_only_a_medicine
 
 _LEADING_YES = re.compile(r"\s*(?:" + either(EN.diagnosis.leading_yes, KO.diagnosis.leading_yes) + r")(?![\w가-힣])")
@@ -185,7 +186,9 @@ def read_condition_window(text: str, ctx: Context) -> Result:
     Params: `label` (a vocabulary label, e.g. CANCER), `exempt` (ids allowed),
     `vague_exempt` (ids that may or may not be exempt), `generic` (the id of
     the bare word, e.g. "cancer"), `qualifies_exempt` (word pairs that make
-    the generic word exempt, e.g. squamous + skin)."""
+    the generic word exempt, e.g. squamous + skin), `window` (past, the default:
+    the number is days ago; future: something planned, the number is days
+    ahead, and a past time does not answer)."""
     text, bad = unreadable(text)
     if bad:
         return bad
@@ -200,17 +203,17 @@ def read_condition_window(text: str, ctx: Context) -> Result:
         exempt = _exempt(low, items, params)
         if exempt:
             return Reading(exempt, items[0].text, text)
-    try:
-        ago = time_ago(text, ctx.today)
-    except FutureDate:
-        return NoAnswer("a date in the future", "impossible")
+    ago = _when(text, ctx)
+    if isinstance(ago, NoAnswer):
+        return ago
     if items or (ago and answer.value == "yes"):
         if not ago:
             return NoAnswer("no time for the other diagnosis", "when", partial=True)
         lo, hi, words = ago
         name = items[0].text if items else ""
+        sign = 1 if ctx.params.get("window") == "future" else -1
         return Reading("value", f"{name} {words}".strip(), text, number=lo, number_max=hi,
-                       when=(ctx.today - timedelta(days=int(lo))).isoformat())
+                       when=(ctx.today + sign * timedelta(days=int(lo))).isoformat())
     only_main = _ONLY_WINDOW.search(low) and any(m.label == "DISEASE" for m in terms)
     negated_item = any(m.label == params["label"] and m.negated for m in terms)
     if only_main or answer.value == "no" or negated_item:
@@ -219,6 +222,23 @@ def read_condition_window(text: str, ctx: Context) -> Result:
     if answer.value == "yes":
         return NoAnswer("which one and when", "when", partial=True)
     return NoAnswer("no yes or no, and no other diagnosis named")
+
+
+def _when(text: str, ctx: Context) -> Union[Span, None, NoAnswer]:
+    """The time said, in the question's window: days ago (past) or days ahead (future)."""
+    if ctx.params.get("window") == "future":
+        ahead = time_ahead(text, ctx.today)
+        if ahead is None:
+            try:
+                if time_past(text, ctx.today):
+                    return NoAnswer("a time in the past, not one to come", "when")
+            except FutureDate:
+                pass
+        return ahead
+    try:
+        return time_past(text, ctx.today)
+    except FutureDate:
+        return NoAnswer("a date in the future", "impossible")
 
 
 def _exempt(low: str, items: List[nlp.Mention], params: Mapping[str, Any]) -> Optional[str]:

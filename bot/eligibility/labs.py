@@ -45,6 +45,17 @@ def _test_patterns(names: Tuple[str, ...]) -> Tuple[Optional[re.Pattern], Option
             if others else None)
 
 
+def plain_numbers(text: str) -> str:
+    """The lowercased message with decimal commas as points and the report's reference range taken out."""
+    return _REF_RANGE.sub(" ", _DECIMAL_COMMA.sub(r"\1.\2", text.lower()))
+
+
+def without_other_tests(low: str, names: Tuple[str, ...]) -> str:
+    """The message without the numbers other tests name ("potassium 4.2") or the upper limit of normal gives."""
+    others = _test_patterns(names)[1]
+    return _ULN.sub(" ", others.sub(" ", low) if others else low)
+
+
 def _only_the_asked_test(low: str, names: Tuple[str, ...]) -> str:
     """Which number answers: numbers named by another test ("potassium 4.2", "칼륨 5.6") or given as the
     upper limit ("정상 상한이 1.2") never do; when the asked test is named with a number, only that one does."""
@@ -57,7 +68,7 @@ def _only_the_asked_test(low: str, names: Tuple[str, ...]) -> str:
     return _ULN.sub(" ", low)
 
 
-def _lab_words(low: str) -> Optional[Tuple[str, str]]:
+def lab_words(low: str) -> Optional[Tuple[str, str]]:
     """("high" or "normal", the words) for a result given in words."""
     evidence = found(low, EN.lab.high, KO.lab.high)
     if evidence:
@@ -68,7 +79,7 @@ def _lab_words(low: str) -> Optional[Tuple[str, str]]:
     return None
 
 
-def _unknown_lab(text: str, low: str) -> Optional[Reading]:
+def unknown_lab(text: str, low: str) -> Optional[Reading]:
     answer = polarity(text)
     never = found(low, EN.lab.never, KO.lab.never)
     if (answer.value in ("unsure", "no") or never) and not _ANY_DIGIT.search(low):
@@ -78,27 +89,28 @@ def _unknown_lab(text: str, low: str) -> Optional[Reading]:
 
 def read_lab(text: str, ctx: Context) -> Result:
     """One lab value with its unit. Params: `unit` (the rule's unit, e.g.
-    mg/dL), `units` (regexes of other units -> factor to the rule's unit),
+    mg/dL), `units` (regexes of other units -> factor to the rule's unit, or
+    [factor, offset]: HbA1c % = 0.0915 x mmol/mol + 2.15),
     `unit_regex` (the rule's unit), `bare_range` ([lo, hi]: a number without a
     unit is read in the rule's unit only inside it), `plausible` ([lo, hi])."""
     text, bad = unreadable(text)
     if bad:
         return bad
     params = ctx.params
-    low = _DECIMAL_COMMA.sub(r"\1.\2", text.lower())
-    low = _REF_RANGE.sub(" ", low)
-    low = _only_the_asked_test(low, tuple(ctx.names))
-    unknown = _unknown_lab(text, low)
+    low = _only_the_asked_test(plain_numbers(text), tuple(ctx.names))
+    unknown = unknown_lab(text, low)
     if unknown:
         return unknown
     if _NEGATIVE.search(low):
         return NoAnswer("a negative value", "impossible")
-    unit_alts = [(params["unit_regex"], 1.0)] + [(rx, float(f)) for rx, f in params.get("units", {}).items()]
+    unit_alts = [(params["unit_regex"], (1.0, 0.0))]
+    unit_alts += [(rx, conversion(f)) for rx, f in params.get("units", {}).items()]
     units = "|".join(rx for rx, _ in unit_alts)
+    # "2+" is a grade on a dipstick scale (urine protein), never a value in a unit.
     values = [(float(m[1]), m[2], m.group(0).strip())
-              for m in re.finditer(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(" + units + r")?", low)]
+              for m in re.finditer(r"(?<![\w.])(\d+(?:\.\d+)?)(?![\d.]|\s*\+)\s*(" + units + r")?", low)]
     if not values:
-        word = _lab_words(low)
+        word = lab_words(low)
         if word:
             return Reading(word[0], word[1], text)
         if re.search(r"(?<![\w/])(?:" + units + r")(?![\w/])", low):
@@ -110,8 +122,8 @@ def read_lab(text: str, ctx: Context) -> Result:
         return NoAnswer("more than one number", "one")
     number, unit, words = (with_unit or values)[0]
     if unit:
-        factor = next(f for rx, f in unit_alts if re.fullmatch(rx, unit))
-        value = round(number * factor, 3)
+        factor, offset = next(f for rx, f in unit_alts if re.fullmatch(rx, unit))
+        value = round(number * factor + offset, 3)
     elif params["bare_range"][0] <= number <= params["bare_range"][1]:
         value = number
     else:
@@ -119,6 +131,13 @@ def read_lab(text: str, ctx: Context) -> Result:
     if not params["plausible"][0] <= value <= params["plausible"][1]:
         return NoAnswer("not a real result", "impossible")
     return Reading("value", words, text, number=value, extra={"unit": params["unit"]})
+
+
+def conversion(raw: Any) -> Tuple[float, float]:
+    """A unit's conversion to the rule's unit: a factor, or [factor, offset]."""
+    if isinstance(raw, (list, tuple)):
+        return float(raw[0]), float(raw[1])
+    return float(raw), 0.0
 
 
 # ------------------------------------------------------------------ against the upper limit of normal
@@ -160,7 +179,7 @@ def _read_piece(piece: str, enzyme: re.Pattern, alias: Mapping[str, str], names:
         out.ratios[targets[0]] = round(float(value[1]) / uln, 3)
         out.shown.append(f"{targets[0]} {float(value[1]):g}/{uln:g}")
         return None
-    word = _lab_words(body)
+    word = lab_words(body)
     if word:
         for n in targets:
             out.words[n] = word
@@ -194,7 +213,7 @@ def read_lab_uln(text: str, ctx: Context) -> Result:
     params: Mapping[str, Any] = ctx.params
     low = words_to_digits(text.lower())
     low = _KO_TIMES.sub(lambda m: f"{KO.lab.times[m[1]]:g}배", low)
-    unknown = _unknown_lab(text, low)
+    unknown = unknown_lab(text, low)
     if unknown:
         return unknown
     if _NEGATIVE.search(low):

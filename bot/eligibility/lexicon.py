@@ -229,6 +229,33 @@ class ClauseCues:
 
 
 @dataclass(frozen=True)
+class Exemptions:
+    """Words saying something happened beyond a question's exception ("and again now"): bot.eligibility.exemption."""
+    beyond: Phrases = Phrases()
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """A time to come (bot.eligibility.ahead): fixed spans and counted ones ("in 3 months", "3개월 뒤")."""
+    tomorrow: Phrases = Phrases()
+    day_after_tomorrow: Phrases = Phrases()
+    next_week: Phrases = Phrases()
+    next_month: Phrases = Phrases()
+    next_year: Phrases = Phrases()
+    # Patterns with the groups n (a number) and unit (a unit word of `units`).
+    counted: Words = ()
+    units: Mapping[str, str] = field(default_factory=dict)  # unit word -> day / week / month / year
+    # Words of a plan ("I'm having", "예정"): a bare month with them is the coming one, never the last.
+    planned: Phrases = Phrases()
+
+
+@dataclass(frozen=True)
+class Measure:
+    """Grammar of the measure reader (bot.eligibility.quantities)."""
+    pair_joiners: Words = ()  # what joins the two numbers of a pair: "/", "over", "에"
+
+
+@dataclass(frozen=True)
 class Dates:
     months: Words = ()  # full names, January first
     month_abbreviations: Mapping[str, int] = field(default_factory=dict)
@@ -266,6 +293,9 @@ class Language:
     mentions: Mentions = Mentions()
     context: ClauseCues = ClauseCues()
     dates: Dates = Dates()
+    ahead: Ahead = Ahead()
+    exemption: Exemptions = Exemptions()
+    measure: Measure = Measure()
     numbers: Numbers = Numbers()
     reasons: Mapping[str, str] = field(default_factory=dict)  # general reasons by reason key
     spelling: Mapping[str, str] = field(default_factory=dict)  # casual and regional spellings -> standard (regex)

@@ -9,7 +9,8 @@ from bot.eligibility import nlp
 from bot.eligibility.answers import Context, polarity, unreadable
 from bot.eligibility.lexicon import EN, KO, either, found
 from bot.eligibility.reading import NoAnswer, Reading, Result
-from bot.eligibility.text import FutureDate, time_ago
+from bot.eligibility.ahead import time_past
+from bot.eligibility.text import FutureDate
 
 _ONLY = re.compile(r"\b(?:" + either(EN.last_dose.only) + r")\b|" + either(KO.last_dose.only))
 _OPENING_NO = re.compile(r"\s*(?:" + either(EN.last_dose.opening_no, KO.last_dose.opening_no) + r")")
@@ -24,7 +25,7 @@ def read_last_dose(text: str, ctx: Context) -> Result:
         return bad
     low = text.lower()
     try:
-        ago = time_ago(text, ctx.today)
+        ago = time_past(text, ctx.today)
     except FutureDate:
         return NoAnswer("a date in the future", "impossible")
     terms = nlp.mentions(text, ctx.vocab)

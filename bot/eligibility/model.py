@@ -13,55 +13,25 @@ from pathlib import Path
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 from bot import yaml_files
-from bot.eligibility import nlp, schema
+from bot.eligibility import nlp, rules, schema
+from bot.eligibility.exemption import Exemption
 from bot.eligibility.readers import READERS
+from bot.eligibility.rules import NumberRule, Rule, TrialFileError, Verdict
+
+__all__ = ["ROOT", "LANGUAGES", "PROFILE_IDS", "KINDS", "NumberRule", "Rule", "TrialFileError", "Verdict",
+           "Outcome", "Question", "LeftOut", "Example", "Trial", "load_folder", "active_trial_id", "load_trial"]
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ("en", "ko")
 PROFILE_IDS = ("respondent", "sex", "childbearing_potential")
-
-
-class Verdict(str, enum.Enum):
-    PASS = "pass"
-    FAIL = "fail"
-    UNKNOWN = "unknown"
-    DEFERRED = "deferred"
-    NOT_APPLICABLE = "not_applicable"
+# profile: who the patient is; part: asked and read, judged only within another question's rule (any_of/all_of).
+KINDS = ("profile", "part", "inclusion", "exclusion")
 
 
 class Outcome(str, enum.Enum):
     LIKELY_ELIGIBLE = "likely_eligible"
     NEEDS_REVIEW = "needs_review"
     LIKELY_INELIGIBLE = "likely_ineligible"
-
-
-class TrialFileError(ValueError):
-    """A trial folder that does not follow the schema."""
-
-
-@dataclass(frozen=True)
-class NumberRule:
-    comparison: str  # at_least | at_most | more_than | between
-    limit: float  # the bound (the lower one for between)
-    then: Verdict
-    otherwise: Verdict
-    upper: Optional[float] = None  # between: the upper bound, inclusive
-
-    def meets(self, number: float) -> bool:
-        if self.comparison == "at_least":
-            return number >= self.limit
-        if self.comparison == "at_most":
-            return number <= self.limit
-        if self.comparison == "between":
-            return self.upper is not None and self.limit <= number <= self.upper
-        return number > self.limit
-
-
-@dataclass(frozen=True)
-class Rule:
-    map: Mapping[str, Verdict] = field(default_factory=dict)
-    number: Optional[NumberRule] = None
-    always: Optional[Verdict] = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +52,7 @@ class Question:
     # (asked once when a site screens for several trials); "" means its id.
     concept: str = ""
     vocab: str = ""  # the readers' vocabulary key when not its trial's (a question shared across trials)
+    exception: Optional[Exemption] = None  # what the criterion allows ("except during pregnancy")
 
     @property
     def concept_id(self) -> str:
@@ -90,13 +61,11 @@ class Question:
     @property
     def can_fail(self) -> bool:
         """Whether some answer would rule the person out (a knock-out question)."""
-        r = self.rule
-        number = r.number is not None and Verdict.FAIL in (r.number.then, r.number.otherwise)
-        return self.is_criterion and (r.always == Verdict.FAIL or Verdict.FAIL in r.map.values() or number)
+        return self.is_criterion and Verdict.FAIL in self.rule.verdicts
 
     @property
     def is_criterion(self) -> bool:
-        return self.kind != "profile"
+        return self.kind in ("inclusion", "exclusion")
 
     @property
     def asked(self) -> bool:
@@ -119,6 +88,8 @@ class Example:
     reads: str
     number: Optional[float] = None
     verdict: Optional[Verdict] = None
+    values: Mapping[str, float] = field(default_factory=dict)  # the named values read (a pair, BMI's inputs)
+    given: Mapping[str, str] = field(default_factory=dict)  # other questions' answers it is judged with
 
 
 @dataclass(frozen=True)
@@ -175,45 +146,23 @@ def _verdict(value: object, where: str, field_name: str) -> Verdict:
         raise _fail(where, field_name, f"must be one of {', '.join(v.value for v in Verdict)}, not {value!r}")
 
 
-def _rule(raw: object, where: str) -> Rule:
-    if not isinstance(raw, dict):
-        raise _fail(where, "rule", "must be a mapping")
-    if "always" in raw:
-        return Rule(always=_verdict(raw["always"], where, "rule.always"))
-    number = None
-    if "number" in raw:
-        n = raw["number"]
-        comparisons = [c for c in ("at_least", "at_most", "more_than", "between") if c in n]
-        bound: Any = n[comparisons[0]] if len(comparisons) == 1 else None
-        pair = isinstance(bound, list) and len(bound) == 2 and all(isinstance(b, (int, float)) for b in bound)
-        ok = isinstance(bound, (int, float)) or (comparisons == ["between"] and pair)
-        if not ok:
-            raise _fail(where, "rule.number",
-                        "needs one of at_least/at_most/more_than with a number, or between: [low, high]")
-        low, high = (bound if isinstance(bound, list) else (bound, None))
-        number = NumberRule(comparisons[0], float(low), _verdict(n.get("then"), where, "rule.number.then"),
-                            _verdict(n.get("else"), where, "rule.number.else"),
-                            float(high) if high is not None else None)
-    mapping = {_key(k): _verdict(v, where, f"rule.map.{_key(k)}") for k, v in (raw.get("map") or {}).items()}
-    if not mapping and number is None:
-        raise _fail(where, "rule", "needs a map, a number rule or always")
-    return Rule(map=mapping, number=number)
-
-
 def _question(qid: str, raw: object, where: str) -> Question:
     if not isinstance(raw, dict):
         raise _fail(where, qid, "must be a mapping")
     where = f"{where}: question '{qid}'"
     kind = raw.get("kind")
-    if kind not in ("profile", "inclusion", "exclusion"):
-        raise _fail(where, "kind", "must be profile, inclusion or exclusion")
+    if kind not in KINDS:
+        raise _fail(where, "kind", f"must be one of {', '.join(KINDS)}")
     reader = raw.get("reader")
     if reader is not None and reader not in READERS:
         raise _fail(where, "reader", f"must be one of {', '.join(READERS)}")
-    rule = _rule(raw.get("rule"), where) if kind != "profile" else Rule()
-    if kind != "profile" and reader is None and rule.always is None:
-        raise _fail(where, "reader", "is needed unless the rule is 'always'")
-    if kind != "profile" and not raw.get("listing"):
+    judged = kind in ("inclusion", "exclusion")
+    rule = rules.parse(raw.get("rule"), "rule", lambda key, problem: _fail(where, key, problem)) if judged \
+        else Rule()
+    others_only = bool(rule.parts) and all(p.question for p in rule.parts)  # judged from other questions
+    if judged and reader is None and rule.always is None and not others_only:
+        raise _fail(where, "reader", "is needed unless the rule is 'always' or reads only other questions")
+    if judged and not raw.get("listing"):
         raise _fail(where, "listing", "must quote the listing")
     cues = {_key(k): {lang: tuple(words) for lang, words in (v or {}).items()}
             for k, v in (raw.get("cues") or {}).items()}
@@ -224,17 +173,41 @@ def _question(qid: str, raw: object, where: str) -> Question:
         applies_when={k: tuple(_key(x) for x in v) for k, v in (raw.get("applies_when") or {}).items()},
         examples=tuple(_example(e, where, n) for n, e in enumerate(raw.get("examples") or ())),
         concept=str(raw.get("concept") or ""),
+        exception=Exemption.from_raw(raw["exception"]) if raw.get("exception") else None,
     )
 
 
 def _example(raw: dict, where: str, n: int) -> Example:
     language = "en" if "en" in raw else "ko"
     number = raw.get("number")
-    if number is not None and (isinstance(number, bool) or not isinstance(number, (int, float))):
+    if number is not None and not rules.is_number(number):
         raise _fail(where, f"examples[{n}].number", "must be a number")
     verdict = _verdict(raw["verdict"], where, f"examples[{n}].verdict") if "verdict" in raw else None
+    values, given = raw.get("values") or {}, raw.get("given") or {}
+    if not isinstance(values, dict) or not all(rules.is_number(v) for v in values.values()):
+        raise _fail(where, f"examples[{n}].values", "must map value names to numbers")
+    if not isinstance(given, dict) or not all(isinstance(v, str) for v in given.values()):
+        raise _fail(where, f"examples[{n}].given", "must map question ids to answers (words)")
     return Example(language, str(raw[language]), _key(raw["reads"]), float(number) if number is not None else None,
-                   verdict)
+                   verdict, {str(k): float(v) for k, v in values.items()}, {str(k): v for k, v in given.items()})
+
+
+def _cross_check(questions: Mapping[str, Question], where: str) -> None:
+    """What a rule names exists: the questions it reads, and the values its reader reads."""
+    for q in questions.values():
+        for other in q.rule.questions:
+            if other not in questions:
+                raise _fail(f"{where}: question '{q.id}'", "rule", f"names '{other}', which is not a question")
+        declared = set(q.params.get("values") or ()) if isinstance(q.params.get("values"), dict) else set()
+        for part in q.rule.parts:
+            if part.value and part.value not in declared:
+                raise _fail(f"{where}: question '{q.id}'", "rule",
+                            f"names the value '{part.value}', which params.values does not declare")
+        for ex in q.examples:
+            for other in ex.given:
+                if other not in questions or questions[other].reader is None:
+                    raise _fail(f"{where}: question '{q.id}'", "examples.given",
+                                f"names '{other}', which is not an asked question")
 
 
 def _left_out(raw: dict) -> Tuple[LeftOut, ...]:
@@ -271,6 +244,7 @@ def load_folder(folder: Path) -> Trial:
     raw, texts_raw, vocabulary = _strict(folder)
     where = str(folder / "trial.yml")
     questions = {qid: _question(qid, q, where) for qid, q in raw["questions"].items()}
+    _cross_check(questions, where)
     for qid in raw["ask_order"]:
         if qid not in questions:
             raise _fail(where, "ask_order", f"names '{qid}', which is not a question")

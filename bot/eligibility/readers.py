@@ -19,6 +19,7 @@ from bot.eligibility.labs import read_lab, read_lab_uln
 from bot.eligibility.measures import read_age, read_ecog
 from bot.eligibility.medicines import read_last_dose
 from bot.eligibility.profile import read_childbearing, read_respondent, read_sex, respondent_reading
+from bot.eligibility.quantities import read_measure
 from bot.eligibility.reading import Result
 from bot.eligibility.yes_no import read_yes_no
 
@@ -33,13 +34,14 @@ READERS: Dict[str, Callable[[str, Context], Result]] = {
     "condition_window": read_condition_window,
     "lab": read_lab,
     "lab_uln": read_lab_uln,
+    "measure": read_measure,
     "respondent": read_respondent,
     "sex": read_sex,
     "childbearing": read_childbearing,
 }
 
 # Kinds that ask about now: a value at an earlier episode does not answer them (timing.py).
-ABOUT_NOW = frozenset({"lab", "lab_uln", "ecog"})
+ABOUT_NOW = frozenset({"lab", "lab_uln", "ecog", "measure"})
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,10 @@ PARAMS: Dict[str, ReaderParams] = {
                                          "drug"})),
     "ecog": ReaderParams(),
     "condition_window": ReaderParams(frozenset({"label"}),
-                                     frozenset({"exempt", "vague_exempt", "generic", "qualifies_exempt"})),
+                                     frozenset({"exempt", "vague_exempt", "generic", "qualifies_exempt", "window"})),
     "lab": ReaderParams(frozenset({"unit", "unit_regex", "bare_range", "plausible"}), frozenset({"units"})),
     "lab_uln": ReaderParams(frozenset({"analytes"})),
+    "measure": ReaderParams(frozenset({"values"}), frozenset({"pair", "compute"})),
     "respondent": ReaderParams(),
     "sex": ReaderParams(),
     "childbearing": ReaderParams(),

@@ -9,15 +9,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Collection, Dict, List, Mapping, Optional
 
+from bot.eligibility.quantities import params_errors as measure_errors
 from bot.eligibility.readers import PARAMS, READERS
 
 LANGUAGES = ("en", "ko")
 TRIAL_KEYS = frozenset({"id", "end_date", "updated", "ask_order", "terms", "questions", "left_out"})
 QUESTION_KEYS = frozenset({"kind", "listing", "reader", "params", "terms", "cues", "buttons", "rule", "applies_when",
-                           "examples", "concept"})
-RULE_KEYS = frozenset({"always", "map", "number"})
-NUMBER_KEYS = frozenset({"at_least", "at_most", "more_than", "between", "then", "else"})
-EXAMPLE_KEYS = frozenset({*LANGUAGES, "reads", "number", "verdict"})
+                           "examples", "concept", "exception"})
+RULE_KEYS = frozenset({"always", "map", "number", "bands", "any_of", "all_of"})
+PART_KEYS = frozenset({"value", "question", "map", "number", "bands", "any_of", "all_of"})
+NUMBER_KEYS = frozenset({"at_least", "at_most", "more_than", "between", "then", "else", "by"})
+BAND_KEYS = frozenset({"below", "up_to", "then"})
+EXCEPTION_KEYS = frozenset({"reads", "when", "words", "beyond"})
+EXAMPLE_KEYS = frozenset({*LANGUAGES, "reads", "number", "verdict", "values", "given"})
 LEFT_OUT_KEYS = frozenset({"listing", "reason"})
 TEXT_KEYS = frozenset({"title", "short_title", "sponsor", "summary", "what_happens_next", "terms", "questions"})
 TEXT_QUESTION_KEYS = frozenset({"label", "aliases", "ask", "why", "hint", "hints", "example", "buttons", "read",
@@ -78,21 +82,49 @@ def _params(q: Mapping[str, Any], file: Path, qid: str, vocabulary: Mapping[str,
             errors.add(file, f"params.{key} '{params[key]}' is not an id of vocabulary.yml's {label}", qid)
     if "label" in params and str(params["label"]) not in vocabulary:
         errors.add(file, f"params.label '{params['label']}' is not a label of vocabulary.yml", qid)
+    if reader == "measure":
+        for problem in measure_errors(params):
+            errors.add(file, problem, qid)
+    if reader == "condition_window" and params.get("window", "past") not in ("past", "future"):
+        errors.add(file, f"params.window must be past or future, not {params['window']!r}", qid)
     ids = {str(i) for items in vocabulary.values() if isinstance(items, dict) for i in items}
     for name in params.get("different") or ():  # other diseases: ids of any label (lymphoma is a CANCER)
         if str(name) not in ids:
             errors.add(file, f"params.different '{name}' is not an id of vocabulary.yml", qid)
 
 
-def _rule(q: Mapping[str, Any], file: Path, qid: str, errors: _Errors) -> None:
-    rule = q.get("rule")
-    if rule is None:
+def _rule_keys(rule: Any, known: Collection[str], where: str, file: Path, qid: str, errors: _Errors) -> None:
+    """A rule's keys at every depth: its number, bands and the parts of any_of / all_of."""
+    if not errors.keys(rule, known, file, where, qid):
         return
-    if errors.keys(rule, RULE_KEYS, file, "rule", qid):
-        if "number" in rule:
-            errors.keys(rule["number"], NUMBER_KEYS, file, "rule.number", qid)
-        if "map" in rule:
-            errors.keys(rule["map"], _mapping(rule["map"]).keys(), file, "rule.map", qid)  # a mapping
+    if "number" in rule:
+        errors.keys(rule["number"], NUMBER_KEYS, file, f"{where}.number", qid)
+    if "map" in rule:
+        errors.keys(rule["map"], _mapping(rule["map"]).keys(), file, f"{where}.map", qid)  # a mapping
+    for n, band in enumerate(rule.get("bands") or () if isinstance(rule.get("bands"), list) else ()):
+        errors.keys(band, BAND_KEYS, file, f"{where}.bands[{n}]", qid)
+    for combine in ("any_of", "all_of"):
+        parts = rule.get(combine)
+        for n, part in enumerate(parts if isinstance(parts, list) else ()):
+            _rule_keys(part, PART_KEYS, f"{where}.{combine}[{n}]", file, qid, errors)
+
+
+def _rule(q: Mapping[str, Any], file: Path, qid: str, errors: _Errors) -> None:
+    if q.get("rule") is not None:
+        _rule_keys(q["rule"], RULE_KEYS, "rule", file, qid, errors)
+
+
+def _exception(q: Mapping[str, Any], file: Path, qid: str, errors: _Errors) -> None:
+    raw = q.get("exception")
+    if raw is None or not errors.keys(raw, EXCEPTION_KEYS, file, "exception", qid):
+        return
+    if not isinstance(raw.get("reads"), str) or "words" not in raw:
+        errors.add(file, "exception needs reads (the reading it gives) and words (en/ko)", qid)
+    if "when" in raw and not (isinstance(raw["when"], list) and all(isinstance(w, str) for w in raw["when"])):
+        errors.add(file, "exception.when must be a list of readings", qid)
+    for key in ("words", "beyond"):
+        if key in raw:
+            _languages(raw[key], file, f"exception.{key}", qid, errors)
 
 
 def _question(qid: str, q: Any, profile_ids: Collection[str], file: Path, vocabulary: Mapping[str, Any],
@@ -101,6 +133,7 @@ def _question(qid: str, q: Any, profile_ids: Collection[str], file: Path, vocabu
         return
     _params(q, file, qid, vocabulary, errors)
     _rule(q, file, qid, errors)
+    _exception(q, file, qid, errors)
     if "applies_when" in q and errors.keys(q["applies_when"], profile_ids, file, "applies_when", qid):
         for key, values in q["applies_when"].items():
             if not isinstance(values, list):

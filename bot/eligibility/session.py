@@ -13,6 +13,7 @@ from bot.eligibility.model import PROFILE_IDS, Outcome, Question, Trial, Verdict
 from bot.eligibility.reading import NoAnswer, Reading, Result
 from bot.eligibility import spelling, timing
 from bot.eligibility.readers import ABOUT_NOW, READERS, Context
+from bot.eligibility.rules import Facts, decide
 from bot.eligibility.relations import name as relation_name
 
 NOT_ANSWERED = "not_answered"
@@ -41,7 +42,8 @@ def read(trial: Trial, qid: str, text: str, today: date) -> Result:
     if q.reader in ABOUT_NOW:
         text = timing.current(text)
     context = Context(today=today, vocab=q.vocab or trial.vocab, params=q.params, cues=q.cues, names=names)
-    return READERS[q.reader](text, context)
+    result = READERS[q.reader](text, context)
+    return q.exception.apply(result, text) if q.exception else result
 
 
 def read_button(trial: Trial, qid: str, key: str, title: str, today: date) -> Result:
@@ -54,36 +56,38 @@ def read_button(trial: Trial, qid: str, key: str, title: str, today: date) -> Re
     return result
 
 
-def judge(q: Question, reading: Optional[Reading]) -> Judgement:
-    """One criterion's verdict from its reading (None: not answered)."""
+def judge(q: Question, reading: Optional[Reading], facts: Optional[Facts] = None) -> Judgement:
+    """One criterion's verdict from its reading (None: not answered) and, for a rule that reads other
+    questions (any_of/all_of parts, a limit `by` sex), the screening's other readings."""
     rule = q.rule
-    eligible_from: Optional[date] = None
     if rule.always:
         return Judgement(q.id, rule.always, rule.always.value)
-    if reading is None:
+    facts = facts or {}
+    others_only = bool(rule.parts) and all(p.question for p in rule.parts)
+    if reading is None and not others_only:
         return Judgement(q.id, Verdict.UNKNOWN, NOT_ANSWERED)
-    fields: Dict[str, str] = {"evidence": reading.evidence,
-              "value": f"{reading.number:g}" if reading.number is not None else reading.value}
-    if reading.value in rule.map:
-        verdict, key = rule.map[reading.value], reading.value
-    elif rule.number and reading.number is not None:
-        number_rule = rule.number
-        low_end = rule.number.meets(reading.number)
-        high_end = rule.number.meets(reading.number if reading.number_max is None else reading.number_max)
-        if low_end == high_end:
-            verdict = rule.number.then if low_end else rule.number.otherwise
-            key = verdict.value
-        else:  # a rough answer ("2 years ago", a birth year) that straddles the limit
-            verdict, key = Verdict.UNKNOWN, "boundary"
-        when = reading.when_date
-        if when and verdict == Verdict.UNKNOWN and key != "boundary":
-            eligible_from = when + timedelta(days=int(number_rule.limit))
-            fields["eligible_from"] = eligible_from.isoformat()
-    else:
-        return Judgement(q.id, Verdict.UNKNOWN, "unsettled", fields)
-    if verdict == Verdict.FAIL and reading.hedged:
+    fields: Dict[str, str] = {"evidence": reading.evidence, "value": _value(reading)} if reading else {}
+    decision = decide(rule, reading, facts)
+    if decision is None:
+        return Judgement(q.id, Verdict.UNKNOWN, NOT_ANSWERED if reading is None else "unsettled", fields)
+    verdict, key = decision[0], decision[1] or decision[0].value
+    eligible_from: Optional[date] = None
+    when = reading.when_date if reading else None
+    if when and rule.number and verdict == Verdict.UNKNOWN and key not in ("boundary", "depends") \
+            and reading is not None and reading.value not in rule.map:
+        eligible_from = when + timedelta(days=int(rule.number.limit))
+        fields["eligible_from"] = eligible_from.isoformat()
+    if verdict == Verdict.FAIL and reading is not None and reading.hedged:
         verdict, key = Verdict.UNKNOWN, "hedged"  # never rule someone out on "I think so"
     return Judgement(q.id, verdict, key, fields, eligible_from)
+
+
+def _value(reading: Reading) -> str:
+    """A reading's value as the reasons show it: its number, the values it names, or its category."""
+    if reading.number is not None:
+        return f"{reading.number:g}"
+    values = reading.extra.get("values") or {}
+    return "/".join(f"{v:g}" for v in values.values()) if values else reading.value
 
 
 class Session:
@@ -161,8 +165,17 @@ class Session:
                 unclear = any(self.profile.get(k) in ("unsure",) for k in q.applies_when)
                 out[q.id] = Judgement(q.id, Verdict.UNKNOWN, UNCLEAR_PROFILE if unclear else NOT_ANSWERED)
             else:
-                out[q.id] = judge(q, self.readings.get(q.id))
+                out[q.id] = judge(q, self.readings.get(q.id), self.facts)
         return out
+
+    @cached_property
+    def facts(self) -> Dict[str, Reading]:
+        """What a rule may read besides its own reading: every answer, and the sex a relation word gave."""
+        facts = dict(self.readings)
+        sex = self.profile.get("sex")
+        if sex and "sex" not in facts:
+            facts["sex"] = Reading(sex, sex)
+        return facts
 
     @cached_property
     def outcome(self) -> Outcome:
@@ -192,7 +205,7 @@ class Session:
     @cached_property
     def ruled_out(self) -> bool:
         """An answer given already fails a criterion (nothing more is asked)."""
-        return any(judge(self.trial.question(qid), r).verdict == Verdict.FAIL
+        return any(judge(self.trial.question(qid), r, self.facts).verdict == Verdict.FAIL
                    for qid, r in self.readings.items() if self.trial.question(qid).is_criterion
                    and self.applies(self.trial.question(qid)) is not False)
 

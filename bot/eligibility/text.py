@@ -160,6 +160,7 @@ def safe_date(y: int, m: int, d: int) -> Optional[date]:
 _MONTHS = {name.lower(): i for i, name in enumerate(EN.dates.months, start=1)}
 _MONTHS.update(EN.dates.month_abbreviations)
 _MONTH_RE = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+MONTHS: Mapping[str, int] = _MONTHS  # month names and short names (lowercase) -> 1-12
 
 
 def _dated(year: Optional[int], month: int, day: int, today: date) -> Optional[date]:

@@ -1,0 +1,292 @@
+"""A question's rule, as typed objects read from trial.yml, and how it turns a
+reading into a verdict. Besides `map`, `number` and `always`:
+
+- `bands`: a range cut into verdicts ("below 5.7 unknown, below 6.5 pass, the rest fail");
+- `any_of` / `all_of`: parts, each judging one named value of the reading (`value: systolic`, from a
+  message naming several) or another question's reading (`question: hba1c`), with its own number/bands/map;
+- `number.by`: the limit chosen by another question's answer (`by: sex`, `at_most: {male: 1.3, female: 1.1}`;
+  a numeric answer picks a range key, `by: age`, `at_most: {"18-64": 2, "65-120": 1.5}`); while that answer is
+  not known, the verdict is the one every limit agrees on, else `unknown` ("depends").
+
+A malformed rule is a TrialFileError naming the file, the question and the key."""
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Tuple
+
+from bot.eligibility.reading import Reading
+
+
+class Verdict(str, enum.Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"
+    DEFERRED = "deferred"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class TrialFileError(ValueError):
+    """A trial folder that does not follow the schema."""
+
+
+Facts = Mapping[str, Reading]  # the other answers of the screening, by question id
+COMPARISONS = ("at_least", "at_most", "more_than", "between")
+_RANGE_KEY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*$")
+
+
+@dataclass(frozen=True)
+class NumberRule:
+    comparison: str  # at_least | at_most | more_than | between
+    limit: float  # the bound (the lower one for between)
+    then: Verdict
+    otherwise: Verdict
+    upper: Optional[float] = None  # between: the upper bound, inclusive
+    by: str = ""  # the question whose answer picks the limit
+    limits: Mapping[str, Tuple[float, Optional[float]]] = field(default_factory=dict)  # answer -> (limit, upper)
+
+    def meets(self, number: float) -> bool:
+        if self.comparison == "at_least":
+            return number >= self.limit
+        if self.comparison == "at_most":
+            return number <= self.limit
+        if self.comparison == "between":
+            return self.upper is not None and self.limit <= number <= self.upper
+        return number > self.limit
+
+    def variants(self, facts: Facts) -> Tuple["NumberRule", ...]:
+        """The rules that may apply: one when the answer `by` names is known, else one per limit."""
+        if not self.by:
+            return (self,)
+        fact = facts.get(self.by)
+        keys = [k for k in self.limits if fact is not None and _key_fits(k, fact)]
+        return tuple(replace(self, limit=self.limits[k][0], upper=self.limits[k][1], by="", limits={})
+                     for k in (keys[:1] or list(self.limits)))
+
+
+def _key_fits(key: str, fact: Reading) -> bool:
+    """A limit's key fits an answer: its reading ("female") or, for a number, its range ("65-120")."""
+    if key == fact.value:
+        return True
+    m = _RANGE_KEY.match(key)
+    return bool(m and fact.number is not None and float(m[1]) <= fact.number <= float(m[2]))
+
+
+@dataclass(frozen=True)
+class Band:
+    """Numbers below `below` (or up to `up_to`, inclusive) get `then`; the last band has no bound."""
+    then: Verdict
+    bound: Optional[float] = None
+    inclusive: bool = False
+
+    def holds(self, number: float) -> bool:
+        return self.bound is None or (number <= self.bound if self.inclusive else number < self.bound)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of any_of / all_of: a named value of this reading, or another question's reading."""
+    rule: "Rule"
+    value: str = ""
+    question: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    map: Mapping[str, Verdict] = field(default_factory=dict)
+    number: Optional[NumberRule] = None
+    always: Optional[Verdict] = None
+    bands: Tuple[Band, ...] = ()
+    any_of: Tuple[Part, ...] = ()
+    all_of: Tuple[Part, ...] = ()
+
+    @property
+    def parts(self) -> Tuple[Part, ...]:
+        return self.any_of or self.all_of
+
+    @property
+    def verdicts(self) -> FrozenSet[Verdict]:
+        """Every verdict the rule can give."""
+        out = set(self.map.values()) | {b.then for b in self.bands}
+        if self.always:
+            out.add(self.always)
+        if self.number:
+            out |= {self.number.then, self.number.otherwise}
+        for part in self.parts:
+            out |= part.rule.verdicts
+        return frozenset(out)
+
+    @property
+    def questions(self) -> Tuple[str, ...]:
+        """The other questions the rule reads (parts and `by`)."""
+        own = (self.number.by,) if self.number and self.number.by else ()
+        return own + tuple(q for p in self.parts for q in ((p.question,) if p.question else ()) + p.rule.questions)
+
+
+# ---------------------------------------------------------------- judging
+
+Decision = Tuple[Verdict, str]  # the verdict and its reason key
+
+
+def decide(rule: Rule, reading: Optional[Reading], facts: Facts) -> Optional[Decision]:
+    """The rule's verdict for a reading; None when the rule says nothing of it (unsettled)."""
+    if reading is not None and reading.value in rule.map:
+        return rule.map[reading.value], reading.value
+    if rule.parts:
+        return _combined(rule, reading, facts)
+    if reading is None or reading.number is None:
+        return None
+    ends = (reading.number, reading.number if reading.number_max is None else reading.number_max)
+    if rule.bands:
+        found = {next(b.then for b in rule.bands if b.holds(n)) for n in ends}
+        return (found.pop(), "") if len(found) == 1 else (Verdict.UNKNOWN, "boundary")
+    if rule.number:
+        return _by_number(rule.number, ends, facts)
+    return None
+
+
+def _by_number(number: NumberRule, ends: Tuple[float, float], facts: Facts) -> Decision:
+    verdicts = set()
+    for variant in number.variants(facts):
+        low_end, high_end = variant.meets(ends[0]), variant.meets(ends[1])
+        if low_end != high_end:  # a rough answer ("2 years ago", a birth year) that straddles the limit
+            return Verdict.UNKNOWN, "boundary"
+        verdicts.add(variant.then if low_end else variant.otherwise)
+    return (verdicts.pop(), "") if len(verdicts) == 1 else (Verdict.UNKNOWN, "depends")
+
+
+def _part_reading(part: Part, reading: Optional[Reading], facts: Facts) -> Optional[Reading]:
+    if part.question:
+        return facts.get(part.question)
+    values = (reading.extra.get("values") or {}) if reading is not None else {}
+    if part.value not in values:
+        return None
+    return Reading("value", reading.evidence if reading else "", number=float(values[part.value]))
+
+
+_ANY_ORDER = (Verdict.PASS, Verdict.UNKNOWN, Verdict.DEFERRED, Verdict.FAIL)
+_ALL_ORDER = (Verdict.FAIL, Verdict.UNKNOWN, Verdict.DEFERRED, Verdict.PASS)
+
+
+def _combined(rule: Rule, reading: Optional[Reading], facts: Facts) -> Optional[Decision]:
+    """any_of: one part passing passes, all failing fails; all_of: one failing fails, all passing passes.
+    A part not answered is unknown."""
+    verdicts = []
+    for part in rule.parts:
+        found = decide(part.rule, _part_reading(part, reading, facts), facts)
+        verdicts.append(found[0] if found else Verdict.UNKNOWN)
+    verdicts = [v for v in verdicts if v != Verdict.NOT_APPLICABLE]
+    if not verdicts:
+        return None
+    order = _ANY_ORDER if rule.any_of else _ALL_ORDER
+    return next(v for v in order if v in verdicts), ""
+
+
+# ---------------------------------------------------------------- reading trial.yml
+
+Fail = Callable[[str, str], TrialFileError]  # (key, problem) -> the error naming file and question
+
+
+def _verdict(value: object, key: str, fail: Fail) -> Verdict:
+    try:
+        return Verdict(value)
+    except ValueError:
+        raise fail(key, f"must be one of {', '.join(v.value for v in Verdict)}, not {value!r}")
+
+
+def is_number(x: object) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _bound(raw: object, comparison: str) -> Optional[Tuple[float, Optional[float]]]:
+    if comparison == "between":
+        ok = isinstance(raw, list) and len(raw) == 2 and all(is_number(b) for b in raw)
+        return (float(raw[0]), float(raw[1])) if ok else None  # type: ignore[index]
+    return (float(raw), None) if is_number(raw) else None  # type: ignore[arg-type]
+
+
+def _number(n: Any, key: str, fail: Fail) -> NumberRule:
+    comparisons = [c for c in COMPARISONS if isinstance(n, dict) and c in n]
+    usage = "needs one of at_least/at_most/more_than with a number, or between: [low, high]"
+    if len(comparisons) != 1:
+        raise fail(key, usage)
+    comparison, raw = comparisons[0], n[comparisons[0]]
+    by = n.get("by") or ""
+    limits: Dict[str, Tuple[float, Optional[float]]] = {}
+    if by:
+        if not isinstance(by, str) or not isinstance(raw, dict) or not raw:
+            raise fail(f"{key}.by", f"names a question, and {comparison} then maps its answers to limits")
+        for answer, value in raw.items():
+            bound = _bound(value, comparison)
+            if bound is None:
+                raise fail(f"{key}.{comparison}.{answer}", usage)
+            limits[str(answer)] = bound
+        first = next(iter(limits.values()))
+    else:
+        bound = _bound(raw, comparison)
+        if bound is None:
+            raise fail(key, usage)
+        first = bound
+    return NumberRule(comparison, first[0], _verdict(n.get("then"), f"{key}.then", fail),
+                      _verdict(n.get("else"), f"{key}.else", fail), first[1], by, limits)
+
+
+def _bands(raw: Any, key: str, fail: Fail) -> Tuple[Band, ...]:
+    if not isinstance(raw, list) or len(raw) < 2:
+        raise fail(key, "must be a list of at least two bands, each {below: N, then: V} or {up_to: N, then: V}, "
+                        "the last {then: V}")
+    bands: List[Band] = []
+    for n, b in enumerate(raw):
+        where = f"{key}[{n}]"
+        if not isinstance(b, dict) or "then" not in b:
+            raise fail(where, "must be a mapping with then")
+        bounds = [k for k in ("below", "up_to") if k in b]
+        last = n == len(raw) - 1
+        if (len(bounds) != (0 if last else 1)) or (bounds and not is_number(b[bounds[0]])):
+            raise fail(where, "needs one number, below or up_to (the last band: none)")
+        band = Band(_verdict(b["then"], f"{where}.then", fail),
+                    float(b[bounds[0]]) if bounds else None, bounds == ["up_to"])
+        if bands and band.bound is not None and bands[-1].bound is not None and band.bound <= bands[-1].bound:
+            raise fail(where, "must be above the band before it")
+        bands.append(band)
+    return tuple(bands)
+
+
+def _parts(raw: Any, key: str, fail: Fail) -> Tuple[Part, ...]:
+    if not isinstance(raw, list) or len(raw) < 2:
+        raise fail(key, "must be a list of at least two parts, each with value or question and a rule")
+    parts = []
+    for n, p in enumerate(raw):
+        where = f"{key}[{n}]"
+        if not isinstance(p, dict) or len([k for k in ("value", "question") if k in p]) != 1:
+            raise fail(where, "needs one of value (a value the reader reads) or question (another question)")
+        body = {k: v for k, v in p.items() if k not in ("value", "question")}
+        parts.append(Part(parse(body, where, fail), str(p.get("value") or ""), str(p.get("question") or "")))
+    return tuple(parts)
+
+
+def parse(raw: object, key: str, fail: Fail) -> Rule:
+    """A rule (or a part's rule) from trial.yml; `key` is where it is ('rule', 'rule.any_of[0]')."""
+    if not isinstance(raw, dict):
+        raise fail(key, "must be a mapping")
+    if "always" in raw:
+        return Rule(always=_verdict(raw["always"], f"{key}.always", fail))
+    number = _number(raw["number"], f"{key}.number", fail) if "number" in raw else None
+    bands = _bands(raw["bands"], f"{key}.bands", fail) if "bands" in raw else ()
+    any_of = _parts(raw["any_of"], f"{key}.any_of", fail) if "any_of" in raw else ()
+    all_of = _parts(raw["all_of"], f"{key}.all_of", fail) if "all_of" in raw else ()
+    if sum(map(bool, (number, bands, any_of, all_of))) > 1:
+        raise fail(key, "takes one of number, bands, any_of or all_of")
+    raw_map = raw.get("map") or {}
+    if not isinstance(raw_map, dict):
+        raise fail(f"{key}.map", "must be a mapping of readings to verdicts")
+    mapping = {_word(k): _verdict(v, f"{key}.map.{_word(k)}", fail) for k, v in raw_map.items()}
+    if not (mapping or number or bands or any_of or all_of):
+        raise fail(key, "needs a map, a number rule, bands, any_of, all_of or always")
+    return Rule(map=mapping, number=number, bands=bands, any_of=any_of, all_of=all_of)
+
+
+def _word(k: object) -> str:
+    """YAML 1.1 reads a bare yes/no key as a boolean; the file means the word."""
+    return {True: "yes", False: "no"}.get(k, str(k)) if isinstance(k, bool) else str(k)
