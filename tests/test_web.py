@@ -199,15 +199,18 @@ def test_replay_masks_contact_details_but_not_answers():
 # ---------------------------------------------------------------- staff sign-in
 
 # The wait, said in the page's language (Korean, the site's, unless English was chosen on the sign-in page):
-# until when, in Seoul time to the second, and how many seconds. A user name's wait adds that an authenticator
-# code passes it; an address's does not (codes could then be guessed without limit).
-_CODE = {"ko": " 인증 앱을 쓰는 계정이면 비밀번호와 6자리 코드로 지금 바로 로그인할 수 있어요.",
-         "en": " If your account uses an authenticator app, you can sign in now with your password and its 6-digit code."}
+# until when, in Seoul time to the second, and how many seconds; and, for a user name's wait and an address's
+# alike, that a password with an authenticator code signs in now, one try per code.
+_CODE = {"ko": " 인증 앱을 쓰는 계정이면 비밀번호와 6자리 코드로 지금 바로 로그인할 수 있어요. 코드 하나로는 한 번만"
+               " 시도할 수 있으니, 맞지 않으면 앱에 새 코드가 나온 뒤 다시 입력해 주세요.",
+         "en": " If your account uses an authenticator app, you can sign in now with your password and its 6-digit code."
+               " Each code can be tried once: if it does not work, enter the next code your app shows."}
 _WAIT = {"ko": r"로그인 실패가 너무 많았어요\. (오전|오후) (\d{1,2}):(\d\d):(\d\d) 이후에\((\d+)초 뒤\) 다시 시도해 주세요\.",
          "en": r"Too many failed sign-ins\. Please try again after (\d{1,2}):(\d\d):(\d\d) (am|pm) \(in (\d+) seconds?\)\."}
 WAIT = {lang: re.compile(pattern + re.escape(_CODE[lang])) for lang, pattern in _WAIT.items()}
-ADDRESS_WAIT = {lang: re.compile(pattern) for lang, pattern in _WAIT.items()}
+CODE_FIELD = '<label for="code">인증 앱에 표시된 6자리 코드 (인증 앱을 쓰는 계정만)</label>'
 SEOUL = timezone(timedelta(hours=9))
+WARD = {"X-Forwarded-For": "203.0.113.9"}  # behind the proxy: the one address a whole ward's computers share
 
 
 def problem(page: str) -> str:
@@ -235,7 +238,7 @@ async def test_a_colleagues_typos_slow_that_account_down_but_never_lock_it(web):
     r = await sign_in(web, "alice")  # her right password at once: a short wait, said in Korean (the site's)
     page = await r.text()
     assert r.status == 429 and said_wait(r, problem(page), WAIT["ko"]) == 1
-    assert '<label for="code">인증 앱에 표시된 6자리 코드 (인증 앱을 쓰는 계정만)</label>' in page
+    assert CODE_FIELD in page
     r = await sign_in(web, "alice", lang="en")  # in English when chosen on the sign-in page
     assert r.status == 429 and said_wait(r, problem(await r.text()), WAIT["en"]) == 1
     r = await sign_in(web, "bob")  # same address, other account
@@ -258,10 +261,22 @@ async def test_an_attacker_cannot_keep_a_coordinator_out(web, monkeypatch):
     here = {"X-Forwarded-For": "198.51.100.7"}
     r = await sign_in(web, "alice", **here)  # her password alone waits a little, never minutes
     assert r.status == 429 and 1 <= said_wait(r, problem(await r.text()), WAIT["ko"]) <= 60
-    r = await sign_in(web, "alice", code="000000", **here)  # a wrong code does not get past the wait
-    assert r.status == 429 and "tb_staff" not in r.cookies
+    r = await sign_in(web, "alice", PASSWORD, code="000000", **{"X-Forwarded-For": "203.0.113.99"})
+    assert r.status == 429 and "tb_staff" not in r.cookies  # a wrong code does not get past the wait
     r = await sign_in(web, "alice", code=pyotp.TOTP(secret).now(), **here)  # her code: in at once
     assert r.status == 302 and r.headers["Location"] == "/staff" and r.cookies["tb_staff"].value
+
+
+def test_a_code_slot_is_one_try_per_step():
+    from bot.staff.auth import CodeSlots
+
+    slots, step = CodeSlots(), 1_000_000 * 30.0  # the start of a 30-second step
+    assert slots.take("user:alice|addr:1", step + 1)
+    assert not slots.take("user:alice|addr:1", step + 29.9)  # the same step: refused
+    assert slots.take("user:bob|addr:1", step + 2) and slots.take("user:alice|addr:2", step + 3)
+    assert slots.take("user:alice|addr:1", step + 30)  # the next step (the app's next code): a try again
+    assert len(slots) == 1  # the last step's slots are gone
+    assert not slots.take("user:bob|addr:1", step + 5)  # a clock set back gets no fresh slot
 
 
 def test_the_wait_grows_and_stops_at_a_minute():
@@ -281,15 +296,85 @@ def test_the_wait_grows_and_stops_at_a_minute():
     assert b.wait("user:alice", now) == 0
 
 
+async def flood(client, address) -> None:
+    """Bad passwords under made-up names from one address until it waits (20 are free)."""
+    codes = [(await sign_in(client, f"user{i}", "x" * 12, **address)).status for i in range(25)]
+    assert codes == [401] * 20 + [429] * 5
+
+
+def wrong_code(secret: str, skip: int = 0) -> str:
+    """A 6-digit code the authenticator shows neither now nor a step either side (the `skip`-th such)."""
+    totp, now = pyotp.TOTP(secret), time.time()
+    shown = {totp.at(now + drift) for drift in (-30, 0, 30)}
+    return [c for c in (f"{i:06d}" for i in range(skip + 4)) if c not in shown][skip]
+
+
+async def early_in_a_code_step(seconds: float) -> None:
+    """Into the next 30-second code step unless `seconds` are left in this one: the tries after it share a step."""
+    left = 30 - time.time() % 30
+    if left < seconds:
+        await asyncio.sleep(left + 0.05)
+
+
 async def test_one_address_guessing_many_accounts_is_slowed(web, monkeypatch):
     monkeypatch.setenv("TRIALBOT_BEHIND_HTTPS_PROXY", "1")  # the address comes from the proxy's X-Forwarded-For
-    codes = [(await sign_in(web, f"user{i}", "x" * 12, **{"X-Forwarded-For": "203.0.113.9"})).status
-             for i in range(25)]
-    assert codes == [401] * 20 + [429] * 5
-    r = await sign_in(web, "alice", **{"X-Forwarded-For": "203.0.113.9"})
+    await flood(web, WARD)
+    r = await sign_in(web, "alice", **WARD)
     page = await r.text()
-    assert r.status == 429 and said_wait(r, problem(page), ADDRESS_WAIT["ko"]) == 1 and 'name="code"' not in page
+    assert r.status == 429 and said_wait(r, problem(page), WAIT["ko"]) == 1 and CODE_FIELD in page
     assert (await sign_in(web, "alice", **{"X-Forwarded-For": "198.51.100.7"})).status == 302
+
+
+async def test_a_flood_from_the_ward_address_does_not_keep_a_coordinator_with_her_code_out(web, monkeypatch):
+    """Bad passwords from the address the ward shares: alice, there with her authenticator code, signs in at
+    once; bob, who has no authenticator, waits like everyone at that address, code or not."""
+    monkeypatch.setenv("TRIALBOT_BEHIND_HTTPS_PROXY", "1")
+    secret = pyotp.random_base32()
+    web.store.set_staff_totp("alice", secret)
+    await flood(web, WARD)
+    r = await sign_in(web, "bob", **WARD)
+    page = await r.text()
+    assert r.status == 429 and said_wait(r, problem(page), WAIT["ko"]) == 1 and CODE_FIELD in page
+    r = await sign_in(web, "bob", code="123456", lang="en", **WARD)  # a failure: the 21st from here, 2 s
+    assert r.status == 429 and said_wait(r, problem(await r.text()), WAIT["en"]) == 2 and "tb_staff" not in r.cookies
+    r = await sign_in(web, "alice", code=pyotp.TOTP(secret).now(), **WARD)
+    assert r.status == 302 and r.headers["Location"] == "/staff" and r.cookies["tb_staff"].value
+    actions = [a.action for a in web.store.audit_trail()]
+    assert actions.count("staff_login_failed") == 20 and actions.count("staff_code_failed") == 1
+    assert actions.count("staff_login") == 1
+
+
+async def test_codes_guessed_under_a_wait_get_one_try_per_step_per_user_name(web, monkeypatch):
+    """The attacker has alice's password and floods the ward's address: from there he gets one code try for her
+    per 30-second step. A second try in the step is refused unchecked, even with her right code (which is then
+    not spent); bob's try is his own."""
+    monkeypatch.setenv("TRIALBOT_BEHIND_HTTPS_PROXY", "1")
+    secrets = {name: pyotp.random_base32() for name in ("alice", "bob")}
+    for name, secret in secrets.items():
+        web.store.set_staff_totp(name, secret)
+    await flood(web, WARD)
+    for i in range(5):  # code guesses under made-up names: each a failure, the wait doubles from 1 s to 32 s
+        r = await sign_in(web, f"ghost{i}", code="000000", **WARD)
+        assert r.status == 429
+    assert said_wait(r, problem(await r.text()), WAIT["ko"]) == 32
+    await early_in_a_code_step(8)  # the tries that follow in one step
+    right = pyotp.TOTP(secrets["alice"]).now()
+
+    async def attacker(code: str, lang: str) -> int:
+        r = await sign_in(web, "alice", code=code, lang=lang, **WARD)
+        assert r.status == 429 and "tb_staff" not in r.cookies
+        return said_wait(r, problem(await r.text()), WAIT[lang])
+
+    assert await attacker(wrong_code(secrets["alice"]), "ko") == 64  # checked: a failure, the wait doubles
+    assert 60 < await attacker(wrong_code(secrets["alice"], 1), "en") <= 64  # unchecked: the wait did not grow
+    assert 60 < await attacker(right, "ko") <= 64
+    assert [a.action for a in web.store.audit_trail()].count("staff_code_failed") == 1
+    r = await sign_in(web, "bob", code=pyotp.TOTP(secrets["bob"]).now(), **WARD)
+    assert r.status == 302 and r.cookies["tb_staff"].value
+    page = await (await sign_in(web, "alice", **{"X-Forwarded-For": "198.51.100.7"})).text()  # her office
+    pending = re.search(r'name="pending" value="([^"]+)"', page).group(1)
+    r = await web.post("/staff/login/code", data={"pending": pending, "code": right}, allow_redirects=False)
+    assert r.status == 302 and r.cookies["tb_staff"].value
 
 
 async def test_sign_in_takes_as_long_for_a_name_that_does_not_exist(web, monkeypatch):
@@ -318,6 +403,40 @@ async def test_sign_in_takes_as_long_for_a_name_that_does_not_exist(web, monkeyp
     for i in range(15):
         known.append(await timed(f"nurse{i}", i))
         unknown.append(await timed(f"ghost.{i}", i))
+    gap = abs(statistics.median(known) - statistics.median(unknown))
+    assert gap < 0.5 * statistics.median(hash_times), (gap, statistics.median(hash_times))
+
+
+async def test_under_a_wait_a_code_takes_as_long_for_a_name_that_does_not_exist(web, monkeypatch):
+    """Under the ward address's wait, a password with a code is checked with the same work for every name:
+    a real one (right password, wrong code) and a made-up one answer alike, in the same time."""
+    monkeypatch.setenv("TRIALBOT_BEHIND_HTTPS_PROXY", "1")
+    for i in range(15):
+        web.store.add_staff_user(f"nurse{i}", hash_password(PASSWORD, check=False))
+        web.store.set_staff_totp(f"nurse{i}", pyotp.random_base32())
+    stored = web.store.staff_password_hash("alice")
+    hash_times = []
+    for _ in range(5):
+        t = time.perf_counter()
+        verify_password("wrong password!", stored)
+        hash_times.append(time.perf_counter() - t)
+    await flood(web, WARD)
+    token = await login_form_token(web)
+
+    async def timed(name: str) -> float:
+        t = time.perf_counter()
+        r = await web.post("/staff/login", data={"username": name, "password": PASSWORD, "code": "000000",
+                                                 "csrf": token},
+                           headers={**WARD, "Cookie": f"tb_login={token}"}, allow_redirects=False)
+        took = time.perf_counter() - t
+        assert r.status == 429 and WAIT["ko"].fullmatch(problem(await r.text()))
+        return took
+
+    known, unknown = [], []
+    for i in range(15):
+        known.append(await timed(f"nurse{i}"))
+        unknown.append(await timed(f"ghost.{i}"))
+    assert [a.action for a in web.store.audit_trail()].count("staff_code_failed") == 15  # every try was checked
     gap = abs(statistics.median(known) - statistics.median(unknown))
     assert gap < 0.5 * statistics.median(hash_times), (gap, statistics.median(hash_times))
 

@@ -1,9 +1,10 @@
 """Staff sign-in: scrypt password hashes, a password policy (length and
-zxcvbn strength), an optional TOTP second factor, expiring sessions, and a
+zxcvbn strength), an optional TOTP second factor, expiring sessions, a
 growing delay after failed sign-ins per account and per address (never a
-lockout). Sessions and delays
-are kept in memory per web-server process: a restart signs everyone out,
-which is the safe direction."""
+lockout), and while one waits, one authenticator-code try per user name and
+address per 30-second TOTP step (CodeSlots). Sessions, delays and code slots
+are kept in memory by the one web-server process: a restart signs everyone
+out, which is the safe direction."""
 from __future__ import annotations
 
 import base64
@@ -13,9 +14,10 @@ import secrets
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Dict, Optional, Tuple
+from typing import Dict, Optional, Set, Tuple
 
 _N, _R, _P = 2 ** 14, 8, 1
+TOTP_STEP = 30  # seconds: each authenticator code's time step (RFC 6238's default, which the apps use)
 MIN_PASSWORD_LENGTH = 10
 MIN_PASSWORD_SCORE = 3  # zxcvbn: 3 = "safely unguessable: moderate protection from offline attacks"
 
@@ -174,6 +176,37 @@ def totp_uri(secret: str, username: str, issuer: str = "Study team") -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=issuer)
 
 
+@lru_cache(maxsize=1)
+def dummy_totp_secret() -> str:
+    """A secret nobody holds, checked for names without one (or that do not
+    exist), so that a code takes as long to check either way."""
+    return new_totp_secret()
+
+
+@dataclass
+class CodeSlots:
+    """While sign-ins wait: one code try per key (a user name and an address)
+    per TOTP step. Guessing codes from one address is then one try per
+    30 seconds per name, and a flood of bad passwords from a shared address
+    does not stop a colleague there who has her code. Slots of past steps are
+    dropped when a new step begins."""
+    _step: int = -1
+    _taken: Set[str] = field(default_factory=set)  # keys that tried in `_step`
+
+    def take(self, key: str, now: Optional[float] = None) -> bool:
+        """True (and the slot is used) if `key` has not tried in this step."""
+        step = int((time.time() if now is None else now) // TOTP_STEP)
+        if step > self._step:
+            self._step, self._taken = step, set()
+        if key in self._taken or step < self._step:  # a clock set back gets no fresh slots
+            return False
+        self._taken.add(key)
+        return True
+
+    def __len__(self) -> int:
+        return len(self._taken)
+
+
 @dataclass
 class TotpGuard:
     """Checks a 6-digit code (one 30-second step of clock drift allowed) and
@@ -189,8 +222,8 @@ class TotpGuard:
         now = time.time() if now is None else now
         totp = pyotp.TOTP(secret)
         for drift in (0, -1, 1):
-            step = int(now // 30) + drift
-            if hmac.compare_digest(totp.at(step * 30), code):
+            step = int(now // TOTP_STEP) + drift
+            if hmac.compare_digest(totp.at(step * TOTP_STEP), code):
                 if step <= self._last_step.get(username, -1):
                     return False  # replayed
                 self._last_step[username] = step
