@@ -19,7 +19,7 @@ import sys
 import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Tuple
+from typing import Dict, List, Tuple
 
 import pyotp
 import pytest
@@ -346,8 +346,8 @@ async def test_a_flood_from_the_ward_address_does_not_keep_a_coordinator_with_he
 
 async def test_codes_guessed_under_a_wait_get_one_try_per_step_per_user_name(web, monkeypatch):
     """The attacker has alice's password and floods the ward's address: from there he gets one code try for her
-    per 30-second step. A second try in the step is refused unchecked, even with her right code (which is then
-    not spent); bob's try is his own."""
+    per 30-second step. A second try in the step is refused even with her right code (which is then not spent),
+    and answered like any failure, so the answer does not tell that the try was spent; bob's try is his own."""
     monkeypatch.setenv("TRIALBOT_BEHIND_HTTPS_PROXY", "1")
     secrets = {name: pyotp.random_base32() for name in ("alice", "bob")}
     for name, secret in secrets.items():
@@ -360,21 +360,41 @@ async def test_codes_guessed_under_a_wait_get_one_try_per_step_per_user_name(web
     await early_in_a_code_step(8)  # the tries that follow in one step
     right = pyotp.TOTP(secrets["alice"]).now()
 
-    async def attacker(code: str, lang: str) -> int:
-        r = await sign_in(web, "alice", code=code, lang=lang, **WARD)
+    async def attacker(password: str, code: str, lang: str) -> int:
+        r = await sign_in(web, "alice", password, code=code, lang=lang, **WARD)
         assert r.status == 429 and "tb_staff" not in r.cookies
         return said_wait(r, problem(await r.text()), WAIT[lang])
 
-    assert await attacker(wrong_code(secrets["alice"]), "ko") == 64  # checked: a failure, the wait doubles
-    assert 60 < await attacker(wrong_code(secrets["alice"], 1), "en") <= 64  # unchecked: the wait did not grow
-    assert 60 < await attacker(right, "ko") <= 64
-    assert [a.action for a in web.store.audit_trail()].count("staff_code_failed") == 1
+    # Every answer alike: a failure, and the wait doubles.
+    assert await attacker("not her password", wrong_code(secrets["alice"]), "ko") == 64  # her try is not spent
+    assert await attacker(PASSWORD, wrong_code(secrets["alice"], 1), "en") == 128  # her try, spent on a wrong code
+    assert await attacker(PASSWORD, right, "ko") == 256  # a second try in the step: refused, even her right code
+    assert [a.action for a in web.store.audit_trail()][-3:] == [
+        "staff_login_failed", "staff_code_failed", "staff_code_second_try"]
     r = await sign_in(web, "bob", code=pyotp.TOTP(secrets["bob"]).now(), **WARD)
     assert r.status == 302 and r.cookies["tb_staff"].value
     page = await (await sign_in(web, "alice", **{"X-Forwarded-For": "198.51.100.7"})).text()  # her office
     pending = re.search(r'name="pending" value="([^"]+)"', page).group(1)
     r = await web.post("/staff/login/code", data={"pending": pending, "code": right}, allow_redirects=False)
     assert r.status == 302 and r.cookies["tb_staff"].value
+
+
+async def test_wrong_passwords_under_her_name_from_her_address_do_not_take_her_code_try(web, monkeypatch):
+    """Someone at the ward's shared address knows alice's user name, not her password, and sends tries under
+    it from the start of a code step: each is refused and counted, none spends her try. She signs in with her
+    password and code in the same step, right after them."""
+    monkeypatch.setenv("TRIALBOT_BEHIND_HTTPS_PROXY", "1")
+    secret = pyotp.random_base32()
+    web.store.set_staff_totp("alice", secret)
+    await early_in_a_code_step(15)  # the attacker's tries and hers in one step
+    step = time.time() // 30
+    codes = [(await sign_in(web, "alice", f"guess number {i}", code=wrong_code(secret, i), **WARD)).status
+             for i in range(25)]
+    assert codes == [401] * 5 + [429] * 20  # five are free, then her name waits, and past 20 the address too
+    r = await sign_in(web, "alice", PASSWORD, code=pyotp.TOTP(secret).now(), **WARD)
+    assert time.time() // 30 == step
+    assert r.status == 302 and r.headers["Location"] == "/staff" and r.cookies["tb_staff"].value
+    assert [a.action for a in web.store.audit_trail()][-26:] == ["staff_login_failed"] * 25 + ["staff_login"]
 
 
 async def test_sign_in_takes_as_long_for_a_name_that_does_not_exist(web, monkeypatch):
@@ -407,13 +427,16 @@ async def test_sign_in_takes_as_long_for_a_name_that_does_not_exist(web, monkeyp
     assert gap < 0.5 * statistics.median(hash_times), (gap, statistics.median(hash_times))
 
 
-async def test_under_a_wait_a_code_takes_as_long_for_a_name_that_does_not_exist(web, monkeypatch):
-    """Under the ward address's wait, a password with a code is checked with the same work for every name:
-    a real one (right password, wrong code) and a made-up one answer alike, in the same time."""
+async def test_under_a_wait_every_try_with_a_code_takes_as_long(web, monkeypatch):
+    """Under the ward address's wait, a password with a code is checked with the same work whatever it turns
+    out to be: a wrong password for a real name, her password with a wrong code (her try in the step), her
+    password with her right code again (a second try, refused), or a made-up name. All answer alike, in the
+    same time."""
     monkeypatch.setenv("TRIALBOT_BEHIND_HTTPS_PROXY", "1")
-    for i in range(15):
-        web.store.add_staff_user(f"nurse{i}", hash_password(PASSWORD, check=False))
-        web.store.set_staff_totp(f"nurse{i}", pyotp.random_base32())
+    secrets = {f"nurse{i}": pyotp.random_base32() for i in range(15)}
+    for name, secret in secrets.items():
+        web.store.add_staff_user(name, hash_password(PASSWORD, check=False))
+        web.store.set_staff_totp(name, secret)
     stored = web.store.staff_password_hash("alice")
     hash_times = []
     for _ in range(5):
@@ -423,22 +446,28 @@ async def test_under_a_wait_a_code_takes_as_long_for_a_name_that_does_not_exist(
     await flood(web, WARD)
     token = await login_form_token(web)
 
-    async def timed(name: str) -> float:
+    async def timed(name: str, password: str, code: str) -> float:
         t = time.perf_counter()
-        r = await web.post("/staff/login", data={"username": name, "password": PASSWORD, "code": "000000",
+        r = await web.post("/staff/login", data={"username": name, "password": password, "code": code,
                                                  "csrf": token},
                            headers={**WARD, "Cookie": f"tb_login={token}"}, allow_redirects=False)
         took = time.perf_counter() - t
         assert r.status == 429 and WAIT["ko"].fullmatch(problem(await r.text()))
         return took
 
-    known, unknown = [], []
-    for i in range(15):
-        known.append(await timed(f"nurse{i}"))
-        unknown.append(await timed(f"ghost.{i}"))
-    assert [a.action for a in web.store.audit_trail()].count("staff_code_failed") == 15  # every try was checked
-    gap = abs(statistics.median(known) - statistics.median(unknown))
-    assert gap < 0.5 * statistics.median(hash_times), (gap, statistics.median(hash_times))
+    times: Dict[str, List[float]] = {"wrong password": [], "wrong code": [], "second try": [], "no such name": []}
+    for i, (name, secret) in enumerate(secrets.items()):
+        await early_in_a_code_step(3)  # her two tries in one step
+        times["wrong password"].append(await timed(name, "wrong password!", wrong_code(secret)))
+        times["wrong code"].append(await timed(name, PASSWORD, wrong_code(secret)))
+        times["second try"].append(await timed(name, PASSWORD, pyotp.TOTP(secret).now()))
+        times["no such name"].append(await timed(f"ghost.{i}", PASSWORD, "000000"))
+    actions = [a.action for a in web.store.audit_trail()][-60:]  # after the flood
+    assert actions == ["staff_login_failed", "staff_code_failed", "staff_code_second_try",
+                       "staff_login_failed"] * 15  # every try was checked and counted
+    medians = {kind: statistics.median(took) for kind, took in times.items()}
+    gap = max(medians.values()) - min(medians.values())
+    assert gap < 0.5 * statistics.median(hash_times), (medians, statistics.median(hash_times))
 
 
 FORM_REFUSED = "로그인 양식이 만료되었거나 다른 사이트에서 보낸 것이에요. 로그인 화면을 다시 열어서 로그인해 주세요."

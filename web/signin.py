@@ -11,13 +11,15 @@ this session, or saved with the account).
 - Failures slow down, never lock out: per user name and per address, a
   growing delay (bot/staff/auth.py Backoff); the answer says until when, and
   that a password with an authenticator code signs in now. While either
-  waits, a sign-in with a password and a code gets one try per user name and
-  address per 30-second code step (CodeSlots): the password and the code are
-  checked, with the same work for a name that does not exist or has no code,
-  and a failure counts like any other; a second try in the step is refused
-  unchecked. So an attacker flooding a ward's shared address, or guessing one
-  account from everywhere, cannot keep a coordinator with her code out, and
-  codes cannot be guessed faster than one per name and address per step.
+  waits, a sign-in with a password and a code is checked in full (the
+  password hash and the code, against a dummy hash and secret for a name
+  that does not exist or has no code), and each one that does not sign in
+  counts as a failure with the same answer; only a right password spends
+  the one code try per user name and address per 30-second step
+  (CodeSlots), and a second try in that step is refused. So wrong passwords
+  under a coordinator's name, from anywhere including her ward's shared
+  address, do not keep her out when she has her code, and someone with her
+  password guesses at most one code per address per step.
 - Every word on the page is from web/texts/staff.<lang>.yml, in the language
   chosen on the page (its hidden `lang` field), else the session's or the
   site's."""
@@ -27,7 +29,7 @@ import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Dict, NoReturn, Tuple
+from typing import Dict, NoReturn, Optional, Tuple
 
 from aiohttp import web
 
@@ -154,25 +156,36 @@ async def _code_is_valid(request: web.Request, username: str, code: str) -> bool
     return bool(secret and code and s.totp.verify(username, secret, code))
 
 
-async def _password_and_code(request: web.Request, username: str, password: str, code: str) -> Tuple[bool, bool]:
-    """(password right, code right), with the same work whether the name exists and has a code or not."""
+async def _password_and_code(request: web.Request, username: str, password: str,
+                             code: str) -> Tuple[bool, Optional[int]]:
+    """(password right, the step of the code if it is the account's), with the same work whether the name
+    exists and has a code or not, and whether either is right. Nothing is spent here."""
     s = services(request)
     stored = await in_thread(s.store.staff_password_hash, username)
     secret = await in_thread(s.store.staff_totp_secret, username)
     matches = await in_thread(verify_password, password, stored or dummy_hash())
-    code_ok = s.totp.verify(username, secret or dummy_totp_secret(), code)
-    return stored is not None and matches, secret is not None and code_ok
+    step = s.totp.matching_step(secret or dummy_totp_secret(), code)
+    return stored is not None and matches, step if secret is not None else None
 
 
 async def _under_wait(request: web.Request, chosen: str, username: str, password: str, code: str) -> web.Response:
-    """While the user name or the address waits: a password with a code gets this step's one try for the
-    name from this address; anything else, and a second try, waits (without any check)."""
+    """While the user name or the address waits, a password with a code: every such try does the whole check
+    and, unless it signs in, counts as a failure and gets the same answer. Only a right password spends the
+    step's one code try for the name from this address, so wrong passwords sent under her name from her own
+    address do not take hers. A try without a password or a code waits, unchecked."""
     account, address = _keys(request, username)
-    if password and code and services(request).code_slots.take(f"{account}|{address}"):
-        password_ok, code_ok = await _password_and_code(request, username, password, code)
-        if password_ok and code_ok:
+    s = services(request)
+    if password and code:
+        password_ok, step = await _password_and_code(request, username, password, code)
+        if not password_ok:
+            why = "staff_login_failed"
+        elif not s.code_slots.take(f"{account}|{address}"):
+            why = "staff_code_second_try"  # answered like a wrong code: the wait tells nothing
+        elif step is not None and s.totp.use(username, step):
             await _signed_in(request, username, chosen)
-        await _failed(request, username, "staff_code_failed" if password_ok else "staff_login_failed")
+        else:
+            why = "staff_code_failed"
+        await _failed(request, username, why)
     return _too_many(request, chosen, _wait(request, username))
 
 

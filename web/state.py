@@ -26,7 +26,7 @@ class Services:
     address_limiter: Backoff       # failed sign-ins per address
     pending: PendingSecondFactor   # passwords accepted, waiting for the code
     totp: TotpGuard
-    code_slots: CodeSlots          # while sign-ins wait: one code try per user name and address per step
+    code_slots: CodeSlots          # while sign-ins wait: a right password's one code try per name, address, step
 
 
 SERVICES = web.AppKey("services", Services)

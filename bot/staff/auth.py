@@ -2,9 +2,10 @@
 zxcvbn strength), an optional TOTP second factor, expiring sessions, a
 growing delay after failed sign-ins per account and per address (never a
 lockout), and while one waits, one authenticator-code try per user name and
-address per 30-second TOTP step (CodeSlots). Sessions, delays and code slots
-are kept in memory by the one web-server process: a restart signs everyone
-out, which is the safe direction."""
+address per 30-second TOTP step, spent only by a right password
+(CodeSlots). Sessions, delays and code slots are kept in memory by the one
+web-server process: a restart signs everyone out, which is the safe
+direction."""
 from __future__ import annotations
 
 import base64
@@ -186,10 +187,12 @@ def dummy_totp_secret() -> str:
 @dataclass
 class CodeSlots:
     """While sign-ins wait: one code try per key (a user name and an address)
-    per TOTP step. Guessing codes from one address is then one try per
-    30 seconds per name, and a flood of bad passwords from a shared address
-    does not stop a colleague there who has her code. Slots of past steps are
-    dropped when a new step begins."""
+    per TOTP step, spent only by a try whose password is right (the caller
+    takes the slot after the password check). Guessing codes with a known
+    password from one address is then one try per 30 seconds per name, and
+    wrong passwords sent under a colleague's name from her own address, however
+    many, leave her slot to her. Slots of past steps are dropped when a new
+    step begins."""
     _step: int = -1
     _taken: Set[str] = field(default_factory=set)  # keys that tried in `_step`
 
@@ -213,22 +216,30 @@ class TotpGuard:
     refuses a code already used by that account."""
     _last_step: Dict[str, int] = field(default_factory=dict)
 
-    def verify(self, username: str, secret: str, code: str, now: Optional[float] = None) -> bool:
+    @staticmethod
+    def matching_step(secret: str, code: str, now: Optional[float] = None) -> Optional[int]:
+        """The step whose code `code` is (None: none of them), spending nothing. The three codes are
+        computed and compared for any input, so the check takes as long whatever was sent."""
         import pyotp
 
-        code = "".join(ch for ch in (code or "") if ch.isdigit())
-        if len(code) != 6:
-            return False
+        digits = "".join(ch for ch in (code or "") if ch.isdigit())
+        typed = digits if len(digits) == 6 else ""  # compare_digest of unequal lengths is False
         now = time.time() if now is None else now
-        totp = pyotp.TOTP(secret)
-        for drift in (0, -1, 1):
-            step = int(now // TOTP_STEP) + drift
-            if hmac.compare_digest(totp.at(step * TOTP_STEP), code):
-                if step <= self._last_step.get(username, -1):
-                    return False  # replayed
-                self._last_step[username] = step
-                return True
-        return False
+        totp, here = pyotp.TOTP(secret), int(now // TOTP_STEP)
+        steps = [here + drift for drift in (0, -1, 1)]
+        matches = [hmac.compare_digest(totp.at(step * TOTP_STEP), typed) for step in steps]
+        return next((step for step, hit in zip(steps, matches) if hit), None)
+
+    def use(self, username: str, step: int) -> bool:
+        """Spends the account's code of `step`; False if it (or a later one) was already used: a replay."""
+        if step <= self._last_step.get(username, -1):
+            return False
+        self._last_step[username] = step
+        return True
+
+    def verify(self, username: str, secret: str, code: str, now: Optional[float] = None) -> bool:
+        step = self.matching_step(secret, code, now)
+        return step is not None and self.use(username, step)
 
 
 @dataclass
