@@ -19,7 +19,7 @@ import sys
 import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Tuple
+from typing import Dict, List, Tuple
 
 import pyotp
 import pytest
@@ -199,15 +199,18 @@ def test_replay_masks_contact_details_but_not_answers():
 # ---------------------------------------------------------------- staff sign-in
 
 # The wait, said in the page's language (Korean, the site's, unless English was chosen on the sign-in page):
-# until when, in Seoul time to the second, and how many seconds. A user name's wait adds that an authenticator
-# code passes it; an address's does not (codes could then be guessed without limit).
-_CODE = {"ko": " 인증 앱을 쓰는 계정이면 비밀번호와 6자리 코드로 지금 바로 로그인할 수 있어요.",
-         "en": " If your account uses an authenticator app, you can sign in now with your password and its 6-digit code."}
+# until when, in Seoul time to the second, and how many seconds; and, for a user name's wait and an address's
+# alike, that a password with an authenticator code signs in now, one try per code.
+_CODE = {"ko": " 인증 앱을 쓰는 계정이면 비밀번호와 6자리 코드로 지금 바로 로그인할 수 있어요. 코드 하나로는 한 번만"
+               " 시도할 수 있으니, 맞지 않으면 앱에 새 코드가 나온 뒤 다시 입력해 주세요.",
+         "en": " If your account uses an authenticator app, you can sign in now with your password and its 6-digit code."
+               " Each code can be tried once: if it does not work, enter the next code your app shows."}
 _WAIT = {"ko": r"로그인 실패가 너무 많았어요\. (오전|오후) (\d{1,2}):(\d\d):(\d\d) 이후에\((\d+)초 뒤\) 다시 시도해 주세요\.",
          "en": r"Too many failed sign-ins\. Please try again after (\d{1,2}):(\d\d):(\d\d) (am|pm) \(in (\d+) seconds?\)\."}
 WAIT = {lang: re.compile(pattern + re.escape(_CODE[lang])) for lang, pattern in _WAIT.items()}
-ADDRESS_WAIT = {lang: re.compile(pattern) for lang, pattern in _WAIT.items()}
+CODE_FIELD = '<label for="code">인증 앱에 표시된 6자리 코드 (인증 앱을 쓰는 계정만)</label>'
 SEOUL = timezone(timedelta(hours=9))
+WARD = {"X-Forwarded-For": "203.0.113.9"}  # behind the proxy: the one address a whole ward's computers share
 
 
 def problem(page: str) -> str:
@@ -235,7 +238,7 @@ async def test_a_colleagues_typos_slow_that_account_down_but_never_lock_it(web):
     r = await sign_in(web, "alice")  # her right password at once: a short wait, said in Korean (the site's)
     page = await r.text()
     assert r.status == 429 and said_wait(r, problem(page), WAIT["ko"]) == 1
-    assert '<label for="code">인증 앱에 표시된 6자리 코드 (인증 앱을 쓰는 계정만)</label>' in page
+    assert CODE_FIELD in page
     r = await sign_in(web, "alice", lang="en")  # in English when chosen on the sign-in page
     assert r.status == 429 and said_wait(r, problem(await r.text()), WAIT["en"]) == 1
     r = await sign_in(web, "bob")  # same address, other account
@@ -258,10 +261,22 @@ async def test_an_attacker_cannot_keep_a_coordinator_out(web, monkeypatch):
     here = {"X-Forwarded-For": "198.51.100.7"}
     r = await sign_in(web, "alice", **here)  # her password alone waits a little, never minutes
     assert r.status == 429 and 1 <= said_wait(r, problem(await r.text()), WAIT["ko"]) <= 60
-    r = await sign_in(web, "alice", code="000000", **here)  # a wrong code does not get past the wait
-    assert r.status == 429 and "tb_staff" not in r.cookies
+    r = await sign_in(web, "alice", PASSWORD, code="000000", **{"X-Forwarded-For": "203.0.113.99"})
+    assert r.status == 429 and "tb_staff" not in r.cookies  # a wrong code does not get past the wait
     r = await sign_in(web, "alice", code=pyotp.TOTP(secret).now(), **here)  # her code: in at once
     assert r.status == 302 and r.headers["Location"] == "/staff" and r.cookies["tb_staff"].value
+
+
+def test_a_code_slot_is_one_try_per_step():
+    from bot.staff.auth import CodeSlots
+
+    slots, step = CodeSlots(), 1_000_000 * 30.0  # the start of a 30-second step
+    assert slots.take("user:alice|addr:1", step + 1)
+    assert not slots.take("user:alice|addr:1", step + 29.9)  # the same step: refused
+    assert slots.take("user:bob|addr:1", step + 2) and slots.take("user:alice|addr:2", step + 3)
+    assert slots.take("user:alice|addr:1", step + 30)  # the next step (the app's next code): a try again
+    assert len(slots) == 1  # the last step's slots are gone
+    assert not slots.take("user:bob|addr:1", step + 5)  # a clock set back gets no fresh slot
 
 
 def test_the_wait_grows_and_stops_at_a_minute():
@@ -281,15 +296,105 @@ def test_the_wait_grows_and_stops_at_a_minute():
     assert b.wait("user:alice", now) == 0
 
 
+async def flood(client, address) -> None:
+    """Bad passwords under made-up names from one address until it waits (20 are free)."""
+    codes = [(await sign_in(client, f"user{i}", "x" * 12, **address)).status for i in range(25)]
+    assert codes == [401] * 20 + [429] * 5
+
+
+def wrong_code(secret: str, skip: int = 0) -> str:
+    """A 6-digit code the authenticator shows neither now nor a step either side (the `skip`-th such)."""
+    totp, now = pyotp.TOTP(secret), time.time()
+    shown = {totp.at(now + drift) for drift in (-30, 0, 30)}
+    return [c for c in (f"{i:06d}" for i in range(skip + 4)) if c not in shown][skip]
+
+
+async def early_in_a_code_step(seconds: float) -> None:
+    """Into the next 30-second code step unless `seconds` are left in this one: the tries after it share a step."""
+    left = 30 - time.time() % 30
+    if left < seconds:
+        await asyncio.sleep(left + 0.05)
+
+
 async def test_one_address_guessing_many_accounts_is_slowed(web, monkeypatch):
     monkeypatch.setenv("TRIALBOT_BEHIND_HTTPS_PROXY", "1")  # the address comes from the proxy's X-Forwarded-For
-    codes = [(await sign_in(web, f"user{i}", "x" * 12, **{"X-Forwarded-For": "203.0.113.9"})).status
-             for i in range(25)]
-    assert codes == [401] * 20 + [429] * 5
-    r = await sign_in(web, "alice", **{"X-Forwarded-For": "203.0.113.9"})
+    await flood(web, WARD)
+    r = await sign_in(web, "alice", **WARD)
     page = await r.text()
-    assert r.status == 429 and said_wait(r, problem(page), ADDRESS_WAIT["ko"]) == 1 and 'name="code"' not in page
+    assert r.status == 429 and said_wait(r, problem(page), WAIT["ko"]) == 1 and CODE_FIELD in page
     assert (await sign_in(web, "alice", **{"X-Forwarded-For": "198.51.100.7"})).status == 302
+
+
+async def test_a_flood_from_the_ward_address_does_not_keep_a_coordinator_with_her_code_out(web, monkeypatch):
+    """Bad passwords from the address the ward shares: alice, there with her authenticator code, signs in at
+    once; bob, who has no authenticator, waits like everyone at that address, code or not."""
+    monkeypatch.setenv("TRIALBOT_BEHIND_HTTPS_PROXY", "1")
+    secret = pyotp.random_base32()
+    web.store.set_staff_totp("alice", secret)
+    await flood(web, WARD)
+    r = await sign_in(web, "bob", **WARD)
+    page = await r.text()
+    assert r.status == 429 and said_wait(r, problem(page), WAIT["ko"]) == 1 and CODE_FIELD in page
+    r = await sign_in(web, "bob", code="123456", lang="en", **WARD)  # a failure: the 21st from here, 2 s
+    assert r.status == 429 and said_wait(r, problem(await r.text()), WAIT["en"]) == 2 and "tb_staff" not in r.cookies
+    r = await sign_in(web, "alice", code=pyotp.TOTP(secret).now(), **WARD)
+    assert r.status == 302 and r.headers["Location"] == "/staff" and r.cookies["tb_staff"].value
+    actions = [a.action for a in web.store.audit_trail()]
+    assert actions.count("staff_login_failed") == 20 and actions.count("staff_code_failed") == 1
+    assert actions.count("staff_login") == 1
+
+
+async def test_codes_guessed_under_a_wait_get_one_try_per_step_per_user_name(web, monkeypatch):
+    """The attacker has alice's password and floods the ward's address: from there he gets one code try for her
+    per 30-second step. A second try in the step is refused even with her right code (which is then not spent),
+    and answered like any failure, so the answer does not tell that the try was spent; bob's try is his own."""
+    monkeypatch.setenv("TRIALBOT_BEHIND_HTTPS_PROXY", "1")
+    secrets = {name: pyotp.random_base32() for name in ("alice", "bob")}
+    for name, secret in secrets.items():
+        web.store.set_staff_totp(name, secret)
+    await flood(web, WARD)
+    for i in range(5):  # code guesses under made-up names: each a failure, the wait doubles from 1 s to 32 s
+        r = await sign_in(web, f"ghost{i}", code="000000", **WARD)
+        assert r.status == 429
+    assert said_wait(r, problem(await r.text()), WAIT["ko"]) == 32
+    await early_in_a_code_step(8)  # the tries that follow in one step
+    right = pyotp.TOTP(secrets["alice"]).now()
+
+    async def attacker(password: str, code: str, lang: str) -> int:
+        r = await sign_in(web, "alice", password, code=code, lang=lang, **WARD)
+        assert r.status == 429 and "tb_staff" not in r.cookies
+        return said_wait(r, problem(await r.text()), WAIT[lang])
+
+    # Every answer alike: a failure, and the wait doubles.
+    assert await attacker("not her password", wrong_code(secrets["alice"]), "ko") == 64  # her try is not spent
+    assert await attacker(PASSWORD, wrong_code(secrets["alice"], 1), "en") == 128  # her try, spent on a wrong code
+    assert await attacker(PASSWORD, right, "ko") == 256  # a second try in the step: refused, even her right code
+    assert [a.action for a in web.store.audit_trail()][-3:] == [
+        "staff_login_failed", "staff_code_failed", "staff_code_second_try"]
+    r = await sign_in(web, "bob", code=pyotp.TOTP(secrets["bob"]).now(), **WARD)
+    assert r.status == 302 and r.cookies["tb_staff"].value
+    page = await (await sign_in(web, "alice", **{"X-Forwarded-For": "198.51.100.7"})).text()  # her office
+    pending = re.search(r'name="pending" value="([^"]+)"', page).group(1)
+    r = await web.post("/staff/login/code", data={"pending": pending, "code": right}, allow_redirects=False)
+    assert r.status == 302 and r.cookies["tb_staff"].value
+
+
+async def test_wrong_passwords_under_her_name_from_her_address_do_not_take_her_code_try(web, monkeypatch):
+    """Someone at the ward's shared address knows alice's user name, not her password, and sends tries under
+    it from the start of a code step: each is refused and counted, none spends her try. She signs in with her
+    password and code in the same step, right after them."""
+    monkeypatch.setenv("TRIALBOT_BEHIND_HTTPS_PROXY", "1")
+    secret = pyotp.random_base32()
+    web.store.set_staff_totp("alice", secret)
+    await early_in_a_code_step(15)  # the attacker's tries and hers in one step
+    step = time.time() // 30
+    codes = [(await sign_in(web, "alice", f"guess number {i}", code=wrong_code(secret, i), **WARD)).status
+             for i in range(25)]
+    assert codes == [401] * 5 + [429] * 20  # five are free, then her name waits, and past 20 the address too
+    r = await sign_in(web, "alice", PASSWORD, code=pyotp.TOTP(secret).now(), **WARD)
+    assert time.time() // 30 == step
+    assert r.status == 302 and r.headers["Location"] == "/staff" and r.cookies["tb_staff"].value
+    assert [a.action for a in web.store.audit_trail()][-26:] == ["staff_login_failed"] * 25 + ["staff_login"]
 
 
 async def test_sign_in_takes_as_long_for_a_name_that_does_not_exist(web, monkeypatch):
@@ -320,6 +425,49 @@ async def test_sign_in_takes_as_long_for_a_name_that_does_not_exist(web, monkeyp
         unknown.append(await timed(f"ghost.{i}", i))
     gap = abs(statistics.median(known) - statistics.median(unknown))
     assert gap < 0.5 * statistics.median(hash_times), (gap, statistics.median(hash_times))
+
+
+async def test_under_a_wait_every_try_with_a_code_takes_as_long(web, monkeypatch):
+    """Under the ward address's wait, a password with a code is checked with the same work whatever it turns
+    out to be: a wrong password for a real name, her password with a wrong code (her try in the step), her
+    password with her right code again (a second try, refused), or a made-up name. All answer alike, in the
+    same time."""
+    monkeypatch.setenv("TRIALBOT_BEHIND_HTTPS_PROXY", "1")
+    secrets = {f"nurse{i}": pyotp.random_base32() for i in range(15)}
+    for name, secret in secrets.items():
+        web.store.add_staff_user(name, hash_password(PASSWORD, check=False))
+        web.store.set_staff_totp(name, secret)
+    stored = web.store.staff_password_hash("alice")
+    hash_times = []
+    for _ in range(5):
+        t = time.perf_counter()
+        verify_password("wrong password!", stored)
+        hash_times.append(time.perf_counter() - t)
+    await flood(web, WARD)
+    token = await login_form_token(web)
+
+    async def timed(name: str, password: str, code: str) -> float:
+        t = time.perf_counter()
+        r = await web.post("/staff/login", data={"username": name, "password": password, "code": code,
+                                                 "csrf": token},
+                           headers={**WARD, "Cookie": f"tb_login={token}"}, allow_redirects=False)
+        took = time.perf_counter() - t
+        assert r.status == 429 and WAIT["ko"].fullmatch(problem(await r.text()))
+        return took
+
+    times: Dict[str, List[float]] = {"wrong password": [], "wrong code": [], "second try": [], "no such name": []}
+    for i, (name, secret) in enumerate(secrets.items()):
+        await early_in_a_code_step(3)  # her two tries in one step
+        times["wrong password"].append(await timed(name, "wrong password!", wrong_code(secret)))
+        times["wrong code"].append(await timed(name, PASSWORD, wrong_code(secret)))
+        times["second try"].append(await timed(name, PASSWORD, pyotp.TOTP(secret).now()))
+        times["no such name"].append(await timed(f"ghost.{i}", PASSWORD, "000000"))
+    actions = [a.action for a in web.store.audit_trail()][-60:]  # after the flood
+    assert actions == ["staff_login_failed", "staff_code_failed", "staff_code_second_try",
+                       "staff_login_failed"] * 15  # every try was checked and counted
+    medians = {kind: statistics.median(took) for kind, took in times.items()}
+    gap = max(medians.values()) - min(medians.values())
+    assert gap < 0.5 * statistics.median(hash_times), (medians, statistics.median(hash_times))
 
 
 FORM_REFUSED = "로그인 양식이 만료되었거나 다른 사이트에서 보낸 것이에요. 로그인 화면을 다시 열어서 로그인해 주세요."

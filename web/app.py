@@ -16,7 +16,7 @@ from aiohttp import web
 from bot import config
 from bot.records.keys import key_warnings
 from bot.records.store import Store
-from bot.staff.auth import PendingSecondFactor, Sessions, TotpGuard
+from bot.staff.auth import CodeSlots, PendingSecondFactor, Sessions, TotpGuard
 from bot.staff.review import purge_exports
 from web import chat, signin, staff_views
 from web.limits import LIMITS, ChatLimits
@@ -48,7 +48,7 @@ def create_app(store: Optional[Store] = None) -> web.Application:
     app.on_response_prepare.append(add_headers)  # type: ignore[arg-type]
     app[SERVICES] = Services(store=store or Store(), sessions=Sessions(),
                              limiter=signin.account_backoff(), address_limiter=signin.address_backoff(),
-                             pending=PendingSecondFactor(), totp=TotpGuard())
+                             pending=PendingSecondFactor(), totp=TotpGuard(), code_slots=CodeSlots())
     app[LIMITS], app[REPLIES] = ChatLimits.from_site(), Replies()
     app.cleanup_ctx.append(_client)
     chat.add_routes(app)

@@ -9,9 +9,17 @@ this session, or saved with the account).
 - An unknown user name costs the same password hash as a known one, so the
   time of the answer does not tell which names exist.
 - Failures slow down, never lock out: per user name and per address, a
-  growing delay (bot/staff/auth.py Backoff); the answer says until when. A
-  valid TOTP code passes the user name's delay (not the address's), so an
-  attacker elsewhere cannot keep a coordinator out.
+  growing delay (bot/staff/auth.py Backoff); the answer says until when, and
+  that a password with an authenticator code signs in now. While either
+  waits, a sign-in with a password and a code is checked in full (the
+  password hash and the code, against a dummy hash and secret for a name
+  that does not exist or has no code), and each one that does not sign in
+  counts as a failure with the same answer; only a right password spends
+  the one code try per user name and address per 30-second step
+  (CodeSlots), and a second try in that step is refused. So wrong passwords
+  under a coordinator's name, from anywhere including her ward's shared
+  address, do not keep her out when she has her code, and someone with her
+  password guesses at most one code per address per step.
 - Every word on the page is from web/texts/staff.<lang>.yml, in the language
   chosen on the page (its hidden `lang` field), else the session's or the
   site's."""
@@ -21,11 +29,11 @@ import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Dict, NoReturn, Tuple
+from typing import Dict, NoReturn, Optional, Tuple
 
 from aiohttp import web
 
-from bot.staff.auth import Backoff, dummy_hash, verify_password
+from bot.staff.auth import Backoff, dummy_hash, dummy_totp_secret, verify_password
 from web.security import Form, client_address, del_cookie, read_form, same_origin, set_cookie
 from web.staff_pages import STAFF_COOKIE, StaffError, chosen_language, render_staff, request_language
 from web.staff_texts import AUTONYMS, language_or_default, texts
@@ -71,6 +79,13 @@ def _keys(request: web.Request, username: str) -> Tuple[str, str]:
     return f"user:{username.lower()}", f"addr:{client_address(request)}"
 
 
+def _wait(request: web.Request, username: str) -> float:
+    """Seconds before this user name from this address may sign in with a password alone (0: now)."""
+    account, address = _keys(request, username)
+    s = services(request)
+    return max(s.limiter.wait(account), s.address_limiter.wait(address))
+
+
 def _form_language(form: Form) -> str:
     """The language chosen on the sign-in page, carried by its forms ("" for none)."""
     value = str(form.get("lang", ""))
@@ -106,11 +121,10 @@ def _cross_site(request: web.Request, form: Form) -> bool:
     return not (same_origin(request) and token and secrets.compare_digest(str(form.get("csrf", "")), token))
 
 
-def _too_many(request: web.Request, chosen: str, wait: float, code_passes: bool) -> web.Response:
-    """429 with when to try again; `code_passes`: the user name's wait, which a valid code passes."""
+def _too_many(request: web.Request, chosen: str, wait: float) -> web.Response:
+    """429 with when to try again, and the code field: a password with a code may sign in now."""
     seconds = max(1, math.ceil(wait))
-    response = _login(request, chosen, "wait_code" if code_passes else "wait", 429, wait=seconds,
-                      code_field=code_passes)
+    response = _login(request, chosen, "wait", 429, wait=seconds, code_field=True)
     response.headers["Retry-After"] = str(seconds)
     return response
 
@@ -142,6 +156,39 @@ async def _code_is_valid(request: web.Request, username: str, code: str) -> bool
     return bool(secret and code and s.totp.verify(username, secret, code))
 
 
+async def _password_and_code(request: web.Request, username: str, password: str,
+                             code: str) -> Tuple[bool, Optional[int]]:
+    """(password right, the step of the code if it is the account's), with the same work whether the name
+    exists and has a code or not, and whether either is right. Nothing is spent here."""
+    s = services(request)
+    stored = await in_thread(s.store.staff_password_hash, username)
+    secret = await in_thread(s.store.staff_totp_secret, username)
+    matches = await in_thread(verify_password, password, stored or dummy_hash())
+    step = s.totp.matching_step(secret or dummy_totp_secret(), code)
+    return stored is not None and matches, step if secret is not None else None
+
+
+async def _under_wait(request: web.Request, chosen: str, username: str, password: str, code: str) -> web.Response:
+    """While the user name or the address waits, a password with a code: every such try does the whole check
+    and, unless it signs in, counts as a failure and gets the same answer. Only a right password spends the
+    step's one code try for the name from this address, so wrong passwords sent under her name from her own
+    address do not take hers. A try without a password or a code waits, unchecked."""
+    account, address = _keys(request, username)
+    s = services(request)
+    if password and code:
+        password_ok, step = await _password_and_code(request, username, password, code)
+        if not password_ok:
+            why = "staff_login_failed"
+        elif not s.code_slots.take(f"{account}|{address}"):
+            why = "staff_code_second_try"  # answered like a wrong code: the wait tells nothing
+        elif step is not None and s.totp.use(username, step):
+            await _signed_in(request, username, chosen)
+        else:
+            why = "staff_code_failed"
+        await _failed(request, username, why)
+    return _too_many(request, chosen, _wait(request, username))
+
+
 async def login_page(request: web.Request) -> web.Response:
     return _login(request, chosen_language(request))
 
@@ -153,25 +200,16 @@ async def login(request: web.Request) -> web.Response:
         return _login(request, chosen, "form_refused", 403)
     username, password = str(form.get("username", ""))[:64], str(form.get("password", ""))[:256]
     code = str(form.get("code", ""))[:16].strip()
-    account, address = _keys(request, username)
+    if _wait(request, username):
+        return await _under_wait(request, chosen, username, password, code)
     s = services(request)
-    if s.address_limiter.wait(address):
-        return _too_many(request, chosen, s.address_limiter.wait(address), False)
-    code_given = False
-    if s.limiter.wait(account):  # only a valid code passes this name's delay
-        if not code or not await _code_is_valid(request, username, code):
-            if code:
-                s.address_limiter.failed(address)  # code guessing is limited per address
-            return _too_many(request, chosen, s.limiter.wait(account), True)
-        code_given = True
     stored = await in_thread(s.store.staff_password_hash, username)
     # The same hash runs for a name that does not exist: the answer's time tells nothing.
     matches = await in_thread(verify_password, password, stored or dummy_hash())
     if stored is None or not matches:
         await _failed(request, username, "staff_login_failed")
         return _login(request, chosen, "bad_login", 401)
-    has_code = await in_thread(s.store.staff_totp_secret, username) is not None
-    if has_code and not code_given:
+    if await in_thread(s.store.staff_totp_secret, username) is not None:
         return _login(request, chosen, step="code", pending=s.pending.start(username))
     await _signed_in(request, username, chosen)
 
@@ -189,7 +227,7 @@ async def login_code(request: web.Request) -> web.Response:
     _, address = _keys(request, username)
     if s.address_limiter.wait(address):
         s.pending.end(token)
-        return _too_many(request, chosen, s.address_limiter.wait(address), False)
+        return _too_many(request, chosen, s.address_limiter.wait(address))
     if not await _code_is_valid(request, username, str(form.get("code", ""))[:16]):
         await _failed(request, username, "staff_code_failed")
         if s.pending.missed(token):

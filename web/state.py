@@ -12,7 +12,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.records.store import Store
-from bot.staff.auth import Backoff, PendingSecondFactor, Sessions, TotpGuard
+from bot.staff.auth import Backoff, CodeSlots, PendingSecondFactor, Sessions, TotpGuard
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -26,6 +26,7 @@ class Services:
     address_limiter: Backoff       # failed sign-ins per address
     pending: PendingSecondFactor   # passwords accepted, waiting for the code
     totp: TotpGuard
+    code_slots: CodeSlots          # while sign-ins wait: a right password's one code try per name, address, step
 
 
 SERVICES = web.AppKey("services", Services)

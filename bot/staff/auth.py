@@ -1,9 +1,11 @@
 """Staff sign-in: scrypt password hashes, a password policy (length and
-zxcvbn strength), an optional TOTP second factor, expiring sessions, and a
+zxcvbn strength), an optional TOTP second factor, expiring sessions, a
 growing delay after failed sign-ins per account and per address (never a
-lockout). Sessions and delays
-are kept in memory per web-server process: a restart signs everyone out,
-which is the safe direction."""
+lockout), and while one waits, one authenticator-code try per user name and
+address per 30-second TOTP step, spent only by a right password
+(CodeSlots). Sessions, delays and code slots are kept in memory by the one
+web-server process: a restart signs everyone out, which is the safe
+direction."""
 from __future__ import annotations
 
 import base64
@@ -13,9 +15,10 @@ import secrets
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Dict, Optional, Tuple
+from typing import Dict, Optional, Set, Tuple
 
 _N, _R, _P = 2 ** 14, 8, 1
+TOTP_STEP = 30  # seconds: each authenticator code's time step (RFC 6238's default, which the apps use)
 MIN_PASSWORD_LENGTH = 10
 MIN_PASSWORD_SCORE = 3  # zxcvbn: 3 = "safely unguessable: moderate protection from offline attacks"
 
@@ -174,28 +177,69 @@ def totp_uri(secret: str, username: str, issuer: str = "Study team") -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=issuer)
 
 
+@lru_cache(maxsize=1)
+def dummy_totp_secret() -> str:
+    """A secret nobody holds, checked for names without one (or that do not
+    exist), so that a code takes as long to check either way."""
+    return new_totp_secret()
+
+
+@dataclass
+class CodeSlots:
+    """While sign-ins wait: one code try per key (a user name and an address)
+    per TOTP step, spent only by a try whose password is right (the caller
+    takes the slot after the password check). Guessing codes with a known
+    password from one address is then one try per 30 seconds per name, and
+    wrong passwords sent under a colleague's name from her own address, however
+    many, leave her slot to her. Slots of past steps are dropped when a new
+    step begins."""
+    _step: int = -1
+    _taken: Set[str] = field(default_factory=set)  # keys that tried in `_step`
+
+    def take(self, key: str, now: Optional[float] = None) -> bool:
+        """True (and the slot is used) if `key` has not tried in this step."""
+        step = int((time.time() if now is None else now) // TOTP_STEP)
+        if step > self._step:
+            self._step, self._taken = step, set()
+        if key in self._taken or step < self._step:  # a clock set back gets no fresh slots
+            return False
+        self._taken.add(key)
+        return True
+
+    def __len__(self) -> int:
+        return len(self._taken)
+
+
 @dataclass
 class TotpGuard:
     """Checks a 6-digit code (one 30-second step of clock drift allowed) and
     refuses a code already used by that account."""
     _last_step: Dict[str, int] = field(default_factory=dict)
 
-    def verify(self, username: str, secret: str, code: str, now: Optional[float] = None) -> bool:
+    @staticmethod
+    def matching_step(secret: str, code: str, now: Optional[float] = None) -> Optional[int]:
+        """The step whose code `code` is (None: none of them), spending nothing. The three codes are
+        computed and compared for any input, so the check takes as long whatever was sent."""
         import pyotp
 
-        code = "".join(ch for ch in (code or "") if ch.isdigit())
-        if len(code) != 6:
-            return False
+        digits = "".join(ch for ch in (code or "") if ch.isdigit())
+        typed = digits if len(digits) == 6 else ""  # compare_digest of unequal lengths is False
         now = time.time() if now is None else now
-        totp = pyotp.TOTP(secret)
-        for drift in (0, -1, 1):
-            step = int(now // 30) + drift
-            if hmac.compare_digest(totp.at(step * 30), code):
-                if step <= self._last_step.get(username, -1):
-                    return False  # replayed
-                self._last_step[username] = step
-                return True
-        return False
+        totp, here = pyotp.TOTP(secret), int(now // TOTP_STEP)
+        steps = [here + drift for drift in (0, -1, 1)]
+        matches = [hmac.compare_digest(totp.at(step * TOTP_STEP), typed) for step in steps]
+        return next((step for step, hit in zip(steps, matches) if hit), None)
+
+    def use(self, username: str, step: int) -> bool:
+        """Spends the account's code of `step`; False if it (or a later one) was already used: a replay."""
+        if step <= self._last_step.get(username, -1):
+            return False
+        self._last_step[username] = step
+        return True
+
+    def verify(self, username: str, secret: str, code: str, now: Optional[float] = None) -> bool:
+        step = self.matching_step(secret, code, now)
+        return step is not None and self.use(username, step)
 
 
 @dataclass
