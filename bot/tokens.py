@@ -64,10 +64,11 @@ def kiwi() -> Any:
     return Kiwi(load_multi_dict=False)
 
 
-def keep_whole(nouns: Iterable[str]) -> None:
-    """Nouns the analyzer must not split ("고열" in "아빠 고열"), from the lexicon."""
-    for noun in nouns:
-        kiwi().add_user_word(noun, "NNG", 0)
+def keep_whole(words: Iterable[str], verb: bool = False) -> None:
+    """Nouns the analyzer must not split ("고열" in "아빠 고열") and compound
+    verbs it must keep whole ("쥐어짜"), from the lexicon."""
+    for word in words:
+        kiwi().add_user_word(word, "VV" if verb else "NNG", 5 if verb else 0)
 
 
 _SENTENCE_END = {".", "!", "?", ";", "\n"}

@@ -13,12 +13,15 @@ from enum import Enum
 from functools import lru_cache
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from bot import tokens as tk
 from bot.safety.lexicon import Category, ContextRule, Direction, Lexicon, Scope, Sign, lexicon
 from bot.safety.patterns import Span, find
 from bot.safety.measures import FEVER_C, saturations, temperatures
 
-MAX_CHARS = 4000  # a longer message is scanned in its first and last parts
+MAX_CHARS = 4000
+_COMMON = frozenset(STOP_WORDS)  # a longer message is scanned in its first and last parts
 
 _EXCLUDING = frozenset({Category.NEGATED, Category.ENVIRONMENT, Category.IDIOM, Category.HYPOTHETICAL,
                         Category.FICTION})
@@ -93,8 +96,8 @@ def decide(m: Mention) -> Status:
         return Status.LIVE if now else Status.UNCLEAR
     if m.sign == Sign.SELF_HARM or now or Category.ONGOING in cats:
         return Status.LIVE
-    if Category.PAST in cats and not m.measured:
-        return Status.UNCLEAR
+    if Category.PAST in cats and not m.measured and m.sign not in _SUDDEN:
+        return Status.UNCLEAR  # a faint or a stroke sign told without a time has just happened
     return Status.LIVE if m.live_rule or Category.PRESENT in cats else Status.UNCLEAR
 
 
@@ -163,8 +166,8 @@ def _corrected(lex: Lexicon, stream: tk.Stream) -> tk.Stream:
 
 @lru_cache(maxsize=8192)
 def _nearest(word: str, vocabulary: FrozenSet[str]) -> str:
-    if len(word) < 5 or word in vocabulary or not word.isalpha():
-        return word
+    if len(word) < 5 or word in vocabulary or not word.isalpha() or word in _COMMON:
+        return word  # "there" is not a typo of "three"
     near = sorted((abs(len(k) - len(word)), k) for k in vocabulary
                   if k[0] == word[0] and abs(len(k) - len(word)) <= 1 and _one_edit(word, k))
     return near[0][1] if near else word  # sorted: the same reading on every run

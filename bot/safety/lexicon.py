@@ -182,10 +182,11 @@ def lexicon(lang: str, folder: Path = _DIR) -> Lexicon:
         return frozenset(w.lower() for w in (raw.get(key) or {}).get("words") or ())
 
     grammar = raw.get("grammar") or {}
-    unknown = set(grammar) - {"bound_nouns", "dialect", "nouns"}
+    unknown = set(grammar) - {"bound_nouns", "dialect", "nouns", "verbs"}
     if unknown:
         raise ValueError(f"{path}: grammar: unknown key(s) {sorted(unknown)}")
     tk.keep_whole(grammar.get("nouns") or ())
+    tk.keep_whole(grammar.get("verbs") or (), verb=True)
     dialect = tuple((re.compile(row["from"]), row["to"]) for row in grammar.get("dialect") or ())
     temperature = raw.get("temperature") or {}
     if set(temperature) - {"words", "lab_words"}:
