@@ -140,8 +140,12 @@ def _fold_negation(raw: List[Raw]) -> List[Raw]:
 
 
 def korean(text: str) -> Stream:
-    tokens, sentence, clause = [], 0, 0
+    tokens: List[Token] = []
+    sentence, clause, last = 0, 0, 0
     for form, tag, s, e, final in _fold_negation(_ko_raw(text)):
+        if tokens and "\n" in text[last:s]:  # a list's next line ("2. 식사 못 하심"): a clause of its own
+            clause += 1
+        last = e
         tokens.append(Token(f"{form}/{tag}", s, e, sentence, clause))
         ends = final or (tag == "E" and form.endswith(("요", "다", "음", "함", "임")))  # kiwi tags some as EC
         if (tag == "F" and form in (".", "!", "?", ";")) or (ends and _is_final(text, e)):

@@ -10,7 +10,7 @@ last reply; anything typed is text. The open step's handlers are in the step
 table (steps.py)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Dict, List, Mapping, Optional, Union
 
@@ -22,6 +22,7 @@ from bot.eligibility.model import Trial
 from bot.eligibility.reading import Reading
 from bot.eligibility.readers import polarity
 from bot.eligibility.session import read
+from bot.eligibility.text import clean, clean_lines
 from bot.eligibility.portfolio import Portfolio, single
 from bot.records.effects import Effect
 from bot.safety import scan
@@ -91,7 +92,8 @@ def safety_first(t: Turn) -> bool:
     if t.state.stage is not None:
         language.check(t)
     switched, t.messages = t.messages, []
-    t.finding = scan(t.text)
+    finding = scan(clean_lines(t.raw))
+    t.finding = replace(finding, rest=clean(finding.rest))
     decided = safety_steps.safety_step(t, t.finding)
     # The advice comes first; "let's continue in Korean" after it.
     t.messages = t.messages + switched if decided else switched + t.messages

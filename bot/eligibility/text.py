@@ -29,6 +29,12 @@ def clean(text: Optional[str]) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def clean_lines(text: Optional[str]) -> str:
+    """`clean`, keeping where a line ends: a list typed line by line ("1. 열 38.8도",
+    "2. 식사 못 하심") is one item per line, and a word of one item says nothing of another."""
+    return "\n".join(line for line in (clean(part) for part in (text or "").splitlines()) if line)
+
+
 def is_korean(text: str) -> bool:
     return bool(HANGUL.search(text or ""))
 

@@ -18,13 +18,13 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from bot import tokens as tk
 from bot.safety.lexicon import Category, ContextRule, Direction, Lexicon, Scope, Sign, lexicon
 from bot.safety.patterns import Span, find
-from bot.safety.measures import FEVER_C, saturations, temperatures
+from bot.safety.measures import BODY_MAX_C, FEVER_C, saturations, temperatures
 
 MAX_CHARS = 4000
 _COMMON = frozenset(STOP_WORDS)  # a longer message is scanned in its first and last parts
 
 _EXCLUDING = frozenset({Category.NEGATED, Category.ENVIRONMENT, Category.IDIOM, Category.HYPOTHETICAL,
-                        Category.FICTION})
+                        Category.FICTION, Category.ANIMAL})
 _UNLESS_NOW = frozenset({Category.GENERIC, Category.OTHER, Category.LONG_PAST, Category.EVER, Category.JOKE})
 _SUDDEN = frozenset({Sign.FAINTING, Sign.CONFUSION})
 _TIMED = frozenset({Category.NOW, Category.RECENT, Category.ONGOING})
@@ -37,7 +37,7 @@ _KO_SUBJECT = frozenset({"이/J", "가/J", "은/J", "는/J"})
 _TENSE = frozenset({Category.PAST, Category.PRESENT, Category.NOW, Category.ONGOING, Category.RECENT,
                     Category.ESCALATION})
 _FRAME = frozenset({Category.GENERIC, Category.IDIOM, Category.ENVIRONMENT, Category.HYPOTHETICAL, Category.OTHER,
-                    Category.FICTION})
+                    Category.FICTION, Category.ANIMAL})
 # Korean endings that carry a clause's negation or condition: after the sign's
 # own predicate, they belong to the next predicate ("가슴이 아프다고 숨을 못 쉬어요":
 # the 못 is about breathing), unless the clauses are joined by "or".
@@ -192,7 +192,8 @@ def _longest(found: List[Mention]) -> List[Mention]:
     return [m for m in found if not any(inside(m, o) for o in found)]
 
 
-def _mentions(lex: Lexicon, stream: tk.Stream, text: str, measures: bool) -> Tuple[List[Mention], List[float]]:
+def _mentions(lex: Lexicon, stream: tk.Stream, text: str, measures: bool
+              ) -> Tuple[List[Mention], List[Tuple[float, Span]]]:
     found = _longest([Mention(rule.sign, span, rule.live, ask=rule.ask)
                       for rule in lex.signs for rx in rule.patterns for span in find(rx, stream)])
     if not measures:
@@ -202,7 +203,7 @@ def _mentions(lex: Lexicon, stream: tk.Stream, text: str, measures: bool) -> Tup
     found += [Mention(Sign.FEVER, span, True, measured=True) for t, span in temps if t.fever]
     found += [Mention(Sign.BREATHING, span, True, measured=True) for s in saturations(text, lex.oxygen_words)
               if s.low for span in [_span_of(stream, s.start, s.end)] if span]
-    return found, [t.celsius for t, _ in temps]
+    return found, [(t.celsius, span) for t, span in temps]
 
 
 def _span_of(stream: tk.Stream, start: int, end: int) -> Optional[Span]:
@@ -214,7 +215,10 @@ def _scan_stream(lex: Lexicon, text: str, measures: bool = True
                  ) -> Tuple[List[Tuple[Mention, Status]], bool, tk.Stream, List[float]]:
     """`text` is already in standard forms (`Lexicon.standard`)."""
     stream = _corrected(lex, tk.stream(text, lex.lang))
-    mentions, temps = _mentions(lex, stream, text, measures)
+    mentions, measured = _mentions(lex, stream, text, measures)
+    temps = [c for c, _ in measured]
+    # "오늘 43도라 숨이 막혀요": a temperature no body has is the air, and what it does to breathing is the weather
+    hot_air = {stream.tokens[span.start].sentence for c, span in measured if c > BODY_MAX_C}
     cues = _cues(lex, stream)
     judged = []
     timed = frozenset(rule.category for rule, _ in cues) & _TIMED
@@ -222,6 +226,8 @@ def _scan_stream(lex: Lexicon, text: str, measures: bool = True
         cats = frozenset(rule.category for rule, cue in cues if _reaches(lex, rule, cue, m, stream.tokens))
         if m.ask:  # despair with a time anywhere in the message ("...싶어요. 요즘 매일 그래요") is happening
             cats |= timed
+        if m.sign in (Sign.BREATHING, Sign.FEVER) and stream.tokens[m.span.start].sentence in hot_air:
+            cats |= {Category.ENVIRONMENT}
         m = Mention(m.sign, m.span, m.live_rule, cats, m.measured, m.ask)
         judged.append((m, decide(m)))
     judged += _warning_signs(lex, stream, cues)

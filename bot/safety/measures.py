@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import FrozenSet, List
 
 FEVER_C = 38.0
+BODY_MAX_C = 42.5  # above this a temperature is the air, a bath or an oven, not a person
 LOW_OXYGEN = 92.0
 _NUMBER = r"(\d{2,3}(?:[.,]\d{1,2})?)(?![\d])"
 _UNIT = r"\s*(°\s*[cf]?|℃|℉|도|degrees?(?:\s*(?:c|f|celsius|fahrenheit))?|c\b|f\b|celsius|fahrenheit)"
@@ -32,7 +33,7 @@ class Temperature:
 
     @property
     def fever(self) -> bool:
-        return self.celsius >= FEVER_C
+        return FEVER_C <= self.celsius <= BODY_MAX_C
 
 
 def _celsius(raw: str, unit: str) -> float:
