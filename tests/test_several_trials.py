@@ -25,8 +25,8 @@ AML, ALL = "NCT03558607", "NCT05210907"
 # A mother for her son, 17, whose ALL came back twice: the CAR-T study's person.
 SON = {"respondent": "I'm asking for my son", "post_mpn_aml": "no, he has ALL, not AML",
        "all_relapsed_refractory": "yes, it relapsed in the spring", "age": "he's 17",
-       "relapse_pattern": "yes, it came back twice", "hiv": "no", "cd19_documented": "yes, CD19 positive",
-       "transplant_timing": "no, he never had a transplant", "ecog": "he is fully active",
+       "second_relapse": "yes, it came back twice", "hiv": "no", "cd19_documented": "yes, CD19 positive",
+       "ecog": "he is fully active",
        "hepatitis_bc": "no", "active_infection": "no"}
 # A daughter for her father, 67, whose PV became AML: the ruxolitinib study's person.
 FATHER_KO = {"respondent": "아버지 대신 여쭤봐요", "post_mpn_aml": "진성적혈구증가증이 급성골수성백혈병으로 진행했어요",
@@ -193,16 +193,17 @@ def test_a_conversation_object_takes_a_trial_or_the_site(site):
 
 def test_a_no_about_another_questions_topic_answers_nothing_here(site):
     """Typed at the relapse question, "no hiv" answers the HIV question: neither a rule-out (found live, where it
-    ruled a man out of the CAR-T study) nor, at the transplant question, "no hepatitis" a pass."""
+    ruled a man out of the CAR-T study) nor, at the transplant question, "no hepatitis" a no."""
     chat = son_until(site, "all_relapsed_refractory")
     chat.say("no hiv")
     assert chat.slot == "all_relapsed_refractory" and "all_relapsed_refractory" not in chat.state["answers"]
-    while chat.slot != "transplant_timing":
-        chat.say(SON[chat.slot])
+    once = dict(SON, second_relapse="no, only once")
+    while chat.slot != "relapse_after_transplant":
+        chat.say(once[chat.slot])
     chat.say("no hepatitis")
-    assert chat.slot == "transplant_timing" and "transplant_timing" not in chat.state["answers"]
+    assert chat.slot == "relapse_after_transplant" and "relapse_after_transplant" not in chat.state["answers"]
     chat.say("no")
-    assert chat.state["readings"]["transplant_timing"]["value"] == "none"
+    assert chat.state["readings"]["relapse_after_transplant"]["value"] == "no"
 
 
 def test_a_call_back_goes_to_the_team_of_the_study_the_person_may_still_fit(site):

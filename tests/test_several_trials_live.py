@@ -30,7 +30,8 @@ UNSURE = {"respondent": "it's for me", "post_mpn_aml": "not sure, they just said
           "other_trial": "no", "ecog": "0", "fit_for_induction": "no", "other_malignancy": "no",
           "cardiac_function": "no", "hepatic_renal_function": "no", "serious_conditions": "no", "sex": "male",
           "male_barrier_contraception": "yes", "creatinine": "not sure", "liver_enzymes": "normal",
-          "relapse_pattern": "not sure", "hiv": "no", "cd19_documented": "not sure", "transplant_timing": "no",
+          "second_relapse": "not sure", "relapse_after_transplant": "no", "refractory": "not sure",
+          "transplant_not_possible": "not sure", "hiv": "no", "cd19_documented": "not sure", "transplant_timing": "no",
           "hepatitis_bc": "no", "active_infection": "no"}
 REFERENCE = re.compile(r"SNU-[0-9A-Z]{6}")
 

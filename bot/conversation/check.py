@@ -7,22 +7,20 @@ from __future__ import annotations
 from bot.conversation import questions, steps
 from bot.conversation.core import Turn
 from bot.conversation.state import Checking, Step
-from bot.eligibility.model import Verdict
 from bot.eligibility.mentions import find_question
 from bot.eligibility.plain import said_plainly
 from bot.eligibility.reading import Reading
-from bot.eligibility.session import Session, judge, read, reading_words
+from bot.eligibility.session import Session, read, reading_words
 
 UNSURE = "unsure"
 
 
 def needed(t: Turn, qid: str, text: str, reading: Reading) -> bool:
     """True when this reading would rule the person out and was not said plainly."""
-    question = t.trial.question(qid)
     if t.several:
         fails = t.screening().would_rule_out(qid, reading)
-    else:
-        fails = question.is_criterion and judge(question, reading).verdict == Verdict.FAIL
+    else:  # its own criterion, or one computed from it (the last course of several, a limit by sex)
+        fails = t.session().would_fail(qid, reading)
     if not fails:
         return False
     named = find_question(t.trial, text, t.trial.asked_ids)

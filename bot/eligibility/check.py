@@ -17,8 +17,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterator, List, Optional, Tuple
 
-from bot.eligibility.model import LANGUAGES, Question, Trial, TrialFileError, load_folder
+from bot.eligibility.model import LANGUAGES, Question, Trial, TrialFileError, Verdict, load_folder
 from bot.eligibility.reading import Reading
+from bot.eligibility.rules import part_verdict
 from bot.eligibility.session import judge, read
 
 _HEADING = re.compile(r"^\s*(?:inclusion|exclusion)\s+criteria\s*:?\s*$", re.IGNORECASE)
@@ -172,10 +173,15 @@ def _example_error(trial: Trial, q: Question, n: int, today: date) -> Optional[s
             if not isinstance(given, Reading):
                 return f"{said}: its given answer '{words}' to '{other}' is not read ({given.why})"
             facts[other] = given
-        verdict = judge(q, result, facts).verdict if q.is_criterion else None
+        verdict = judge(q, result, facts).verdict if q.is_criterion else _part_verdict(trial, q, result, facts)
         if verdict != ex.verdict:
             return f"{said} gives the verdict {verdict.value if verdict else None}, not {ex.verdict.value}"
     return None
+
+
+def _part_verdict(trial: Trial, q: Question, result: Reading, facts: dict) -> Optional[Verdict]:
+    """A part question's verdict: what its answer gives within the criterion that combines it."""
+    return next((v for c in trial.criteria for v in [part_verdict(c.rule, q.id, result, facts)] if v), None)
 
 
 def example_errors(trial: Trial, today: date) -> Tuple[int, List[str]]:

@@ -188,7 +188,8 @@ def read_condition_window(text: str, ctx: Context) -> Result:
     the bare word, e.g. "cancer"), `qualifies_exempt` (word pairs that make
     the generic word exempt, e.g. squamous + skin), `window` (past, the default:
     the number is days ago; future: something planned, the number is days
-    ahead, and a past time does not answer)."""
+    ahead, and a past time does not answer), `when_only` (the question asks only when, the event being
+    known from an earlier answer: a time alone answers it, "8 months ago")."""
     text, bad = unreadable(text)
     if bad:
         return bad
@@ -206,7 +207,7 @@ def read_condition_window(text: str, ctx: Context) -> Result:
     ago = _when(text, ctx)
     if isinstance(ago, NoAnswer):
         return ago
-    if items or (ago and answer.value == "yes"):
+    if items or (ago and (answer.value == "yes" or params.get("when_only"))):
         if not ago:
             return NoAnswer("no time for the other diagnosis", "when", partial=True)
         lo, hi, words = ago

@@ -117,6 +117,11 @@ class Trial:
     def criterion_ids(self) -> Tuple[str, ...]:
         return tuple(q.id for q in self.criteria)
 
+    def can_fail(self, qid: str) -> bool:
+        """Whether some answer to this question may rule the person out: a knock-out criterion, or a part
+        of one (or a limit's `by`) that can fail."""
+        return self.questions[qid].can_fail or any(q.can_fail and qid in q.rule.questions for q in self.criteria)
+
     @property
     def asked_ids(self) -> Tuple[str, ...]:
         return tuple(q for q in self.ask_order if self.questions[q].asked)
@@ -159,8 +164,7 @@ def _question(qid: str, raw: object, where: str) -> Question:
     judged = kind in ("inclusion", "exclusion")
     rule = rules.parse(raw.get("rule"), "rule", lambda key, problem: _fail(where, key, problem)) if judged \
         else Rule()
-    others_only = bool(rule.parts) and all(p.question for p in rule.parts)  # judged from other questions
-    if judged and reader is None and rule.always is None and not others_only:
+    if judged and reader is None and rule.always is None and not rule.others_only:
         raise _fail(where, "reader", "is needed unless the rule is 'always' or reads only other questions")
     if judged and not raw.get("listing"):
         raise _fail(where, "listing", "must quote the listing")
@@ -203,6 +207,8 @@ def _cross_check(questions: Mapping[str, Question], where: str) -> None:
             if part.value and part.value not in declared:
                 raise _fail(f"{where}: question '{q.id}'", "rule",
                             f"names the value '{part.value}', which params.values does not declare")
+        if q.kind == "part" and not any(q.id in c.rule.questions for c in questions.values()):
+            raise _fail(f"{where}: question '{q.id}'", "kind", "is part, but no criterion's rule reads it")
         for ex in q.examples:
             for other in ex.given:
                 if other not in questions or questions[other].reader is None:

@@ -14,9 +14,9 @@ from functools import cached_property, lru_cache
 from typing import Dict, List, Mapping, Optional, Tuple
 
 from bot.config import SiteTrial, TrialStatus
-from bot.eligibility.model import PROFILE_IDS, Outcome, Question, Trial, TrialFileError, Verdict, load_trial
+from bot.eligibility.model import PROFILE_IDS, Outcome, Question, Trial, TrialFileError, load_trial
 from bot.eligibility.reading import Reading
-from bot.eligibility.session import Session, judge
+from bot.eligibility.session import Session
 
 PROMISE = {Outcome.LIKELY_ELIGIBLE: 0, Outcome.NEEDS_REVIEW: 1, Outcome.LIKELY_INELIGIBLE: 2}
 
@@ -184,7 +184,7 @@ class Screening:
         for tid in open_:
             qid = self.portfolio.own[tid].get(concept)
             s = self.sessions[tid]
-            if qid and qid not in s.readings and s.trial.question(qid).can_fail \
+            if qid and qid not in s.readings and s.trial.can_fail(qid) \
                     and s.applies(s.trial.question(qid)) is not False:
                 count += 1
         return count
@@ -198,8 +198,7 @@ class Screening:
         """Whether this reading fails a trial that is still open (so it is checked first)."""
         for tid in self.open_trials():
             qid = self.portfolio.own[tid].get(concept)
-            q = self.sessions[tid].trial.question(qid) if qid else None
-            if q is not None and q.is_criterion and judge(q, reading).verdict == Verdict.FAIL:
+            if qid and self.sessions[tid].would_fail(qid, reading):
                 return True
         return False
 

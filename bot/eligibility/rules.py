@@ -3,7 +3,8 @@ reading into a verdict. Besides `map`, `number` and `always`:
 
 - `bands`: a range cut into verdicts ("below 5.7 unknown, below 6.5 pass, the rest fail");
 - `any_of` / `all_of`: parts, each judging one named value of the reading (`value: systolic`, from a
-  message naming several) or another question's reading (`question: hba1c`), with its own number/bands/map;
+  message naming several), another question's reading (`question: hba1c`), with its own number/bands/map,
+  or a nested any_of / all_of (one course of several that needs two answers);
 - `number.by`: the limit chosen by another question's answer (`by: sex`, `at_most: {male: 1.3, female: 1.1}`;
   a numeric answer picks a range key, `by: age`, `at_most: {"18-64": 2, "65-120": 1.5}`); while that answer is
   not known, the verdict is the one every limit agrees on, else `unknown` ("depends").
@@ -86,10 +87,15 @@ class Band:
 
 @dataclass(frozen=True)
 class Part:
-    """One part of any_of / all_of: a named value of this reading, or another question's reading."""
+    """One part of any_of / all_of: a named value of this reading, another question's reading, or (neither)
+    a nested any_of / all_of."""
     rule: "Rule"
     value: str = ""
     question: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.question or self.value
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,11 @@ class Rule:
     @property
     def parts(self) -> Tuple[Part, ...]:
         return self.any_of or self.all_of
+
+    @property
+    def others_only(self) -> bool:
+        """Judged from other questions alone (each part a question, or a nested any_of / all_of of them)."""
+        return bool(self.parts) and all(p.question or (not p.value and p.rule.others_only) for p in self.parts)
 
     @property
     def verdicts(self) -> FrozenSet[Verdict]:
@@ -157,6 +168,8 @@ def _by_number(number: NumberRule, ends: Tuple[float, float], facts: Facts) -> D
 
 
 def _part_reading(part: Part, reading: Optional[Reading], facts: Facts) -> Optional[Reading]:
+    if not part.name:  # a nested any_of / all_of reads what its parent reads
+        return reading
     if part.question:
         return facts.get(part.question)
     values = (reading.extra.get("values") or {}) if reading is not None else {}
@@ -169,18 +182,90 @@ _ANY_ORDER = (Verdict.PASS, Verdict.UNKNOWN, Verdict.DEFERRED, Verdict.FAIL)
 _ALL_ORDER = (Verdict.FAIL, Verdict.UNKNOWN, Verdict.DEFERRED, Verdict.PASS)
 
 
+@dataclass(frozen=True)
+class PartVerdict:
+    part: Part
+    verdict: Verdict
+    key: str  # the part's own reason key (a reading it maps, "boundary", ...), "" for its verdict
+    reading: Optional[Reading]
+
+
+def judge_parts(rule: Rule, reading: Optional[Reading], facts: Facts) -> List[PartVerdict]:
+    """Each part's verdict (a part not answered is unknown). A part that fails on a hedged answer ("I think
+    so") is unknown: nobody is ruled out on it, as for a criterion's own answer."""
+    out = []
+    for part in rule.parts:
+        own = _part_reading(part, reading, facts)
+        found = decide(part.rule, own, facts)
+        verdict, key = found if found else (Verdict.UNKNOWN, "")
+        if verdict == Verdict.FAIL and own is not None and own.hedged:
+            verdict, key = Verdict.UNKNOWN, "hedged"
+        out.append(PartVerdict(part, verdict, key, own))
+    return out
+
+
 def _combined(rule: Rule, reading: Optional[Reading], facts: Facts) -> Optional[Decision]:
     """any_of: one part passing passes, all failing fails; all_of: one failing fails, all passing passes.
-    A part not answered is unknown."""
-    verdicts = []
-    for part in rule.parts:
-        found = decide(part.rule, _part_reading(part, reading, facts), facts)
-        verdicts.append(found[0] if found else Verdict.UNKNOWN)
-    verdicts = [v for v in verdicts if v != Verdict.NOT_APPLICABLE]
+    A part not answered is unknown. The reason key is the deciding part's, named by it
+    ("transplant_timing.unknown"), so a criterion's texts may say why that part decided."""
+    verdicts = [p for p in judge_parts(rule, reading, facts) if p.verdict != Verdict.NOT_APPLICABLE]
     if not verdicts:
         return None
     order = _ANY_ORDER if rule.any_of else _ALL_ORDER
-    return next(v for v in order if v in verdicts), ""
+    found = next(v for v in order if any(p.verdict == v for p in verdicts))
+    deciding = [p for p in verdicts if p.verdict == found]
+    if len(deciding) > 1:  # several parts decide alike: no one of them is the reason
+        return found, ""
+    part = deciding[0]
+    key = part.key or part.verdict.value
+    return found, f"{part.part.name}.{key}" if part.part.name else key
+
+
+def deciding_part(rule: Rule, reading: Optional[Reading], facts: Facts) -> Optional[PartVerdict]:
+    """The one question part (at any depth) whose verdict decided a combined rule, if one did."""
+    found = _combined(rule, reading, facts)
+    if not found or not found[1]:
+        return None
+    for p in judge_parts(rule, reading, facts):
+        if p.verdict != found[0]:
+            continue
+        if not p.part.name:  # a nested any_of / all_of: the question part inside it
+            return deciding_part(p.part.rule, p.reading, facts)
+        return p
+    return None
+
+
+def question_parts(rule: Rule, qid: str) -> Tuple[Part, ...]:
+    """The parts (at any depth) that judge this question's reading."""
+    return tuple(found for p in rule.parts
+                 for found in ((p,) if p.question == qid else ()) + question_parts(p.rule, qid))
+
+
+def part_verdict(rule: Rule, qid: str, reading: Reading, facts: Facts) -> Optional[Verdict]:
+    """What a question's answer gives within a rule that combines it (None when no part reads it)."""
+    for part in question_parts(rule, qid):
+        found = decide(part.rule, reading, facts)
+        verdict = found[0] if found else Verdict.UNKNOWN
+        return Verdict.UNKNOWN if verdict == Verdict.FAIL and reading.hedged else verdict
+    return None
+
+
+def open_questions(rule: Rule, reading: Optional[Reading], facts: Facts) -> FrozenSet[str]:
+    """The questions whose answers may still change a combined rule's verdict: none once it is decided
+    by the parts answered so far; else the unanswered question parts of the parts still open."""
+    if not rule.parts:
+        return frozenset()
+    parts = judge_parts(rule, reading, facts)
+    settles = Verdict.PASS if rule.any_of else Verdict.FAIL
+    if any(p.verdict == settles for p in parts):
+        return frozenset()
+    out: set = set()
+    for p in parts:
+        if p.part.question and p.part.question not in facts:
+            out.add(p.part.question)
+        if p.part.rule.parts and p.verdict not in (Verdict.PASS, Verdict.FAIL):
+            out |= open_questions(p.part.rule, p.reading, facts)
+    return frozenset(out)
 
 
 # ---------------------------------------------------------------- reading trial.yml
@@ -259,8 +344,11 @@ def _parts(raw: Any, key: str, fail: Fail) -> Tuple[Part, ...]:
     parts = []
     for n, p in enumerate(raw):
         where = f"{key}[{n}]"
-        if not isinstance(p, dict) or len([k for k in ("value", "question") if k in p]) != 1:
-            raise fail(where, "needs one of value (a value the reader reads) or question (another question)")
+        named = [k for k in ("value", "question") if isinstance(p, dict) and k in p]
+        nested = isinstance(p, dict) and not named and ("any_of" in p or "all_of" in p)
+        if not isinstance(p, dict) or (len(named) != 1 and not nested):
+            raise fail(where, "needs one of value (a value the reader reads) or question (another question), "
+                              "or is a nested any_of / all_of")
         body = {k: v for k, v in p.items() if k not in ("value", "question")}
         parts.append(Part(parse(body, where, fail), str(p.get("value") or ""), str(p.get("question") or "")))
     return tuple(parts)

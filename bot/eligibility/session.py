@@ -13,7 +13,7 @@ from bot.eligibility.model import PROFILE_IDS, Outcome, Question, Trial, Verdict
 from bot.eligibility.reading import NoAnswer, Reading, Result
 from bot.eligibility import spelling, timing
 from bot.eligibility.readers import ABOUT_NOW, READERS, Context
-from bot.eligibility.rules import Facts, decide
+from bot.eligibility.rules import Facts, Rule, decide, deciding_part, open_questions
 from bot.eligibility.relations import name as relation_name
 
 NOT_ANSWERED = "not_answered"
@@ -63,23 +63,39 @@ def judge(q: Question, reading: Optional[Reading], facts: Optional[Facts] = None
     if rule.always:
         return Judgement(q.id, rule.always, rule.always.value)
     facts = facts or {}
-    others_only = bool(rule.parts) and all(p.question for p in rule.parts)
-    if reading is None and not others_only:
+    if reading is None and not rule.others_only:
         return Judgement(q.id, Verdict.UNKNOWN, NOT_ANSWERED)
-    fields: Dict[str, str] = {"evidence": reading.evidence, "value": _value(reading)} if reading else {}
     decision = decide(rule, reading, facts)
     if decision is None:
-        return Judgement(q.id, Verdict.UNKNOWN, NOT_ANSWERED if reading is None else "unsettled", fields)
+        return Judgement(q.id, Verdict.UNKNOWN, NOT_ANSWERED if reading is None else "unsettled",
+                         _fields(reading))
     verdict, key = decision[0], decision[1] or decision[0].value
-    eligible_from: Optional[date] = None
-    when = reading.when_date if reading else None
-    if when and rule.number and verdict == Verdict.UNKNOWN and key not in ("boundary", "depends") \
-            and reading is not None and reading.value not in rule.map:
-        eligible_from = when + timedelta(days=int(rule.number.limit))
+    part = deciding_part(rule, reading, facts) if reading is None else None
+    fields = _fields(part.reading if part else reading)  # judged from other questions: the deciding answer's words
+    eligible_from = _wait(rule, reading, facts, verdict, key)
+    if eligible_from:
         fields["eligible_from"] = eligible_from.isoformat()
     if verdict == Verdict.FAIL and reading is not None and reading.hedged:
         verdict, key = Verdict.UNKNOWN, "hedged"  # never rule someone out on "I think so"
     return Judgement(q.id, verdict, key, fields, eligible_from)
+
+
+def _wait(rule: Rule, reading: Optional[Reading], facts: Facts, verdict: Verdict, key: str) -> Optional[date]:
+    """A temporary `unknown` (too soon after a dated event): the day the rule's limit is met. For a
+    combined rule, the part that decided it (the 6 months after a transplant, in one course of several)."""
+    if rule.parts:
+        part = deciding_part(rule, reading, facts)
+        return _wait(part.part.rule, part.reading, facts, part.verdict, part.key or part.verdict.value) \
+            if part else None
+    when = reading.when_date if reading else None
+    if when and rule.number and verdict == Verdict.UNKNOWN and key not in ("boundary", "depends", "hedged") \
+            and reading is not None and reading.value not in rule.map:
+        return when + timedelta(days=int(rule.number.limit))
+    return None
+
+
+def _fields(reading: Optional[Reading]) -> Dict[str, str]:
+    return {"evidence": reading.evidence, "value": _value(reading)} if reading else {}
 
 
 def _value(reading: Reading) -> str:
@@ -204,10 +220,27 @@ class Session:
 
     @cached_property
     def ruled_out(self) -> bool:
-        """An answer given already fails a criterion (nothing more is asked)."""
-        return any(judge(self.trial.question(qid), r, self.facts).verdict == Verdict.FAIL
-                   for qid, r in self.readings.items() if self.trial.question(qid).is_criterion
-                   and self.applies(self.trial.question(qid)) is not False)
+        """The answers given already fail a criterion, by its own answer or computed from the parts it
+        combines (nothing more is asked)."""
+        return any(j.verdict == Verdict.FAIL for j in self.verdicts.values())
+
+    def would_fail(self, qid: str, reading: Reading) -> bool:
+        """Whether this answer fails a criterion: its own, or one that reads it (a part of any_of/all_of, a
+        limit `by` it), judged with the other answers given."""
+        with_it = Session(self.trial, {**self.readings, qid: reading}, self.today)
+        return any(with_it.verdict(q.id).verdict == Verdict.FAIL for q in self.trial.criteria
+                   if q.id == qid or qid in q.rule.questions)
+
+    @cached_property
+    def open_parts(self) -> frozenset:
+        """The part questions (kind: part) whose answers may still change a criterion that combines them:
+        a part of a criterion already decided by the parts answered (any_of passed by one, all_of failed by
+        one) is not asked."""
+        out: set = set()
+        for q in self.trial.criteria:
+            if q.rule.parts and self.applies(q) is not False:
+                out |= open_questions(q.rule, self.readings.get(q.id), self.facts)
+        return frozenset(out)
 
     # ---------------------------------------------------------------- what to ask
 
@@ -222,7 +255,8 @@ class Session:
         """The questions not yet answered that apply or may apply, in asking order."""
         return [qid for qid in self.trial.asked_ids
                 if not (qid in self.readings or (qid == "sex" and self.profile.get("sex")))
-                and self.applies(self.trial.question(qid)) is not False]
+                and self.applies(self.trial.question(qid)) is not False
+                and (self.trial.question(qid).kind != "part" or qid in self.open_parts)]
 
     def answered(self) -> List[str]:
         """The questions answered, in asking order."""
@@ -250,13 +284,18 @@ def reason(session: Session, qid: str, language: str) -> str:
     j = session.verdict(qid)
     reasons = session.trial.text(language, qid, "reasons", {}) or {}
     template = reasons.get(j.reason_key)
-    if template is None and j.reason_key == "hedged":
-        template = reasons.get("unsure")
     general = general_reasons(language)
-    if template is None and j.reason_key not in general:
+    key = j.reason_key
+    if template is None and "." in key:  # a combined rule's deciding part ("bmi.boundary"), not worded for it
+        tail = key.rsplit(".", 1)[1]
+        key = tail if tail in general else j.verdict.value
+        template = reasons.get(key)
+    if template is None and key == "hedged":
+        template = reasons.get("unsure")
+    if template is None and key not in general:
         template = reasons.get(j.verdict.value)
     if template is None:
-        template = general.get(j.reason_key) or general[j.verdict.value]
+        template = general.get(key) or general[j.verdict.value]
     fields = dict(j.fields)
     if j.eligible_from:
         fields["eligible_from"] = LANGUAGES[language].long_date(j.eligible_from)
