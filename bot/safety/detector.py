@@ -28,7 +28,7 @@ _EXCLUDING = frozenset({Category.NEGATED, Category.ENVIRONMENT, Category.IDIOM, 
 _UNLESS_NOW = frozenset({Category.GENERIC, Category.OTHER, Category.LONG_PAST, Category.EVER, Category.JOKE})
 _SUDDEN = frozenset({Sign.FAINTING, Sign.CONFUSION})
 _TIMED = frozenset({Category.NOW, Category.RECENT, Category.ONGOING})
-_KO_SUBJECT = frozenset({"이/J", "가/J", "은/J", "는/J"})
+_KO_SUBJECT = frozenset({"이/J", "가/J", "은/J", "는/J", "을/J", "를/J"})  # "숨이 가빠서 말을 못 해요"
 # A cue inside the sign's own words still tells its tense ("passed out", "is
 # bleeding"); a cue around the whole sign is its frame ("is a fever dangerous?",
 # "gave me a heart attack"); a shorter cue inside a longer sign is part of what
@@ -88,8 +88,8 @@ def decide(m: Mention) -> Status:
         return Status.NONE  # "it stopped", "지금은 괜찮아요": over, unless it came back
     if m.sign == Sign.SELF_HARM and not now and Category.EVER in cats and not cats & (_UNLESS_NOW - {Category.EVER}):
         return Status.UNCLEAR  # "자해한 적 있어요": the direct question, never silence
-    if cats & _UNLESS_NOW and not now:
-        return Status.NONE
+    if cats & _UNLESS_NOW and not now and not (cats & _UNLESS_NOW == {Category.GENERIC} and Category.ONGOING in cats):
+        return Status.NONE  # "is chest pain normal? because it's very sharp right now": asked while it happens
     if Category.OTHER in cats and Category.RESOLVED in cats:
         return Status.NONE  # "my coworker fainted today, she's fine": someone else's, and over
     if m.ask:  # "나쁜 생각 들어요. 오늘.": said with a time, it is happening
@@ -268,11 +268,10 @@ def _rest(stream: tk.Stream, text: str, spans: Iterable[Span]) -> str:
 
 
 def _languages(text: str) -> List[str]:
-    langs = []
-    if re.search(r"[A-Za-z]{2,}", text):
-        langs.append("en")
-    if re.search(r"[\uac00-\ud7a3\u3131-\u318e]", text):
-        langs.append("ko")
+    """The languages of a message, its main one last (the one whose pass reads the numbers)."""
+    latin = len(re.findall(r"[A-Za-z]", text)) if re.search(r"[A-Za-z]{2,}", text) else 0
+    hangul = len(re.findall(r"[\uac00-\ud7a3\u3131-\u318e]", text))
+    langs = [lang for n, lang in sorted([(latin, "en"), (hangul * 2, "ko")]) if n]  # a syllable is ~2 letters
     return langs or ["en"]
 
 
