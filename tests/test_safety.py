@@ -292,3 +292,48 @@ def test_self_harm_at_some_time_gets_the_direct_question_korean():
     assert chat.state["safety"]["asking"] == ["self_harm"]
     assert chat.text() == "말씀해 주셔서 고마워요. 조심스럽게 여쭤볼게요. 지금 자살이나 자해에 대한 생각이 드시나요?"
     assert chat.buttons() == ["네, 그런 생각이 들어요", "아니요"]
+
+
+def test_a_wish_not_to_wake_up_gets_the_crisis_lines_only_english():
+    chat = english()
+    chat.say("some days I just want to go to sleep and not wake up")
+    assert [m.text for m in chat.last.messages] == [
+        CRISIS_EN, "Take all the time you need. When you want to go on with the questions, press the button below."]
+    assert chat.state["advised"] == ["self_harm"]  # no fainting advice: the words are the wish's
+
+
+def test_warning_signs_that_combine_get_the_crisis_lines_korean():
+    chat = korean()
+    chat.say("다들 고마웠어. 이게 마지막 메시지야")
+    assert [m.text for m in chat.last.messages] == [
+        CRISIS_KO, "천천히 하셔도 괜찮아요. 질문을 이어서 하고 싶으실 때 아래 버튼을 눌러 주세요."]
+
+
+def test_one_warning_cue_alone_is_ordinary_talk():
+    chat = english()
+    chat.say("Thank you, that was my last question")
+    assert "advised" not in chat.state or chat.state["advised"] == []
+    chat = korean()
+    chat.say("통장 정리는 아들이 해 줘요")
+    assert "advised" not in chat.state or chat.state["advised"] == []
+
+
+def test_a_negation_belongs_to_its_own_predicate_korean():
+    chat = korean()
+    chat.say("남편이 가슴이 아프다고 숨을 못 쉬어요")
+    assert chat.last.messages[0].text == (
+        "말씀하신 증상(가슴 통증, 숨쉬기 어려움)은 응급 상황일 수 있어요. 지금 바로 119에 전화하시거나 가까운 응급실로 가세요. "
+        "이 대화를 기다리지 마세요.")
+
+
+def test_a_list_typed_line_by_line_keeps_its_lines_korean():
+    chat = korean()
+    chat.say("아버지 상태\n1. 열 38.8도 (30분 전)\n2. 식사 못 하심\n3. 계속 주무심")
+    assert chat.last.messages[0].text.startswith("말씀하신 증상(열)은 응급 상황일 수 있어요.")
+
+
+def test_not_breathless_is_not_a_sign_korean():
+    chat = korean()
+    chat.say("숨이 차지는 않아요")
+    assert "advised" not in chat.state or chat.state["advised"] == []
+    assert not (chat.state.get("safety") or {}).get("asking")

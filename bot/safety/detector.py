@@ -184,11 +184,12 @@ def _one_edit(a: str, b: str) -> bool:
 
 
 def _longest(found: List[Mention]) -> List[Mention]:
-    """One reading per place: a mention inside a longer one of the same sign is
-    dropped ("코피" inside "코피가 잘 안 멈추나요"), as spaCy's filter_spans does."""
+    """One reading per place: a mention inside a longer one of the same sign, or of
+    self-harm, is dropped ("코피" inside "코피가 잘 안 멈추나요"), as spaCy's filter_spans does."""
     def inside(a: Mention, b: Mention) -> bool:
-        return a.sign == b.sign and b.span.start <= a.span.start and a.span.end <= b.span.end and \
-            (b.span.end - b.span.start) > (a.span.end - a.span.start)
+        # Inside a wish to die, body words are the wish's ("go to sleep and not wake up" is no faint).
+        return (a.sign == b.sign or b.sign == Sign.SELF_HARM) and b.span.start <= a.span.start and \
+            a.span.end <= b.span.end and (b.span.end - b.span.start) > (a.span.end - a.span.start)
     return [m for m in found if not any(inside(m, o) for o in found)]
 
 
