@@ -211,6 +211,10 @@ class Experiencer:
     patient_pronouns: Words = ()  # he, she / 그분: the patient when someone answers for them
     others: Words = ()  # never the patient: a pet, a neighbour, the man in the next bed
     earlier_episode: Words = ()  # "during the infection", "탈수 왔을 때": a value then, not the value now
+    # Where a second answer may begin ("And ...", "그리고", "also"): with clause_breaks, the parts of a message
+    # that several questions read (bot.eligibility.several).
+    answer_breaks: Words = ()
+    back_reference: Words = ()  # "earlier I said", "the heart answer", "아까": words about an answer given before
 
 
 @dataclass(frozen=True)
