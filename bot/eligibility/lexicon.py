@@ -93,6 +93,10 @@ class YesNo:
     not_taken: Phrases = Phrases()
     only: Words = ()
     topic: Words = ()
+    # "Dad's kidneys and liver are fine", "심장 쪽은 괜찮으세요": the question's topic (params.topic) said to be
+    # well, in one clause and not negated, is a no to a question about a problem.
+    fine: Words = ()
+    not_fine: Words = ()
     # Picking one of a question's numbered options ("number 2", "2번이요"): the digit is the option.
     option_pick: Phrases = Phrases()
 
