@@ -97,6 +97,9 @@ class YesNo:
     # well, in one clause and not negated, is a no to a question about a problem.
     fine: Words = ()
     not_fine: Words = ()
+    # A cue that is itself a denial ("nobody said", "never said") after a bare "no" ("no nobody said that"):
+    # the no is the answer said twice, not a negation of the cue.
+    denial: Words = ()
     # Picking one of a question's numbered options ("number 2", "2번이요"): the digit is the option.
     option_pick: Phrases = Phrases()
 
@@ -131,6 +134,9 @@ class EarlierDenied:
 @dataclass(frozen=True)
 class Diagnosis:
     only: Words = ()
+    # The head of a disease name that people leave out when its qualifiers say which one ("acute lymphoblastic,
+    # relapsed"; "the acute myeloid kind"): a vocabulary name ending in one is also matched without it.
+    heads: Words = ()
     leading_yes: Words = ()
     which_kind_unknown: Words = ()
     earlier_denied: EarlierDenied = EarlierDenied()

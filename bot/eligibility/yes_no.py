@@ -16,6 +16,7 @@ _TOPIC = re.compile(r"\b(?:" + either(EN.yes_no.topic) + r")\b|" + either(KO.yes
 _BARE = EN.answers.bare + KO.answers.bare
 _FINE = re.compile(either(EN.yes_no.fine, KO.yes_no.fine))
 _NOT_FINE = re.compile(either(EN.yes_no.not_fine, KO.yes_no.not_fine))
+_DENIAL = re.compile(either(EN.yes_no.denial, KO.yes_no.denial) or "(?!)")
 _HANGUL = re.compile(r"[가-힣]")
 
 
@@ -50,7 +51,7 @@ def _signals(low: str, terms: List[nlp.Mention], ctx: Context) -> Tuple[Dict[str
             signals.setdefault("unsure", m.text)
         elif m.hypothetical:
             continue
-        elif m.negated:
+        elif m.negated and not (m.label == nlp.CUE and m.id == "no" and _DENIAL.search(m.text.lower())):
             signals.setdefault("no" if positive else "yes", m.text)
         elif positive and params.get("present") and (m.past or over_and_done(low)):
             signals.setdefault("no", over_and_done(low) or m.text)
