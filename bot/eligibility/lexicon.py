@@ -208,6 +208,9 @@ class Respondent:
     self: Phrases = Phrases()
     proxy: Phrases = Phrases()
     corrections: Words = ()  # regexes, searched as written in the lowercased message (bot.eligibility.who)
+    # The writer says they are the patient ("I'm the one who is ill", "환자는 저예요"): a relative named in the
+    # same message helped (set it up, found the site) and is not the patient.
+    writer_is_patient: Words = ()
 
 
 @dataclass(frozen=True)
