@@ -290,6 +290,8 @@ class Numbers:
     fuzzy: Mapping[str, float] = field(default_factory=dict)  # "a couple of": 2, "half a": 0.5
     sino: Mapping[str, int] = field(default_factory=dict)
     days: Mapping[str, int] = field(default_factory=dict)
+    # Birthdays by name ("her eightieth", "팔순", "환갑"): the age reached at that birthday.
+    milestones: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
