@@ -194,6 +194,10 @@ class Sex:
     female: Phrases = Phrases()
     male: Phrases = Phrases()
     declined: Phrases = Phrases()
+    # "I'm a mum of three", "애 셋 키운 엄마예요": the person named as a relation (relations.yml gives its sex).
+    # `identity_before`: what ends right before the relation word; `identity_after`: what starts right after it.
+    identity_before: Words = ()
+    identity_after: Words = ()
 
 
 @dataclass(frozen=True)
@@ -261,6 +265,9 @@ class Ahead:
     next_year: Phrases = Phrases()
     # Patterns with the groups n (a number) and unit (a unit word of `units`).
     counted: Words = ()
+    # A span counted from now that may be the past window as well ("within 2 weeks", "2주 안에는 없어요"): a time
+    # to come only with words of a plan (`planned`).
+    counted_window: Words = ()
     units: Mapping[str, str] = field(default_factory=dict)  # unit word -> day / week / month / year
     # Words of a plan ("I'm having", "예정"): a bare month with them is the coming one, never the last.
     planned: Phrases = Phrases()
