@@ -227,6 +227,13 @@ class Experiencer:
     knowing: Words = ()  # "I don't know", "I think", "제가 알기로는": the writer's knowledge, not their health
     patient_pronouns: Words = ()  # he, she / 그분: the patient when someone answers for them
     others: Words = ()  # never the patient: a pet, a neighbour, the man in the next bed
+    # Someone named as the object of a verb or a preposition is not whom the clause is about ("still walks the
+    # dog", "a transplant from his sister", "딸에게 받은 신장"): English, what ends right before the name; Korean,
+    # what starts right after it.
+    object_before: Words = ()
+    object_after: Words = ()
+    # A relative clause tells about the person right before it ("my mother, who has heart failure"): English.
+    relative: Words = ()
     earlier_episode: Words = ()  # "during the infection", "탈수 왔을 때": a value then, not the value now
     # Where a second answer may begin ("And ...", "그리고", "also"): with clause_breaks, the parts of a message
     # that several questions read (bot.eligibility.several).
