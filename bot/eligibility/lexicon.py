@@ -100,6 +100,10 @@ class YesNo:
     # A cue that is itself a denial ("nobody said", "never said") after a bare "no" ("no nobody said that"):
     # the no is the answer said twice, not a negation of the cue.
     denial: Words = ()
+    # A question about a commitment (params.intent): "he'll use them", "she'll keep taking her pill", "쓰겠대요",
+    # "계속 먹을 거예요" say yes; "won't use", "안 쓸 거예요" say no. Words of using, in the grammar of a plan.
+    intends: Words = ()
+    refuses: Words = ()
     # Picking one of a question's numbered options ("number 2", "2번이요"): the digit is the option.
     option_pick: Phrases = Phrases()
 
@@ -163,6 +167,10 @@ class UsualDay:
     signs: Mapping[str, DaySign] = field(default_factory=dict)
     negation: Words = ()
     denial: Words = ()
+    # A question about a commitment (params.intent): "he'll use them", "she'll keep taking her pill", "쓰겠대요",
+    # "계속 먹을 거예요" say yes; "won't use", "안 쓸 거예요" say no. Words of using, in the grammar of a plan.
+    intends: Words = ()
+    refuses: Words = ()
     # Words that make one kind of sign a usual day ("most days", "요즘", "full time"): without them, or a
     # second kind of sign, one activity is small talk ("I like gardening", "앱이 느려요"), not an answer.
     frame: Phrases = Phrases()

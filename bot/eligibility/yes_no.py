@@ -16,6 +16,8 @@ _TOPIC = re.compile(r"\b(?:" + either(EN.yes_no.topic) + r")\b|" + either(KO.yes
 _BARE = EN.answers.bare + KO.answers.bare
 _FINE = re.compile(either(EN.yes_no.fine, KO.yes_no.fine))
 _NOT_FINE = re.compile(either(EN.yes_no.not_fine, KO.yes_no.not_fine))
+_INTENDS = re.compile(either(EN.yes_no.intends, KO.yes_no.intends) or "(?!)")
+_REFUSES = re.compile(either(EN.yes_no.refuses, KO.yes_no.refuses) or "(?!)")
 _DENIAL = re.compile(either(EN.yes_no.denial, KO.yes_no.denial) or "(?!)")
 _HANGUL = re.compile(r"[가-힣]")
 
@@ -78,6 +80,10 @@ def _from_words_alone(text: str, low: str, terms: List[nlp.Mention], answer: Pol
     fine = _topic_fine(text, ctx)
     if fine:
         return Reading("no", fine, text)
+    if ctx.params.get("intent"):  # "he'll use them", "계속 먹을 거예요": a commitment said in other words
+        refused, intends = _REFUSES.search(low), _INTENDS.search(low)
+        if refused or intends:
+            return Reading("no" if refused else "yes", (refused or intends).group(0), text)
     if params.get("drug") and _ONLY.search(low) and any(m.label == "DRUG" and m.affirmed for m in terms):
         names = ", ".join(m.text for m in terms if m.label == "DRUG")
         return Reading("no", names, text)  # "only <another medicine>": not this one
@@ -86,7 +92,9 @@ def _from_words_alone(text: str, low: str, terms: List[nlp.Mention], answer: Pol
 
 def read_yes_no(text: str, ctx: Context) -> Result:
     """Yes/no questions. Params: `drug` (a vocabulary id whose mention is a
-    yes), `present` (a question about now: finished things read as no). Cues:
+    yes), `present` (a question about now: finished things read as no),
+    `topic` (its words: the topic said to be well is a no), `intent` (a
+    commitment: "he'll use them" is a yes, "won't use" a no). Cues:
     the question's own phrases for yes and for no. A condition named
     outright outweighs one denied in the same message ("no heart attack but
     she has heart failure" is a yes); a hedge never makes a firm yes."""
