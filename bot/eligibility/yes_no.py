@@ -81,9 +81,9 @@ def _from_words_alone(text: str, low: str, terms: List[nlp.Mention], answer: Pol
     if fine:
         return Reading("no", fine, text)
     if ctx.params.get("intent"):  # "he'll use them", "계속 먹을 거예요": a commitment said in other words
-        refused, intends = _REFUSES.search(low), _INTENDS.search(low)
-        if refused or intends:
-            return Reading("no" if refused else "yes", (refused or intends).group(0), text)
+        said = _REFUSES.search(low) or _INTENDS.search(low)
+        if said:
+            return Reading("no" if _REFUSES.search(low) else "yes", said.group(0), text)
     if params.get("drug") and _ONLY.search(low) and any(m.label == "DRUG" and m.affirmed for m in terms):
         names = ", ".join(m.text for m in terms if m.label == "DRUG")
         return Reading("no", names, text)  # "only <another medicine>": not this one
