@@ -149,11 +149,10 @@ def _read_typed(t: Turn, qid: str) -> Optional[Tuple[Result, str]]:
     """The typed answer (with a part said before); None when the message
     corrected who the patient is instead (never an answer to this question)."""
     fix = who.correction(t.text) if qid != RESPONDENT else None
-    if fix:
-        if not fixes_who(t, fix):
-            t.say("reask_plain")
-            ask(t, qid)
+    if fix and fixes_who(t, fix):
         return None
+    # Who the patient is, said as already known ("my daughter could, but I'm the patient and I had a
+    # hysterectomy"): the rest of the message may still answer.
     text = t.text
     if qid not in WHO_QUESTIONS:  # "No. And I need to change the kidney answer, ...": that part is the kidney's
         session = t.session()
