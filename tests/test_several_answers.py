@@ -147,3 +147,14 @@ def test_questions_about_pay_are_for_the_study_team(question):
     chat.say(question)
     assert "study team" in chat.text() or "연구팀" in chat.text()
     assert chat.slot == "age" and "age" not in chat.state["readings"]
+
+
+@pytest.mark.parametrize("message, age", [
+    ("I'm 45, doing this for my dad who is 79.", 79),
+    ("저는 쉰 살 먹은 아들이고요, 아버지가 올해 일흔여덟이세요.", 78),
+])
+def test_the_patients_age_said_with_who_they_are_is_kept_and_the_writers_is_not(message, age):
+    chat = Chat().start()
+    chat.say(message)
+    assert chat.state["readings"]["respondent"]["extra"]["relation"] == "father"
+    assert chat.state["readings"]["age"]["number"] == age

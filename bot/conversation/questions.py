@@ -122,6 +122,8 @@ def on_question(t: Turn) -> bool:
         next_question(t)
         return True
     if isinstance(answer, Reading):
+        if qid == RESPONDENT:
+            t.also = _age_beside(t, answer)
         check.accept(t, qid, text, answer)
         return True
     if answer.partial:
@@ -171,6 +173,17 @@ def _read_typed(t: Turn, qid: str) -> Optional[Tuple[Result, str]]:
         if focus.set_aside:  # "my sister takes it but I never have": only the patient's words answer
             return (read(t.trial, qid, focus.text, t.today) if focus.text else SOMEONE_ELSE), text
     return _not_another_topic(t, qid, with_part(t, qid, read(t.trial, qid, text, t.today), text))
+
+
+def _age_beside(t: Turn, who: Reading) -> Tuple[several.Also, ...]:
+    """The patient's age said with who they are ("I'm 45, doing this for my dad who is 79"; "저는 쉰 살 먹은
+    아들이고요, 아버지가 올해 일흔여덟이세요"): read from the words about the patient, not the writer's."""
+    if "age" not in t.trial.asked_ids or "age" in t.state.readings:
+        return ()
+    relation = (who.extra.get("relation") or "patient") if who.value == "proxy" else None
+    words = about_patient(t.text, relation).text
+    age = read(t.trial, "age", words, t.today) if words else None
+    return (several.Also("age", words, age),) if isinstance(age, Reading) and age.number is not None else ()
 
 
 def _not_another_topic(t: Turn, qid: str, read_out: Tuple[Result, str]) -> Tuple[Result, str]:
