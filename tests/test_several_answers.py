@@ -158,3 +158,11 @@ def test_the_patients_age_said_with_who_they_are_is_kept_and_the_writers_is_not(
     chat.say(message)
     assert chat.state["readings"]["respondent"]["extra"]["relation"] == "father"
     assert chat.state["readings"]["age"]["number"] == age
+
+
+def test_except_the_leukaemia_is_not_a_change_of_who_the_patient_is():
+    answers = dict(FOR_MOTHER_KO, respondent="아버지 대신 답해요", childbearing_potential="아니요")
+    chat = _at("serious_conditions", answers)
+    chat.say("어머니가 치매 약 드시고 저도 우울증 약 먹지만, 아버지는 백혈병 말고 없으세요.")
+    assert chat.state["readings"]["respondent"]["extra"]["relation"] == "father"
+    assert _value(chat, "serious_conditions") == "no"
