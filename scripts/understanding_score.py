@@ -89,10 +89,11 @@ def setup_answer(row: Row, qid: str) -> str:
 
 def outcome_of(slots: Dict, qid: str, held_too: bool = True) -> str:
     """What the bot made of the question: its verdict (criteria), its value (profile), or no-answer.
-    A rule-out held for the person to confirm ("Just to check: ...") counts as what was understood."""
+    A rule-out held for the person to confirm ("Just to check: ..."), a change of an earlier answer too,
+    counts as what was understood."""
     raw = (slots.get("readings") or {}).get(qid)
     held = slots.get("checking") or {}
-    if not raw and held_too and held.get("qid") == qid:
+    if held_too and held.get("qid") == qid:  # also a change of a stored answer, held to be confirmed
         raw = held["reading"]
     if not raw:
         return "no-answer"

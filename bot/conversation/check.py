@@ -35,12 +35,38 @@ def hold(t: Turn, qid: str, text: str, reading: Reading) -> None:
 
 
 def accept(t: Turn, qid: str, text: str, reading: Reading) -> None:
-    """Records an answer and goes on, or first checks one that would rule the person out."""
+    """Records an answer and goes on, or first checks one that would rule the person out; the answers to
+    other questions said beside it are kept too (take_also)."""
     if needed(t, qid, text, reading):
+        take_also(t)
         hold(t, qid, text, reading)
         return
     questions.record(t, qid, text, reading)
-    questions.next_question(t)
+    if not take_also(t):
+        questions.next_question(t)
+
+
+def take_also(t: Turn) -> bool:
+    """Keeps the answers to other questions said in this message and says them back; one that would rule
+    the person out (or change an answer to a rule-out) is held and said back first, as it was not the
+    answer to the question asked. True when one is held (its check is the reply)."""
+    tx = t.texts()
+    held = None
+    for also in t.also:
+        session = t.session()
+        fails = also.qid in t.trial.questions and t.trial.question(also.qid).is_criterion and judge(
+            t.trial.question(also.qid), also.reading, session.facts).verdict == Verdict.FAIL
+        if fails:
+            held = held or also
+            continue
+        before = also.qid in t.state.readings
+        questions.record(t, also.qid, also.text, also.reading)
+        t.say("changed" if before else "noted", label=tx.q(also.qid, "label"),
+              reading=reading_words(t.session(), also.qid, t.lang))
+    t.also = ()
+    if held is not None:
+        hold(t, held.qid, held.text, held.reading)
+    return held is not None
 
 
 def ask(t: Turn) -> None:

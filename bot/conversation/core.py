@@ -16,6 +16,7 @@ from bot.eligibility.portfolio import Portfolio, Screening
 from bot.eligibility.reading import NoAnswer
 from bot.eligibility.readers import polarity
 from bot.eligibility.session import Session
+from bot.eligibility.several import Also
 from bot.eligibility.text import TYPED_SLASH, clean
 from bot.records.effects import Effect
 from bot.safety import Finding
@@ -60,6 +61,7 @@ class Turn:
         self.after_crisis = False  # the last reply was the crisis reply
         self.first_part = False  # this message was the first part of an answer: not a miss
         self.last_miss: Optional[NoAnswer] = None  # why the open question's reader found no answer
+        self.also: Tuple[Also, ...] = ()  # answers to other questions said beside the open one's
         self._screening: Optional[Screening] = None
         self._screening_key: Optional[tuple] = None
 

@@ -10,7 +10,7 @@ from bot.eligibility import who
 from bot.conversation.core import Turn
 from bot.conversation.state import Buttons, Partial, Stage
 from bot.conversation.texts import cap, fill
-from bot.eligibility import relations
+from bot.eligibility import relations, several
 from bot.eligibility.experiencer import about_patient, after_correction
 from bot.eligibility.mentions import find_question
 from bot.eligibility.model import PROFILE_IDS
@@ -24,6 +24,7 @@ WHO_QUESTIONS = (RESPONDENT, "sex")  # about the patient's identity: read whole
 CORRECTED = NoAnswer("the person corrected themselves and the correction does not answer")
 BARE_WORDS = 3  # "no hiv", "아니요 간염 없어요": a yes or no and a name; a longer answer tells its own story
 ANOTHER_TOPIC = NoAnswer("a yes or no about another question's topic")
+ANSWERED_ELSE = NoAnswer("every part of the message answers another question")
 SOMEONE_ELSE = NoAnswer("every clause is about someone other than the patient", hint_key="someone_else")
 UNSURE = "_unsure"  # the "not sure" button added after two misses
 
@@ -121,6 +122,8 @@ def on_question(t: Turn) -> bool:
         next_question(t)
         return True
     if isinstance(answer, Reading):
+        if qid == RESPONDENT:
+            t.also = _age_beside(t, answer)
         check.accept(t, qid, text, answer)
         return True
     if answer.partial:
@@ -128,6 +131,8 @@ def on_question(t: Turn) -> bool:
         t.first_part = t.state.partial is None or t.state.partial.qid != qid
         t.state.partial = Partial(qid, text)
     t.last_miss = answer
+    if t.also and check.take_also(t):
+        return True  # a rule-out said about another question is checked first; this one is asked after
     if key is not None:  # a button that is part of an answer ("yes": which one, and when?)
         steps.not_understood(t)
         return True
@@ -146,20 +151,39 @@ def _read_typed(t: Turn, qid: str) -> Optional[Tuple[Result, str]]:
     """The typed answer (with a part said before); None when the message
     corrected who the patient is instead (never an answer to this question)."""
     fix = who.correction(t.text) if qid != RESPONDENT else None
-    if fix:
-        if not fixes_who(t, fix):
-            t.say("reask_plain")
-            ask(t, qid)
+    if fix and fixes_who(t, fix):
         return None
-    later = after_correction(t.text)
+    # Who the patient is, said as already known ("my daughter could, but I'm the patient and I had a
+    # hysterectomy"): the rest of the message may still answer.
+    text = t.text
+    if qid not in WHO_QUESTIONS:  # "No. And I need to change the kidney answer, ...": that part is the kidney's
+        session = t.session()
+        others = [q for q in t.trial.asked_ids if q not in WHO_QUESTIONS and q != qid and session.applies(
+            t.trial.question(q)) is not False]
+        found = several.split(t.trial, qid, text, t.state.readings, t.today, others)
+        t.also, text = found.also, found.rest
+        if not text:
+            return ANSWERED_ELSE, t.text
+    later = after_correction(text)
     if later:  # "69 - no sorry, 70": the words after the correction answer; what came before no longer does
         answer = read(t.trial, qid, later, t.today)
-        return (answer if isinstance(answer, Reading) else CORRECTED), t.text
+        return (answer if isinstance(answer, Reading) else CORRECTED), text
     if qid not in WHO_QUESTIONS:
-        focus = about_patient(t.text, patient_relation(t))
+        focus = about_patient(text, patient_relation(t))
         if focus.set_aside:  # "my sister takes it but I never have": only the patient's words answer
-            return (read(t.trial, qid, focus.text, t.today) if focus.text else SOMEONE_ELSE), t.text
-    return _not_another_topic(t, qid, with_part(t, qid, read(t.trial, qid, t.text, t.today)))
+            return (read(t.trial, qid, focus.text, t.today) if focus.text else SOMEONE_ELSE), text
+    return _not_another_topic(t, qid, with_part(t, qid, read(t.trial, qid, text, t.today), text))
+
+
+def _age_beside(t: Turn, who: Reading) -> Tuple[several.Also, ...]:
+    """The patient's age said with who they are ("I'm 45, doing this for my dad who is 79"; "저는 쉰 살 먹은
+    아들이고요, 아버지가 올해 일흔여덟이세요"): read from the words about the patient, not the writer's."""
+    if "age" not in t.trial.asked_ids or "age" in t.state.readings:
+        return ()
+    relation = (who.extra.get("relation") or "patient") if who.value == "proxy" else None
+    words = about_patient(t.text, relation).text
+    age = read(t.trial, "age", words, t.today) if words else None
+    return (several.Also("age", words, age),) if isinstance(age, Reading) and age.number is not None else ()
 
 
 def _not_another_topic(t: Turn, qid: str, read_out: Tuple[Result, str]) -> Tuple[Result, str]:
@@ -192,21 +216,21 @@ def patient_relation(t: Turn) -> Optional[str]:
     return profile.get("relation") or "patient" if profile.get(RESPONDENT) == "proxy" else None
 
 
-def with_part(t: Turn, qid: str, alone: Result) -> Tuple[Result, str]:
+def with_part(t: Turn, qid: str, alone: Result, text: str) -> Tuple[Result, str]:
     """A message read together with the part of an answer said just before
     (a medicine, then "5 days ago"), when together they say more; the latest
     words win when they alone say something else."""
     part = t.state.partial
     if part is None or part.qid != qid or (isinstance(alone, NoAnswer) and not alone.partial):
-        return alone, t.text  # a message about something else completes nothing
-    joined_text = part.text.rstrip(" ,.") + " " + t.text  # "88" + "umol/L" must stay one value
+        return alone, text  # a message about something else completes nothing
+    joined_text = part.text.rstrip(" ,.") + " " + text  # "88" + "umol/L" must stay one value
     joined = read(t.trial, qid, joined_text, t.today)
     if isinstance(joined, Reading) and (isinstance(alone, NoAnswer) or
                                         (joined.value, joined.number) == (alone.value, alone.number)):
         return joined, joined_text
     if isinstance(alone, NoAnswer) and isinstance(joined, NoAnswer) and joined.partial:
         return joined, joined_text
-    return alone, t.text
+    return alone, text
 
 
 def title_of(t: Turn, qid: str, key: str) -> str:

@@ -39,7 +39,8 @@ def _fixed(low: str, today: date, lang: Language) -> Optional[Span]:
 
 
 def _counted(low: str, lang: Language) -> Optional[Span]:
-    for rx in lang.ahead.counted:
+    planned = bool(EN.ahead.planned.first(low) or KO.ahead.planned.first(low))
+    for rx in lang.ahead.counted + (lang.ahead.counted_window if planned else ()):
         m = re.search(rx, low)
         if m:
             unit = lang.ahead.units[m["unit"]]

@@ -27,6 +27,9 @@ _WRITER = _any(tuple(p for lang in _LANGS for p in lang.experiencer.writer))
 _KNOWING = _any(tuple(p for lang in _LANGS for p in lang.experiencer.knowing))
 _PRONOUN = _any(tuple(p for lang in _LANGS for p in lang.experiencer.patient_pronouns))
 _OTHERS = _any(tuple(p for lang in _LANGS for p in lang.experiencer.others))
+_OBJECT_BEFORE = _any(tuple(p for lang in _LANGS for p in lang.experiencer.object_before))
+_OBJECT_AFTER = _any(tuple(p for lang in _LANGS for p in lang.experiencer.object_after))
+_RELATIVE = _any(tuple(p for lang in _LANGS for p in lang.experiencer.relative))
 
 
 @dataclass(frozen=True)
@@ -37,11 +40,29 @@ class Focus:
 
 def about_patient(text: str, patient: Optional[str]) -> Focus:
     """`patient`: the patient's relation to the writer ("mother"), None when the writer is the patient."""
-    parts = clauses(text)
-    kept = [c for c in parts if not _only_others(c.lower(), patient)]
+    parts: List[Tuple[str, str]] = []
+    for c in clauses(text):
+        parts += _relative(c, parts[-1][0] if parts else "")
+    kept = [c for c, probe in parts if not _only_others(probe.lower(), patient)]
     if len(kept) == len(parts):
         return Focus(text, False)
-    return Focus("".join(kept).strip(" ,"), True)
+    return Focus(" ".join(c.strip() for c in kept).strip(" ,"), True)
+
+
+def _relative(clause: str, before: str) -> List[Tuple[str, str]]:
+    """A clause cut before a relative clause that tells about the person just named ("he visits my mother,
+    who has heart failure"; the clause before may end with the name): (the words, the words read for whom they
+    are about, with that person as their subject)."""
+    m = _RELATIVE.search(clause) if _RELATIVE else None
+    if m is None:
+        return [(clause, clause)]
+    lead = (before if not clause[:m.start()].strip(" ,") else "") + clause[:m.start()]
+    named = relations.mentions(lead.lower())
+    if not named or lead[max(e for _, e, _ in named):].strip(" ,"):
+        return [(clause, clause)]
+    start, end, _ = max(named, key=lambda n: n[1])
+    head = [(clause[:m.start()], clause[:m.start()])] if clause[:m.start()].strip(" ,") else []
+    return head + [(clause[m.start():], lead[start:end] + " " + clause[m.end():])]
 
 
 def clauses(text: str, commas: bool = True) -> List[str]:
@@ -63,16 +84,23 @@ def _only_others(clause: str, patient: Optional[str]) -> bool:
     keeping someone else's words could answer for the patient."""
     # A relative named when the patient's relation is not known ("patient") may be the patient: not counted.
     named = [(start, rel == "patient" or (patient is not None and rel == patient))
-             for start, _, rel in relations.mentions(clause) if patient != "patient"]
+             for start, end, rel in relations.mentions(clause) if patient != "patient"
+             and not _object(clause, start, end)]
     if _KNOWING:  # "I don't know", "I think": what the writer knows, not whom the health words are about
         clause = _KNOWING.sub(lambda m: " " * len(m.group(0)), clause)
     # "she" tells nothing when the writer is the patient: a pronoun is counted only for someone answering for another.
     pronoun = _PRONOUN if patient is not None else None
     for rx, is_patient in ((_WRITER, patient is None), (pronoun, True), (_OTHERS, False)):
-        m = rx.search(clause) if rx else None
+        m = next((m for m in rx.finditer(clause) if not _object(clause, m.start(), m.end())), None) if rx else None
         if m:
             named.append((m.start(), is_patient))
     return bool(named) and not min(named)[1]
+
+
+def _object(clause: str, start: int, end: int) -> bool:
+    """The person named at clause[start:end] is the object of a verb or a preposition, not the subject."""
+    return bool((_OBJECT_BEFORE and _OBJECT_BEFORE.search(clause[:start]))
+                or (_OBJECT_AFTER and _OBJECT_AFTER.match(clause[end:])))
 
 
 _CORRECTION = _any(tuple(p for lang in _LANGS for p in lang.experiencer.self_correction))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
 
 from bot.eligibility.answers import Context, polarity, unreadable
 from bot.eligibility.lexicon import EN, KO, either, found
@@ -108,7 +108,7 @@ def read_lab(text: str, ctx: Context) -> Result:
     units = "|".join(rx for rx, _ in unit_alts)
     # "2+" is a grade on a dipstick scale (urine protein), never a value in a unit.
     values = [(float(m[1]), m[2], m.group(0).strip())
-              for m in re.finditer(r"(?<![\w.])(\d+(?:\.\d+)?)(?![\d.]|\s*\+)\s*(" + units + r")?", low)]
+              for m in re.finditer(r"(?<![\w.])(\d+(?:\.\d+)?)(?!\d|\.\d|\s*\+)\s*(" + units + r")?", low)]
     if not values:
         word = lab_words(low)
         if word:
@@ -186,6 +186,12 @@ def _read_piece(piece: str, enzyme: re.Pattern, alias: Mapping[str, str], names:
     return None
 
 
+def _names_another_test(piece: str, ours: Set[str]) -> bool:
+    """"Her bilirubin was a bit high": words about a test that is not one of ours (no analyte named)."""
+    return any(re.search(r"(?<![a-z가-힣])(?:" + t + r")(?![a-z])", piece) and not any(re.fullmatch(t, o) for o in ours)
+               for t in _OTHER_TESTS)
+
+
 def _uln_result(out: _UlnFindings, names: List[str], text: str, low: str) -> Result:
     ratios, words, shown = out.ratios, out.words, ", ".join(out.shown)
     if any(r > 1.5 for r in ratios.values()):
@@ -224,8 +230,9 @@ def read_lab_uln(text: str, ctx: Context) -> Result:
     pieces = [low[:cuts[0]]] + [low[a:b] for a, b in zip(cuts, cuts[1:] + [len(low)])]
     ulns = [float(m[1]) for m in _ULN.finditer(low)]
     names = list(params["analytes"])
+    ours = set(alias) | {n.lower() for n in names} | {n.lower() for n in ctx.names}
     out = _UlnFindings()
-    for piece in pieces:
+    for piece in (p for p in pieces if enzyme.match(p) or not _names_another_test(p, ours)):
         problem = _read_piece(piece, enzyme, alias, names, ulns, out)
         if problem:
             return problem

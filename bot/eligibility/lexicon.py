@@ -93,6 +93,17 @@ class YesNo:
     not_taken: Phrases = Phrases()
     only: Words = ()
     topic: Words = ()
+    # "Dad's kidneys and liver are fine", "심장 쪽은 괜찮으세요": the question's topic (params.topic) said to be
+    # well, in one clause and not negated, is a no to a question about a problem.
+    fine: Words = ()
+    not_fine: Words = ()
+    # A cue that is itself a denial ("nobody said", "never said") after a bare "no" ("no nobody said that"):
+    # the no is the answer said twice, not a negation of the cue.
+    denial: Words = ()
+    # A question about a commitment (params.intent): "he'll use them", "she'll keep taking her pill", "쓰겠대요",
+    # "계속 먹을 거예요" say yes; "won't use", "안 쓸 거예요" say no. Words of using, in the grammar of a plan.
+    intends: Words = ()
+    refuses: Words = ()
     # Picking one of a question's numbered options ("number 2", "2번이요"): the digit is the option.
     option_pick: Phrases = Phrases()
 
@@ -127,6 +138,9 @@ class EarlierDenied:
 @dataclass(frozen=True)
 class Diagnosis:
     only: Words = ()
+    # The head of a disease name that people leave out when its qualifiers say which one ("acute lymphoblastic,
+    # relapsed"; "the acute myeloid kind"): a vocabulary name ending in one is also matched without it.
+    heads: Words = ()
     leading_yes: Words = ()
     which_kind_unknown: Words = ()
     earlier_denied: EarlierDenied = EarlierDenied()
@@ -153,6 +167,10 @@ class UsualDay:
     signs: Mapping[str, DaySign] = field(default_factory=dict)
     negation: Words = ()
     denial: Words = ()
+    # A question about a commitment (params.intent): "he'll use them", "she'll keep taking her pill", "쓰겠대요",
+    # "계속 먹을 거예요" say yes; "won't use", "안 쓸 거예요" say no. Words of using, in the grammar of a plan.
+    intends: Words = ()
+    refuses: Words = ()
     # Words that make one kind of sign a usual day ("most days", "요즘", "full time"): without them, or a
     # second kind of sign, one activity is small talk ("I like gardening", "앱이 느려요"), not an answer.
     frame: Phrases = Phrases()
@@ -184,6 +202,10 @@ class Sex:
     female: Phrases = Phrases()
     male: Phrases = Phrases()
     declined: Phrases = Phrases()
+    # "I'm a mum of three", "애 셋 키운 엄마예요": the person named as a relation (relations.yml gives its sex).
+    # `identity_before`: what ends right before the relation word; `identity_after`: what starts right after it.
+    identity_before: Words = ()
+    identity_after: Words = ()
 
 
 @dataclass(frozen=True)
@@ -198,6 +220,9 @@ class Respondent:
     self: Phrases = Phrases()
     proxy: Phrases = Phrases()
     corrections: Words = ()  # regexes, searched as written in the lowercased message (bot.eligibility.who)
+    # The writer says they are the patient ("I'm the one who is ill", "환자는 저예요"): a relative named in the
+    # same message helped (set it up, found the site) and is not the patient.
+    writer_is_patient: Words = ()
 
 
 @dataclass(frozen=True)
@@ -210,7 +235,18 @@ class Experiencer:
     knowing: Words = ()  # "I don't know", "I think", "제가 알기로는": the writer's knowledge, not their health
     patient_pronouns: Words = ()  # he, she / 그분: the patient when someone answers for them
     others: Words = ()  # never the patient: a pet, a neighbour, the man in the next bed
+    # Someone named as the object of a verb or a preposition is not whom the clause is about ("still walks the
+    # dog", "a transplant from his sister", "딸에게 받은 신장"): English, what ends right before the name; Korean,
+    # what starts right after it.
+    object_before: Words = ()
+    object_after: Words = ()
+    # A relative clause tells about the person right before it ("my mother, who has heart failure"): English.
+    relative: Words = ()
     earlier_episode: Words = ()  # "during the infection", "탈수 왔을 때": a value then, not the value now
+    # Where a second answer may begin ("And ...", "그리고", "also"): with clause_breaks, the parts of a message
+    # that several questions read (bot.eligibility.several).
+    answer_breaks: Words = ()
+    back_reference: Words = ()  # "earlier I said", "the heart answer", "아까": words about an answer given before
 
 
 @dataclass(frozen=True)
@@ -244,6 +280,9 @@ class Ahead:
     next_year: Phrases = Phrases()
     # Patterns with the groups n (a number) and unit (a unit word of `units`).
     counted: Words = ()
+    # A span counted from now that may be the past window as well ("within 2 weeks", "2주 안에는 없어요"): a time
+    # to come only with words of a plan (`planned`).
+    counted_window: Words = ()
     units: Mapping[str, str] = field(default_factory=dict)  # unit word -> day / week / month / year
     # Words of a plan ("I'm having", "예정"): a bare month with them is the coming one, never the last.
     planned: Phrases = Phrases()
@@ -273,6 +312,8 @@ class Numbers:
     fuzzy: Mapping[str, float] = field(default_factory=dict)  # "a couple of": 2, "half a": 0.5
     sino: Mapping[str, int] = field(default_factory=dict)
     days: Mapping[str, int] = field(default_factory=dict)
+    # Birthdays by name ("her eightieth", "팔순", "환갑"): the age reached at that birthday.
+    milestones: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,11 @@ _SOON_AFTER = re.compile(r"\s+(?:next|in \w+ (?:days?|weeks?|months?)|tomorrow|s
 _SUBJECT_BEFORE = re.compile(r"(?:i'?m|i am|she'?s|she is|he'?s|he is|they'?re|age[d]?|turn(?:ed|ing|s)?|is|was|be|만"
                              r"|나이(?:는|가)?|연세(?:는|가)?|올해|지금|현재|올해로)\s*(?:about|around|almost|nearly|just|only)?"
                              r"\s*$")
-_ROUGHLY_BEFORE = re.compile(r"(?:^|\s)(?:almost|nearly|about|around|turning|turns|soon to be|about to turn)\s*$")
+_ROUGHLY_BEFORE = re.compile(r"(?:^|\s)(?:almost|nearly|about|around|turning|turns|soon to be|about to turn|over|past"
+                             r"|older than|above)\s*$")
+# "She celebrated her eightieth", "80th birthday", "팔순 잔치": a birthday reached, by name or ordinal.
+_MILESTONE = re.compile(r"\b(" + "|".join(EN.numbers.milestones) + r")\b|(" + "|".join(KO.numbers.milestones) + ")"
+                        r"|\b(\d{2,3})(?:st|nd|rd|th)\s+birthday\b")
 _AGE_WORDS = re.compile(r"\d+(?:\.\d+)?|years?|yrs?|old|about|around|age|세|살|만|이세요|세요|이에요"
                         r"|예요|입니다|이요|요|[\s.,!~]")
 _WHOSE = re.compile(r"(she|he|they|i)(?:'s|'m| is| am| are|'re)?\s*(?:about|around|almost|nearly)?\s*$")
@@ -116,7 +120,7 @@ def read_age(text: str, ctx: Context) -> Result:
         return NoAnswer("a negative age", "impossible")
     candidates = _age_candidates(low)
     if not candidates:
-        return NoAnswer("no age, birth year or birth date", "")
+        return _milestone(text, low)
     # "I'm 40, she's 17": the patient's age, not the carer's.
     m = next((c for c, who in candidates if who in ("she", "he", "they")), candidates[0][0])
     age = float(m[1])
@@ -126,6 +130,15 @@ def read_age(text: str, ctx: Context) -> Result:
     if age != int(age) or not 1 <= age <= 120:
         return NoAnswer("not a real age", "impossible")
     return Reading("value", turning.group(0) if turning else m.group(0), text, number=float(int(age)))
+
+
+def _milestone(text: str, low: str) -> Result:
+    """A birthday by name ("her eightieth", "팔순 잔치 하셨어요"): at least that age."""
+    m = _MILESTONE.search(low)
+    if m is None:
+        return NoAnswer("no age, birth year or birth date", "")
+    age = EN.numbers.milestones.get(m[1] or "") or KO.numbers.milestones.get(m[2] or "") or int(m[3] or 0)
+    return Reading("value", m.group(0), text, number=float(age))
 
 
 def _years_between(born: date, today: date) -> int:

@@ -4,7 +4,7 @@ and whether it has words at all. The conversation asks; this reads."""
 from __future__ import annotations
 
 import re
-from typing import Iterable, List, Optional
+from typing import Iterable, List, Optional, Tuple
 
 from bot.eligibility.lexicon import LANGUAGES
 from bot.eligibility.model import Trial
@@ -22,14 +22,20 @@ def _names(word: str, low: str, guard: str) -> bool:
 
 def find_question(trial: Trial, text: str, among: Iterable[str]) -> Optional[str]:
     """The question (of `among`) a message names by its label or an alias; the longest name wins."""
+    found = find_name(trial, text, among)
+    return found[0] if found else None
+
+
+def find_name(trial: Trial, text: str, among: Iterable[str]) -> Optional[Tuple[str, str]]:
+    """(the question, the name it is called by in the message), the longest name winning."""
     low = clean(text).lower()
-    best, best_len = None, 0
+    best: Optional[Tuple[str, str]] = None
     for qid in among:
         for lang in ("en", "ko"):
             words = [trial.text(lang, qid, "label", "")] + list(trial.text(lang, qid, "aliases", []) or [])
             for w in (w.lower() for w in words):
-                if len(w) > best_len and _names(w, low, "[A-Za-z0-9]"):
-                    best, best_len = qid, len(w)
+                if len(w) > len(best[1] if best else "") and _names(w, low, "[A-Za-z0-9]"):
+                    best = (qid, w)
     return best
 
 

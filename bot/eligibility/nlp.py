@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple, cast
 
 from bot import yaml_files
-from bot.eligibility.lexicon import KO
+from bot.eligibility.lexicon import EN, KO
 from bot.eligibility.text import is_korean, pattern
 
 CUE = "CUE"
@@ -68,10 +68,21 @@ def _pipeline(vocab_key: str):
     ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"}))
     ruler.add_patterns([{"label": label, "pattern": _ruler_pattern(nlp, p), "id": ent_id}
                         for label, ids in vocabulary.items() for ent_id, langs in ids.items()
-                        for p in langs.get("en", ())])
+                        for p in _with_headless(langs.get("en", ()))])
     context = cast(ConText, nlp.add_pipe("medspacy_context"))
     context.add([ConTextRule(**rule) for rule in yaml_files.read(_RULES_PATH)])
     return nlp
+
+
+def _with_headless(names: Sequence[str]) -> List[str]:
+    """The names and, for one ending in a head people leave out (EN.diagnosis.heads) after at least two
+    qualifiers ("acute lymphoblastic leukemia"), the qualifiers alone ("acute lymphoblastic")."""
+    out = list(names)
+    for name in names:
+        words = name.split()
+        if len(words) >= 3 and words[-1].lower() in EN.diagnosis.heads and " ".join(words[:-1]) not in out:
+            out.append(" ".join(words[:-1]))
+    return out
 
 
 def capitals(word: str) -> bool:

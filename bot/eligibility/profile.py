@@ -2,12 +2,13 @@
 patient's sex, and whether she could become pregnant."""
 from __future__ import annotations
 
+import re
 from typing import Optional, Tuple
 
 from bot.eligibility.answers import Context, polarity, unreadable
-from bot.eligibility.lexicon import EN, KO, found
+from bot.eligibility.lexicon import EN, KO, either, found
 from bot.eligibility.reading import NoAnswer, Reading, Result
-from bot.eligibility.relations import read_relation
+from bot.eligibility.relations import mentions, read_relation, sex_of
 
 
 def read_respondent(text: str, ctx: Context) -> Result:
@@ -42,7 +43,21 @@ def read_sex(text: str, ctx: Context) -> Result:
     evidence = found(low, EN.answers.unsure, EN.sex.declined) or found(low, KO.answers.unsure, KO.sex.declined)
     if evidence:
         return Reading("unsure", evidence, text)
-    return NoAnswer("no female or male")
+    return _identity(text, low) or NoAnswer("no female or male")
+
+
+_IDENTITY_BEFORE = re.compile(either(EN.sex.identity_before, KO.sex.identity_before) or "(?!)")
+_IDENTITY_AFTER = re.compile(either(EN.sex.identity_after, KO.sex.identity_after) or "(?!)")
+
+
+def _identity(text: str, low: str) -> Optional[Reading]:
+    """"I'm a mum of three", "애 셋 키운 엄마예요": the person is that relation, whose sex relations.yml knows."""
+    sexes = {sex_of(rel): low[start:end] for start, end, rel in mentions(low)
+             if sex_of(rel) and (_IDENTITY_BEFORE.search(low[:start]) or _IDENTITY_AFTER.match(low[end:]))}
+    if len(sexes) == 1:
+        sex, words = next(iter(sexes.items()))
+        return Reading(str(sex), words, text)
+    return None
 
 
 def read_childbearing(text: str, ctx: Context) -> Result:

@@ -151,10 +151,16 @@ def read_relation(text: str) -> Optional[Tuple[str, Optional[str], str]]:
         hit = _find(t, lang)
         if hit:
             rel, hm = hit
-            if rel == "patient" and re.search(r"\bi(?:'m| am) the patient\b|제가\s?환자|내가\s?환자", t):
-                return "self", None, "the patient"
+            own = next((m for m in (rx.search(t) for rx in _WRITER_IS_PATIENT) if m), None)
+            if own:  # "my niece set this up, but I'm the one who is ill"
+                return "self", None, own.group(0)
+            if rel == "patient":  # "for my wife, she's the patient": the relation says who
+                rel = _specific(t.replace(hm.group(0), " "), rel)
             return rel, sex_of(rel), hm.group(0)
     return _said_outright(t)
+
+
+_WRITER_IS_PATIENT = tuple(re.compile(p) for lang in (EN, KO) for p in lang.respondent.writer_is_patient)
 
 
 def mentions(text: str) -> List[Tuple[int, int, str]]:

@@ -8,7 +8,7 @@ import re
 from typing import Optional, Tuple
 
 from bot.eligibility.lexicon import LANGUAGES
-from bot.eligibility.relations import read_relation
+from bot.eligibility.relations import mentions, read_relation
 from bot.eligibility.text import clean
 
 _ABOUT_WHO = tuple(re.compile(p) for lang in LANGUAGES.values() for p in lang.respondent.corrections)
@@ -18,6 +18,16 @@ def correction(text: str) -> Optional[Tuple[str, Optional[str], str]]:
     """(relation, the patient's sex, the words) when the message says who the
     patient is; None otherwise. Only short messages about that."""
     t = clean(text).lower()
-    if len(t.split()) > 12 or not any(p.search(t) for p in _ABOUT_WHO):
+    if len(t.split()) > 12 or not any(_names_who(m.group(0)) for p in _ABOUT_WHO for m in p.finditer(t)):
         return None
     return read_relation(t)
+
+
+def _names_who(words: str) -> bool:
+    """The words a correction pattern found name a person ("엄마 말고 아빠예요"), not a disease ("백혈병 말고
+    없으세요") or a medicine."""
+    return bool(mentions(words) or _PERSON.search(words))
+
+
+_PERSON = re.compile(r"\b(?:i|me|my|myself|patient|someone|somebody)\b|환자|본인"
+                     r"|(?<![가-힣])(?:저|제|나|내|저는|제가|나는|내가|저희|전)(?![가-힣])")

@@ -6,6 +6,7 @@ import re
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from bot.eligibility import nlp
+from bot.eligibility.experiencer import clauses
 from bot.eligibility.answers import Context, Polarity, over_and_done, polarity, unreadable
 from bot.eligibility.lexicon import EN, KO, either, found
 from bot.eligibility.reading import NoAnswer, Reading, Result
@@ -13,6 +14,11 @@ from bot.eligibility.reading import NoAnswer, Reading, Result
 _ONLY = re.compile(r"\b(?:" + either(EN.yes_no.only) + r")\b|" + either(KO.yes_no.only))
 _TOPIC = re.compile(r"\b(?:" + either(EN.yes_no.topic) + r")\b|" + either(KO.yes_no.topic))
 _BARE = EN.answers.bare + KO.answers.bare
+_FINE = re.compile(either(EN.yes_no.fine, KO.yes_no.fine))
+_NOT_FINE = re.compile(either(EN.yes_no.not_fine, KO.yes_no.not_fine))
+_INTENDS = re.compile(either(EN.yes_no.intends, KO.yes_no.intends) or "(?!)")
+_REFUSES = re.compile(either(EN.yes_no.refuses, KO.yes_no.refuses) or "(?!)")
+_DENIAL = re.compile(either(EN.yes_no.denial, KO.yes_no.denial) or "(?!)")
 _HANGUL = re.compile(r"[가-힣]")
 
 
@@ -47,7 +53,7 @@ def _signals(low: str, terms: List[nlp.Mention], ctx: Context) -> Tuple[Dict[str
             signals.setdefault("unsure", m.text)
         elif m.hypothetical:
             continue
-        elif m.negated:
+        elif m.negated and not (m.label == nlp.CUE and m.id == "no" and _DENIAL.search(m.text.lower())):
             signals.setdefault("no" if positive else "yes", m.text)
         elif positive and params.get("present") and (m.past or over_and_done(low)):
             signals.setdefault("no", over_and_done(low) or m.text)
@@ -71,6 +77,13 @@ def _from_words_alone(text: str, low: str, terms: List[nlp.Mention], answer: Pol
         return Reading(answer.value, answer.evidence, text, hedged=answer.hedged and answer.value != "unsure")
     if ended and _about_the_topic(low, ctx):
         return Reading("no", ended, text)
+    fine = _topic_fine(text, ctx)
+    if fine:
+        return Reading("no", fine, text)
+    if ctx.params.get("intent"):  # "he'll use them", "계속 먹을 거예요": a commitment said in other words
+        said = _REFUSES.search(low) or _INTENDS.search(low)
+        if said:
+            return Reading("no" if _REFUSES.search(low) else "yes", said.group(0), text)
     if params.get("drug") and _ONLY.search(low) and any(m.label == "DRUG" and m.affirmed for m in terms):
         names = ", ".join(m.text for m in terms if m.label == "DRUG")
         return Reading("no", names, text)  # "only <another medicine>": not this one
@@ -79,7 +92,9 @@ def _from_words_alone(text: str, low: str, terms: List[nlp.Mention], answer: Pol
 
 def read_yes_no(text: str, ctx: Context) -> Result:
     """Yes/no questions. Params: `drug` (a vocabulary id whose mention is a
-    yes), `present` (a question about now: finished things read as no). Cues:
+    yes), `present` (a question about now: finished things read as no),
+    `topic` (its words: the topic said to be well is a no), `intent` (a
+    commitment: "he'll use them" is a yes, "won't use" a no). Cues:
     the question's own phrases for yes and for no. A condition named
     outright outweighs one denied in the same message ("no heart attack but
     she has heart failure" is a yes); a hedge never makes a firm yes."""
@@ -122,6 +137,29 @@ def _option_picked(text: str, low: str, ctx: Context) -> Optional[Reading]:
     if picked and digit and int(digit.group(0)) <= int(count):
         return Reading("yes", picked.strip(), text)
     return None
+
+
+def _topic_fine(text: str, ctx: Context) -> Optional[str]:
+    """"Dad's kidneys and liver are fine", "심장 쪽은 괜찮으세요": the question's topic (params.topic) and, after it
+    in the same clause, a word of being well that nothing negates. The words, as said, or None."""
+    words = ctx.params.get("topic") or ()
+    for clause in clauses(text):
+        low = clause.lower()
+        at = [m.start() for w in words for m in [_topic_word(w).search(low)] if m]
+        if not at:
+            continue
+        after = low[min(at):]
+        fine = _FINE.search(after)
+        if fine and not _NOT_FINE.search(after[:fine.end() + 4]):
+            return clause[min(at):min(at) + fine.end()].strip()
+    return None
+
+
+def _topic_word(word: str) -> "re.Pattern[str]":
+    """A topic word as a whole word (Korean: not inside a longer word before it: 간, not 시간)."""
+    if _HANGUL.search(word):
+        return re.compile(r"(?<![가-힣])" + re.escape(word))
+    return re.compile(r"\b" + re.escape(word.lower()))
 
 
 def _about_the_topic(low: str, ctx: Context) -> bool:

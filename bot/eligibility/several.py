@@ -1,0 +1,112 @@
+"""Several answers in one message: "No. And I need to change the kidney
+answer, she's on dialysis now", "아니요. 그리고 아까 나이 65라고 한 거 55예요".
+A message is cut where a second answer may begin (a full stop, "and I ...",
+"그리고"); a part that names another question, or that goes back to an answer
+given before ("earlier I said", "아까"), is read by that question and kept
+out of the open question's words. The words are data (lexicon/<lang>.yml,
+experiencer.answer_breaks and back_reference)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import List, Mapping, Optional, Sequence, Tuple
+
+from bot.eligibility.experiencer import after_correction, clauses
+from bot.eligibility.lexicon import EN, KO
+from bot.eligibility.mentions import find_name
+from bot.eligibility.model import Trial
+from bot.eligibility.reading import Reading
+from bot.eligibility.session import read
+
+_LANGS = (EN, KO)
+_PARTS = re.compile("|".join(p for lang in _LANGS for p in lang.experiencer.answer_breaks))
+_COLON = re.compile(r"(?<=:)\s+")  # "I checked with my cardiologist: no heart problems": what was found
+_BACK = re.compile("|".join(p for lang in _LANGS for p in lang.experiencer.back_reference))
+
+
+@dataclass(frozen=True)
+class Also:
+    qid: str
+    text: str  # the words that answer it
+    reading: Reading
+
+
+@dataclass(frozen=True)
+class Parts:
+    rest: str  # the words left for the open question (all of them when no part answers another)
+    also: Tuple[Also, ...]  # answers to other questions, in the order said
+
+
+def parts(text: str) -> List[str]:
+    out, start = [], 0
+    for m in _PARTS.finditer(text):
+        if m.end() > start and text[start:m.start()].strip():
+            out.append(text[start:m.end()])
+            start = m.end()
+    if text[start:].strip():
+        out.append(text[start:])
+    return out
+
+
+def split(trial: Trial, open_qid: str, text: str, answered: Mapping[str, Reading], today: date,
+          others: Sequence[str]) -> Parts:
+    """The open question's words and the answers to `others` said beside them."""
+    pieces = parts(text)
+    if len(pieces) < 2 and not _BACK.search(text.lower()):
+        return Parts(text, ())
+    kept, also = [], []
+    for i, piece in enumerate(pieces):
+        back = bool(_BACK.search(piece.lower()))
+        found = _answers(trial, open_qid, piece, answered, today, others, back, i == 0) if (i or back) else None
+        if found is None:
+            kept.append(piece)
+        elif found.qid not in answered or _differs(answered[found.qid], found.reading):
+            also.append(found)  # the same answer again is no change, and still not this question's words
+    return Parts("".join(kept).strip(), tuple(also))
+
+
+def _answers(trial: Trial, open_qid: str, piece: str, answered: Mapping[str, Reading], today: date,
+             others: Sequence[str], back: bool, first: bool) -> Optional[Also]:
+    """The other question this part answers: the one it names (when it goes back to an earlier answer or
+    the open question reads nothing in it), else, going back, the one answered question that takes a new
+    number from it."""
+    if (not back or first) and isinstance(read(trial, open_qid, piece, today), Reading):
+        return None  # the open question's words (the first part is, when it reads for it)
+    named = find_name(trial, piece, others)
+    if named is not None:
+        reading = _latest(trial, named[0], piece, today, named[1])
+        return Also(named[0], piece.strip(), reading) if reading else None
+    if not back:
+        return None
+    numbered = []
+    for qid in (q for q in others if q in answered):
+        reading = _latest(trial, qid, piece, today)
+        if reading is not None and reading.number is not None:
+            numbered.append(Also(qid, piece.strip(), reading))
+    if len(numbered) > 1:  # "I told you 54 before, but I'm 55": the answer whose number is the one said before
+        numbered = [a for a in numbered if _said(answered[a.qid].number, piece)]
+    return numbered[0] if len(numbered) == 1 else None
+
+
+def _said(number: Optional[float], piece: str) -> bool:
+    return number is not None and re.search(rf"(?<![\d.]){number:g}(?![\d])", piece) is not None
+
+
+def _latest(trial: Trial, qid: str, piece: str, today: date, name: str = "") -> Optional[Reading]:
+    """The reading of the latest words of the part that read ("I said none, but I joined one in May": the
+    joining), after any self-correction in them; a clause that leaves out what it is about ("아까 자카비 안
+    드셨다고 했는데, 2년 전에 드셨었네요") is read with the name said before it."""
+    cut = [c for clause in clauses(piece, commas=False) for c in _COLON.split(clause) if c.strip()]
+    for k in range(len(cut) - 1, -1, -1):
+        words = "".join(cut[k:])
+        carried = f"{name} {words}" if k and name and name not in words.lower() else ""
+        for candidate in (after_correction(words), words, carried):
+            reading = read(trial, qid, candidate, today) if candidate else None
+            if isinstance(reading, Reading):
+                return reading
+    return None
+
+
+def _differs(old: Reading, new: Reading) -> bool:
+    return (old.value, old.number) != (new.value, new.number)
