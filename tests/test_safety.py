@@ -337,3 +337,10 @@ def test_not_breathless_is_not_a_sign_korean():
     chat.say("숨이 차지는 않아요")
     assert "advised" not in chat.state or chat.state["advised"] == []
     assert not (chat.state.get("safety") or {}).get("asking")
+
+
+def test_a_death_told_and_a_forgotten_drug_name_are_not_signs_korean():
+    for message in ("작은아버지가 심장마비로 돌아가셨는데 아버지는 심장 쪽 문제 없으세요", "약 이름이 기억이 안 나요"):
+        chat = korean()
+        chat.say(message)
+        assert "advised" not in chat.state or chat.state["advised"] == [], message

@@ -15,13 +15,18 @@ from bot.eligibility.session import Session, read, reading_words
 UNSURE = "unsure"
 
 
+def _would_rule_out(t: Turn, qid: str, reading: Reading) -> bool:
+    if qid not in t.trial.questions:
+        return False
+    if t.several:
+        return t.screening().would_rule_out(qid, reading)
+    # its own criterion, or one computed from it (the last course of several, a limit by sex)
+    return t.session().would_fail(qid, reading)
+
+
 def needed(t: Turn, qid: str, text: str, reading: Reading) -> bool:
     """True when this reading would rule the person out and was not said plainly."""
-    if t.several:
-        fails = t.screening().would_rule_out(qid, reading)
-    else:  # its own criterion, or one computed from it (the last course of several, a limit by sex)
-        fails = t.session().would_fail(qid, reading)
-    if not fails:
+    if not _would_rule_out(t, qid, reading):
         return False
     named = find_question(t.trial, text, t.trial.asked_ids)
     if named not in (None, qid):  # "no HIV" at the relapse question: a no about another question's topic
@@ -53,10 +58,7 @@ def take_also(t: Turn) -> bool:
     tx = t.texts()
     held = None
     for also in t.also:
-        session = t.session()
-        fails = also.qid in t.trial.questions and t.trial.question(also.qid).is_criterion and judge(
-            t.trial.question(also.qid), also.reading, session.facts).verdict == Verdict.FAIL
-        if fails:
+        if _would_rule_out(t, also.qid, also.reading):
             held = held or also
             continue
         before = also.qid in t.state.readings
