@@ -156,7 +156,7 @@ def test_the_vignette_batches_in_process():
     result = score(load(BATCHES), in_process(), ["respondent"])
     rows = result["rows"]
     assert sum(n for _, n in rows.values()) > 1500
-    floors = {"en/sign/all": 0.977, "ko/sign/all": 0.976, "en/negative/all": 0.974, "ko/negative/all": 0.985}
+    floors = {"en/sign/all": 0.977, "ko/sign/all": 0.976, "en/negative/all": 0.976, "ko/negative/all": 0.985}
     for key, floor in floors.items():
         ok, n = rows[key]
         assert ok / n >= floor, (key, ok, n, [m["text"] for m in result["misses"]][:20])
@@ -344,3 +344,13 @@ def test_a_death_told_and_a_forgotten_drug_name_are_not_signs_korean():
         chat = korean()
         chat.say(message)
         assert "advised" not in chat.state or chat.state["advised"] == [], message
+
+
+def test_how_it_usually_is_on_exertion_gets_the_question_not_the_advice():
+    chat = english()
+    chat.say("She gets breathless on the stairs, her ankles swell")
+    assert chat.state["safety"]["asking"] == ["breathing"]
+    assert "advised" not in chat.state or chat.state["advised"] == []
+    chat = english()
+    chat.say("I climbed the stairs and now I can't breathe")
+    assert chat.state["advised"] == ["breathing"]

@@ -20,8 +20,8 @@ from bot.safety.lexicon import Category, ContextRule, Direction, Lexicon, Scope,
 from bot.safety.patterns import Span, find
 from bot.safety.measures import BODY_MAX_C, FEVER_C, saturations, temperatures
 
-MAX_CHARS = 4000
-_COMMON = frozenset(STOP_WORDS)  # a longer message is scanned in its first and last parts
+MAX_CHARS = 4000  # a longer message is scanned in its first and last parts
+_COMMON = frozenset(STOP_WORDS)  # never corrected as typos
 
 _EXCLUDING = frozenset({Category.NEGATED, Category.ENVIRONMENT, Category.IDIOM, Category.HYPOTHETICAL,
                         Category.FICTION, Category.ANIMAL})
@@ -37,7 +37,7 @@ _KO_SUBJECT = frozenset({"이/J", "가/J", "은/J", "는/J", "을/J", "를/J"}) 
 _TENSE = frozenset({Category.PAST, Category.PRESENT, Category.NOW, Category.ONGOING, Category.RECENT,
                     Category.ESCALATION})
 _FRAME = frozenset({Category.GENERIC, Category.IDIOM, Category.ENVIRONMENT, Category.HYPOTHETICAL, Category.OTHER,
-                    Category.FICTION, Category.ANIMAL})
+                    Category.FICTION, Category.ANIMAL, Category.HABITUAL})
 # Korean endings that carry a clause's negation or condition: after the sign's
 # own predicate, they belong to the next predicate ("가슴이 아프다고 숨을 못 쉬어요":
 # the 못 is about breathing), unless the clauses are joined by "or".
@@ -92,6 +92,8 @@ def decide(m: Mention) -> Status:
         return Status.NONE  # "is chest pain normal? because it's very sharp right now": asked while it happens
     if Category.OTHER in cats and Category.RESOLVED in cats:
         return Status.NONE  # "my coworker fainted today, she's fine": someone else's, and over
+    if Category.HABITUAL in cats and not now and Category.ONGOING not in cats:
+        return Status.UNCLEAR
     if m.ask:  # "나쁜 생각 들어요. 오늘.": said with a time, it is happening
         return Status.LIVE if now else Status.UNCLEAR
     if m.sign == Sign.SELF_HARM or now or Category.ONGOING in cats:
@@ -169,8 +171,14 @@ def _nearest(word: str, vocabulary: FrozenSet[str]) -> str:
     if len(word) < 5 or word in vocabulary or not word.isalpha() or word in _COMMON:
         return word  # "there" is not a typo of "three"
     near = sorted((abs(len(k) - len(word)), k) for k in vocabulary
-                  if k[0] == word[0] and abs(len(k) - len(word)) <= 1 and _one_edit(word, k))
+                  if k[0] == word[0] and abs(len(k) - len(word)) <= 1 and _one_edit(word, k)
+                  and (len(word) <= len(k) or _doubled(word, k)))
     return near[0][1] if near else word  # sorted: the same reading on every run
+
+
+def _doubled(word: str, k: str) -> bool:
+    """A letter typed twice ("bleeeding"), not another word with a letter more ("stairs" is not "stars")."""
+    return any(word[i] == word[i - 1] and word[:i] + word[i + 1:] == k for i in range(1, len(word)))
 
 
 def _one_edit(a: str, b: str) -> bool:

@@ -38,6 +38,7 @@ class Category(str, Enum):
     JOKE = "joke"  # "ㅋㅋ", "lol": a joke unless a word of time says it happened ("방금 기절함 ㅋㅋ")
     OTHER = "other"
     FICTION = "fiction"  # "the scene where", "드라마 주인공이": a story, never the person's
+    HABITUAL = "habitual"  # "she gets breathless on the stairs": how it usually is; the bot asks about now
     ANIMAL = "animal"  # "our dog has been coughing up blood": a pet's sign, whatever its time
     LONG_PAST = "long_past"
     EVER = "ever"  # "한 적 있어요", "ever": at some time, undated; for self-harm the direct question
