@@ -88,10 +88,20 @@ def joined(messages: List[dict]) -> str:
     return "\n".join(m.get("text", "") for m in messages)
 
 
+_HANDED_OUT: set = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port nothing listens on, never one this process handed out before: the
+    kernel may give a just-closed port again (the Rasa and action servers once got
+    the same one, and the second failed to start)."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 def database_url(backend: str, tmp: Path) -> str:

@@ -56,8 +56,11 @@ def test_delete_my_data_before_consent_leaves_no_word_anywhere(site):
     s = requests.Session()
     web_say(s, site, "hello")
     sender = s.cookies.get("tb_session")
-    assert web_say(s, site, marker) == "You mentioned fainting or collapse. Is this happening now?"
-    web_say(s, site, "no")
+    # A faint told without a time has just happened: the advice, then consent is asked again.
+    assert web_say(s, site, marker) == (
+        "What you describe (fainting or collapse) can be an emergency. Please call 119 now (in Korea), or go to "
+        "the nearest emergency room. Don't wait for this chat.\nWhen you're ready, we can go on.\n"
+        "Shall we begin? Please answer yes or no.")
     assert count(site, "SELECT count(*) FROM events WHERE sender_id = :s", s=sender) > 0
     assert "Do you want me to delete everything you've told me here?" in web_say(s, site, "delete my data")
     assert web_say(s, site, "yes") == DELETED
