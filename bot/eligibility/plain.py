@@ -11,7 +11,7 @@ from bot.eligibility.answers import polarity
 from bot.eligibility.experiencer import clauses
 from bot.eligibility.reading import Reading
 from bot.eligibility.relations import read_relation
-from bot.eligibility.text import clean
+from bot.eligibility.text import clean, is_question
 
 MAX_PLAIN_WORDS = 8  # "she took it for two years" is plain; a story is not
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
@@ -21,8 +21,8 @@ def said_plainly(text: str, reading: Reading, patient_relation: Optional[str]) -
     """True when `text` plainly gives `reading` about the patient (who is the
     writer when `patient_relation` is None)."""
     t = clean(text)
-    if reading.hedged or len(t.split()) > MAX_PLAIN_WORDS:
-        return False
+    if reading.hedged or len(t.split()) > MAX_PLAIN_WORDS or is_question(t):
+        return False  # "whats an MPN": a question back is never a plain answer
     if len(_NUMBER.findall(t)) > 1:  # "I'm 40, she's 17": which one answers?
         return False
     # "fine in the morning, but in bed after lunch"; "ya no prob im on the pill" (a yes and a no)

@@ -89,7 +89,8 @@ def is_question(text: str) -> bool:
         return False
     if t.endswith("?"):
         return True
-    if re.match(r"(?:what|why|how|who|where|when|which|is|are|does|do|can|could|should|would|will|may)\b", t) \
+    if re.match(r"(?:what|whats|wat|wats|why|how|who|where|when|which|is|are|does|do|can|could|should|would|will|"
+                r"may)\b", t) \
             and not re.match(r"(?:is|are|does|do|can|will)\s+(?:not\b|n't)", t):
         return not re.match(r"(?:when|how)\b.*\b(?:ago|days?|weeks?|months?|years?)\b", t)
     if re.search(r"(?:뭐|무엇|왜|어떻게|어떤|무슨).*(?:나요|까요|가요|예요|에요|죠|니)\s*$", t):
