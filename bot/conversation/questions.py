@@ -2,6 +2,7 @@
 answer (typed, a button, or in two parts), recording it, and what comes next."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Optional, Tuple
 
@@ -77,6 +78,15 @@ def heard_reading(t: Turn) -> Optional[Reading]:
     return respondent_reading(found, heard) if found and heard else None
 
 
+_PRONOUNS = {"male": ("he", "he's", "hes", "his", "him"), "female": ("she", "she's", "shes", "her", "hers")}
+
+
+def _speaks_of(heard: Reading, text: str) -> bool:
+    """The patient named by a pronoun that fits who was heard ("he is 19" after "my son")."""
+    words = set(re.findall(r"[a-z']+", text.lower()))
+    return bool(words & set(_PRONOUNS.get(str(heard.extra.get("sex")), ())))
+
+
 def on_heard(t: Turn) -> Optional[bool]:
     """The answer to "you mentioned your mother: is this for her?". Words
     that say who it is win; a yes takes what was said before; a no asks the
@@ -91,6 +101,11 @@ def on_heard(t: Turn) -> Optional[bool]:
             t.state.heard = None
             record(t, RESPONDENT, t.text, own)
             next_question(t)
+            return True
+        if heard is not None and _speaks_of(heard, t.text):  # "he is 19": it is for him, and he is 19
+            t.state.heard = None
+            t.also = _age_beside(t, heard)
+            check.accept(t, RESPONDENT, heard.text, heard)
             return True
     answer = t.agrees(Buttons.HEARD)
     if answer is None:
