@@ -67,8 +67,13 @@ def _relative(clause: str, before: str) -> List[Tuple[str, str]]:
 
 def clauses(text: str, commas: bool = True) -> List[str]:
     """The clauses with their trailing break ("..., but "), so that kept ones join back as typed."""
+    return cut_after(_BREAK_OR_COMMA if commas else _BREAK, text)
+
+
+def cut_after(breaks: "re.Pattern[str]", text: str) -> List[str]:
+    """`text` cut after each match of `breaks` that follows some words, each piece with its break."""
     out, start = [], 0
-    for m in (_BREAK_OR_COMMA if commas else _BREAK).finditer(text):
+    for m in breaks.finditer(text):
         if m.end() > start and text[start:m.start()].strip():
             out.append(text[start:m.end()])
             start = m.end()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import List, Mapping, Optional, Sequence, Tuple
 
-from bot.eligibility.experiencer import after_correction, clauses
+from bot.eligibility.experiencer import after_correction, clauses, cut_after
 from bot.eligibility.lexicon import EN, KO
 from bot.eligibility.mentions import find_name
 from bot.eligibility.model import Trial
@@ -39,14 +39,7 @@ class Parts:
 
 
 def parts(text: str) -> List[str]:
-    out, start = [], 0
-    for m in _PARTS.finditer(text):
-        if m.end() > start and text[start:m.start()].strip():
-            out.append(text[start:m.end()])
-            start = m.end()
-    if text[start:].strip():
-        out.append(text[start:])
-    return out
+    return cut_after(_PARTS, text)
 
 
 def split(trial: Trial, open_qid: str, text: str, answered: Mapping[str, Reading], today: date,

@@ -137,6 +137,12 @@ def _new_subject(lex: Lexicon, toks: Sequence[tk.Token], start: int, end: int) -
                for a, b in zip(between, between[1:]))
 
 
+def _categories(lex: Lexicon, cues: List[Tuple[ContextRule, Span]], m: Mention,
+                toks: Sequence[tk.Token]) -> FrozenSet[Category]:
+    """The context categories whose cues reach this mention."""
+    return frozenset(rule.category for rule, cue in cues if _reaches(lex, rule, cue, m, toks))
+
+
 def _next_predicate(toks: Sequence[tk.Token], span: Span, end: int) -> bool:
     """Another predicate between the sign and a cue after it, not joined by "or".
     A sign named without its verb ("고열은 안 나요") takes the first verb as its own."""
@@ -232,7 +238,7 @@ def _scan_stream(lex: Lexicon, text: str, measures: bool = True
     judged = []
     timed = frozenset(rule.category for rule, _ in cues) & _TIMED
     for m in mentions:
-        cats = frozenset(rule.category for rule, cue in cues if _reaches(lex, rule, cue, m, stream.tokens))
+        cats = _categories(lex, cues, m, stream.tokens)
         if m.ask:  # despair with a time anywhere in the message ("...싶어요. 요즘 매일 그래요") is happening
             cats |= timed
         if m.sign in (Sign.BREATHING, Sign.FEVER) and stream.tokens[m.span.start].sentence in hot_air:
@@ -254,7 +260,7 @@ def _warning_signs(lex: Lexicon, stream: tk.Stream, cues: List[Tuple[ContextRule
         for n, rx in enumerate(patterns):
             for span in find(rx, stream):
                 m = Mention(Sign.SELF_HARM, span, True)
-                cats = frozenset(rule.category for rule, cue in cues if _reaches(lex, rule, cue, m, stream.tokens))
+                cats = _categories(lex, cues, m, stream.tokens)
                 m = Mention(m.sign, span, True, cats)
                 if decide(m) == Status.LIVE:
                     found.append((kind, n, m))
