@@ -354,3 +354,9 @@ def test_how_it_usually_is_on_exertion_gets_the_question_not_the_advice():
     chat = english()
     chat.say("I climbed the stairs and now I can't breathe")
     assert chat.state["advised"] == ["breathing"]
+
+
+def test_an_arm_gone_numb_is_a_state_not_a_sign_that_has_gone():
+    chat = english()
+    chat.say("my chest feels like a fist is squeezing it and my left arm has gone numb, it started just now")
+    assert chat.state["advised"] == ["chest_pain", "confusion"]
