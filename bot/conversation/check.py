@@ -4,9 +4,13 @@ several numbers, is said back once ("Just to check: ...") with yes / no /
 not sure, and recorded only on a yes."""
 from __future__ import annotations
 
+from typing import Optional, Tuple
+
 from bot.conversation import questions, steps
 from bot.conversation.core import Turn
 from bot.conversation.state import Checking, Step
+from bot.eligibility import several
+from bot.eligibility.experiencer import about_patient, clauses
 from bot.eligibility.mentions import find_question
 from bot.eligibility.plain import said_plainly
 from bot.eligibility.reading import Reading
@@ -88,30 +92,88 @@ def on_message(t: Turn) -> bool:
     held = t.state.checking
     if held is None:
         return False
-    answer = t.clicked(Step.CHECK) or t.agrees(Step.CHECK)
-    if answer == "yes":
+    text = _set_apart(t, held)
+    own = _patients_answer(t, held, text)
+    if own is not None:  # "his brother had it, dad never did": the patient's answer, said again
         t.state.checking = None
-        questions.record(t, held.qid, held.text, held.reading)
-        questions.next_question(t)
+        accept(t, held.qid, *own)
         return True
-    if answer == "no":
+    answer = t.clicked(Step.CHECK) or (t.agrees(Step.CHECK, text) if text else None)
+    if answer in ("yes", "no"):
         t.state.checking = None
-        t.say("check_no")
-        questions.ask(t, held.qid)
+        if answer == "yes":
+            questions.record(t, held.qid, held.text, held.reading)
+        else:
+            t.say("check_no")
+        _go_on(t, held.qid if answer == "no" else None)
         return True
-    said = None if t.payload or not t.text else read(t.trial, held.qid, t.text, t.today)
+    said = None if t.payload or not text else read(t.trial, held.qid, text, t.today)
     typed_unsure = isinstance(said, Reading) and said.value in ("unsure", "unknown")
     if answer == UNSURE or typed_unsure:
         t.state.checking = None
         unsure = said if typed_unsure else read(t.trial, held.qid, "not sure", t.today)
         if isinstance(unsure, Reading):
-            questions.record(t, held.qid, t.text or "not sure", unsure)
-            questions.next_question(t)
-        else:
-            questions.ask(t, held.qid)
+            questions.record(t, held.qid, text or "not sure", unsure)
+        _go_on(t, None if isinstance(unsure, Reading) else held.qid)
         return True
     if isinstance(said, Reading):  # another answer to the question itself ("no wait, she never took it")
         t.state.checking = None
-        accept(t, held.qid, t.text, said)
+        accept(t, held.qid, text, said)
+        return True
+    if t.also:  # only answers to other questions: kept, and this check is asked again (a rule-out among
+        # them is not held over it: its question is asked in its turn)
+        t.also = tuple(a for a in t.also if not _would_rule_out(t, a.qid, a.reading))
+        take_also(t)
+        ask(t)
         return True
     return False
+
+
+def _patients_answer(t: Turn, held: Checking, text: str) -> Optional[Tuple[str, Reading]]:
+    """The checked question's answer in the words about the patient, when some words were about someone
+    else (never a bare yes or no to the check: that is read as one)."""
+    if t.payload or not text:
+        return None
+    focus = about_patient(text, questions.patient_relation(t))
+    said = read(t.trial, held.qid, focus.text, t.today) if focus.set_aside and focus.text else None
+    return (focus.text, said) if isinstance(said, Reading) else None
+
+
+def _go_on(t: Turn, again: Optional[str]) -> None:
+    """After the check: the other answers said with it are kept (a rule-out among them is checked next),
+    then the checked question is asked again (`again`) or the next one."""
+    if take_also(t):
+        return
+    if again:
+        questions.ask(t, again)
+    else:
+        questions.next_question(t)
+
+
+def _set_apart(t: Turn, held: Checking) -> str:
+    """The words that answer the check. Words that name another question answer that one and are kept
+    in t.also, never read as a yes or no to the check ("my brother takes it, I never have" at "Age
+    66?" says the patient never took the medicine; it does not take back the age)."""
+    if t.payload or not t.text:
+        return t.text
+    others = questions.other_questions(t, held.qid)
+    found = several.split(t.trial, held.qid, t.text, t.state.readings, t.today, others)
+    if found.also:
+        t.also = found.also
+        return found.rest
+    if find_question(t.trial, t.text, others) is None:
+        return t.text
+    first, rest = _first_clause(t.text)  # "yes, and she never had that": the check's yes, then another answer
+    if rest and find_question(t.trial, first, others) is None and t.agrees(Step.CHECK, first):
+        text, kept = first, rest
+    else:
+        text, kept = "", t.text
+    words = about_patient(kept, questions.patient_relation(t)).text
+    also = several.wholly(t.trial, kept, t.state.readings, t.today, others, words) if words else None
+    t.also = (also,) if also else ()
+    return text
+
+
+def _first_clause(text: str) -> Tuple[str, str]:
+    parts = clauses(text)
+    return parts[0], "".join(parts[1:])

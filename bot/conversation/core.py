@@ -44,6 +44,9 @@ class Setting:
         return self.portfolio.merged
 
 
+_PAYLOAD_LIKE = re.compile(r"^/?[a-z_]+:[a-z_]+$")
+
+
 class Turn:
     def __init__(self, setting: Setting, state: ConversationState, raw: str, suggestion: Optional[str],
                  confidence: float):
@@ -52,6 +55,7 @@ class Turn:
         self.raw = raw or ""
         stripped = self.raw.strip().replace(TYPED_SLASH, "")
         self.payload = stripped if stripped in state.offered else None
+        self.payload_typed = self.payload is None and bool(_PAYLOAD_LIKE.match(stripped))  # not offered: only text
         self.text = clean(self.raw)
         self.suggestion, self.confidence = suggestion, confidence
         self.messages: List[Message] = []
@@ -116,14 +120,16 @@ class Turn:
             return self.payload.split(":", 1)[1]
         return None
 
-    def agrees(self, step: Union[Step, Buttons, str]) -> Optional[str]:
-        """'yes' / 'no' for a yes-or-no step: a button, or the words."""
+    def agrees(self, step: Union[Step, Buttons, str], words: Optional[str] = None) -> Optional[str]:
+        """'yes' / 'no' for a yes-or-no step: a button, or the words (`words`: the part of the message
+        that answers the step, when the rest answers something else)."""
         key = self.clicked(step)
         if key in ("yes", "no"):
             return key
+        text = self.text if words is None else words
         if self.payload:
             return None
-        if not self.text or re.search(r"\?\s*$", self.text):
+        if not text or re.search(r"\?\s*$", text):
             return None
-        p = polarity(self.text, agree=True)
+        p = polarity(text, agree=True)
         return p.value if p.value in ("yes", "no") else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Optional, Tuple
+from typing import List, Optional, Tuple
 
 from bot.conversation import check, result, steps
 from bot.eligibility import who
@@ -18,6 +18,7 @@ from bot.eligibility.model import PROFILE_IDS
 from bot.eligibility.reading import NoAnswer, Reading, Result
 from bot.eligibility.readers import polarity, respondent_reading
 from bot.eligibility.session import Session, read, read_button, reason
+from bot.eligibility.text import is_question
 from bot.records.effects import AnswerForgotten, AnswerRecorded, RespondentSet, UnreadFlag
 
 RESPONDENT = PROFILE_IDS[0]  # who is answering: the question the others' wording follows
@@ -172,9 +173,7 @@ def _read_typed(t: Turn, qid: str) -> Optional[Tuple[Result, str]]:
     # hysterectomy"): the rest of the message may still answer.
     text = t.text
     if qid not in WHO_QUESTIONS:  # "No. And I need to change the kidney answer, ...": that part is the kidney's
-        session = t.session()
-        others = [q for q in t.trial.asked_ids if q not in WHO_QUESTIONS and q != qid and session.applies(
-            t.trial.question(q)) is not False]
+        others = other_questions(t, qid)
         found = several.split(t.trial, qid, text, t.state.readings, t.today, others)
         t.also, text = found.also, found.rest
         if not text:
@@ -186,8 +185,28 @@ def _read_typed(t: Turn, qid: str) -> Optional[Tuple[Result, str]]:
     if qid not in WHO_QUESTIONS:
         focus = about_patient(text, patient_relation(t))
         if focus.set_aside:  # "my sister takes it but I never have": only the patient's words answer
-            return (read(t.trial, qid, focus.text, t.today) if focus.text else SOMEONE_ELSE), text
-    return _not_another_topic(t, qid, with_part(t, qid, read(t.trial, qid, text, t.today), text))
+            own = read(t.trial, qid, focus.text, t.today) if focus.text else SOMEONE_ELSE
+            return _or_another(t, qid, own, text, focus.text), text
+    answer, text = _not_another_topic(t, qid, with_part(t, qid, read(t.trial, qid, text, t.today), text))
+    return _or_another(t, qid, answer, text, text), text
+
+
+def _or_another(t: Turn, qid: str, answer: Result, text: str, words: str) -> Result:
+    """A message that does not answer `qid` but wholly answers another question it names ("never had HIV"
+    at the usual-day question; "my brother takes it, I never have" at the age question) gives that
+    answer from the patient's `words` (kept in t.also); this question is asked again."""
+    if isinstance(answer, NoAnswer) and not answer.partial and not t.also and words and not is_question(text) \
+            and not t.payload_typed:
+        also = several.wholly(t.trial, text, t.state.readings, t.today, other_questions(t, qid), words)
+        t.also = (also,) if also else ()
+    return answer
+
+
+def other_questions(t: Turn, qid: str) -> List[str]:
+    """The questions, besides `qid`, that a message may also answer: those that apply to this patient."""
+    session = t.session()
+    return [q for q in t.trial.asked_ids if q not in WHO_QUESTIONS and q != qid and session.applies(
+        t.trial.question(q)) is not False]
 
 
 def _age_beside(t: Turn, who: Reading) -> Tuple[several.Also, ...]:

@@ -59,6 +59,24 @@ def split(trial: Trial, open_qid: str, text: str, answered: Mapping[str, Reading
     return Parts("".join(kept).strip(), tuple(also))
 
 
+def wholly(trial: Trial, text: str, answered: Mapping[str, Reading], today: date,
+           others: Sequence[str], words: str = "") -> Optional[Also]:
+    """The answer a whole message gives to another question it names ("never had HIV" at the usual-day
+    question), when it reads for that question and says something new: kept, not lost. `words`: the
+    patient's own words of it, when others were set aside ("my brother takes it, I never have": "I never
+    did", read with the name said before it)."""
+    named = find_name(trial, text, others)
+    if named is None:
+        return None
+    words = words or text
+    reading = _latest(trial, named[0], words, today, named[1])
+    if reading is None and named[1] not in words.lower():
+        reading = _latest(trial, named[0], f"{named[1]} {words}", today)
+    if reading is None or (named[0] in answered and not _differs(answered[named[0]], reading)):
+        return None
+    return Also(named[0], words.strip(), reading)
+
+
 def _answers(trial: Trial, open_qid: str, piece: str, answered: Mapping[str, Reading], today: date,
              others: Sequence[str], back: bool, first: bool) -> Optional[Also]:
     """The other question this part answers: the one it names (when it goes back to an earlier answer or
