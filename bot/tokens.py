@@ -9,6 +9,7 @@ three negations folded into one token after the verb, so "멈추지 않아요",
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any, Dict, Iterable, List, Tuple
@@ -148,11 +149,19 @@ def korean(text: str) -> Stream:
         last = e
         tokens.append(Token(f"{form}/{tag}", s, e, sentence, clause))
         ends = final or (tag == "E" and form.endswith(("요", "다", "음", "함", "임")))  # kiwi tags some as EC
-        if (tag == "F" and form in (".", "!", "?", ";")) or (ends and _is_final(text, e)):
+        if (tag == "F" and form in (".", "!", "?", ";")) or (ends and _is_final(text, e) and not _goes_on(text, e)):
             sentence, clause = sentence + 1, clause + 1
         elif (tag == "E" and form in _KO_CLAUSE_ENDINGS) or (tag == "F" and form == ","):
             clause += 1
     return Stream("ko", tuple(tokens))
+
+
+# "왔다 갔다 하셨어요", "아프다 하세요": a 다 that 하다 carries on (back and forth; what was said) ends nothing
+_GOES_ON = re.compile(r"\s+(?:\S*다\s+)?하")
+
+
+def _goes_on(text: str, end: int) -> bool:
+    return text[end - 1:end] == "다" and bool(_GOES_ON.match(text, end))
 
 
 def _is_final(text: str, end: int) -> bool:

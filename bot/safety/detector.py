@@ -24,10 +24,13 @@ MAX_CHARS = 4000  # a longer message is scanned in its first and last parts
 _COMMON = frozenset(STOP_WORDS)  # never corrected as typos
 
 _EXCLUDING = frozenset({Category.NEGATED, Category.ENVIRONMENT, Category.IDIOM, Category.HYPOTHETICAL,
-                        Category.FICTION, Category.ANIMAL})
+                        Category.FICTION, Category.ANIMAL, Category.OTHERS_OWN})
 _UNLESS_NOW = frozenset({Category.GENERIC, Category.OTHER, Category.LONG_PAST, Category.EVER, Category.JOKE})
 _SUDDEN = frozenset({Sign.FAINTING, Sign.CONFUSION})
 _TIMED = frozenset({Category.NOW, Category.RECENT, Category.ONGOING})
+_WHO = frozenset({Category.OTHER, Category.PERSON, Category.PRONOUN})
+_POSSESSIVE = frozenset({"'s", "s", "'", "의/J"})
+_KO_OBJECT = frozenset({"을/J", "를/J", "에게/J", "한테/J", "께/J", "랑/J", "이랑/J", "하고/J", "와/J", "과/J"})
 _KO_SUBJECT = frozenset({"이/J", "가/J", "은/J", "는/J", "을/J", "를/J"})  # "숨이 가빠서 말을 못 해요"
 # A cue inside the sign's own words still tells its tense ("passed out", "is
 # bleeding"); a cue around the whole sign is its frame ("is a fever dangerous?",
@@ -86,8 +89,9 @@ def decide(m: Mention) -> Status:
     if Category.RESOLVED in cats and Category.ESCALATION not in cats and \
             not (Category.RECENT in cats and m.sign in _SUDDEN):
         return Status.NONE  # "it stopped", "지금은 괜찮아요": over, unless it came back
-    if m.sign == Sign.SELF_HARM and not now and Category.EVER in cats and not cats & (_UNLESS_NOW - {Category.EVER}):
-        return Status.UNCLEAR  # "자해한 적 있어요": the direct question, never silence
+    if (m.sign == Sign.SELF_HARM or m.sign in _SUDDEN) and not now and Category.EVER in cats and \
+            not cats & (_UNLESS_NOW - {Category.EVER}):
+        return Status.UNCLEAR  # "자해한 적 있어요", "쓰러진 적 있어요": asked about, never silence
     if cats & _UNLESS_NOW and not now and not (cats & _UNLESS_NOW == {Category.GENERIC} and Category.ONGOING in cats):
         return Status.NONE  # "is chest pain normal? because it's very sharp right now": asked while it happens
     if Category.OTHER in cats and Category.RESOLVED in cats:
@@ -140,7 +144,44 @@ def _new_subject(lex: Lexicon, toks: Sequence[tk.Token], start: int, end: int) -
 def _categories(lex: Lexicon, cues: List[Tuple[ContextRule, Span]], m: Mention,
                 toks: Sequence[tk.Token]) -> FrozenSet[Category]:
     """The context categories whose cues reach this mention."""
-    return frozenset(rule.category for rule, cue in cues if _reaches(lex, rule, cue, m, toks))
+    cats = frozenset(rule.category for rule, cue in cues if _reaches(lex, rule, cue, m, toks))
+    if Category.OTHER not in cats:
+        return cats
+    whose = _whose(cues, m, toks)
+    if whose == Category.PERSON:  # "엄마가 쓰러지셨는데 옆 침대 아저씨가 불러 줬어요": the mother's
+        return cats - {Category.OTHER}
+    return cats | {Category.OTHERS_OWN} if whose == Category.OTHER else cats
+
+
+def _whose(cues: List[Tuple[ContextRule, Span]], m: Mention, toks: Sequence[tk.Token]) -> Optional[Category]:
+    """Who is named last before the sign in its sentence: an unrelated person (OTHER: "my coworker fainted
+    today", "옆 침대 할아버지가 피를 토하셔서"), the writer or the patient (PERSON; one in the sign's own words,
+    "someone is standing on my chest", counts last), or nobody (None). A relative of an unrelated person
+    ("my friend's mum", "동료 아버님") is unrelated; a Korean noun that takes an object particle is no subject."""
+    sentence = toks[m.span.start].sentence
+    named = sorted(((cue, rule.category) for rule, cue in cues if rule.category in _WHO and not _object(toks, cue)),
+                   key=lambda c: c[0].start)
+    last: Optional[Tuple[int, Category]] = None
+    others_end, before = -1, Category.PERSON
+    for cue, cat in named:
+        whose = before if cat == Category.PRONOUN else cat
+        whose = Category.OTHER if _possessed(toks, others_end, cue) else whose
+        others_end, before = (cue.end if whose == Category.OTHER else others_end), whose
+        inside = whose == Category.PERSON and m.span.start <= cue.start < m.span.end
+        if toks[cue.start].sentence == sentence and (cue.end <= m.span.start or inside):
+            last = max(last or (-1, whose), (m.span.end if inside else cue.end, whose), key=lambda x: x[0])
+    return last[1] if last else None
+
+
+def _possessed(toks: Sequence[tk.Token], others_end: int, cue: Span) -> bool:
+    """"friend's mum", "친구 어머니", "동료의 아버님": a person of the unrelated person just named."""
+    return others_end >= 0 and all(t.text in _POSSESSIVE for t in toks[others_end:cue.start])
+
+
+def _object(toks: Sequence[tk.Token], cue: Span) -> bool:
+    """A Korean noun phrase that ends in an object particle ("돌아가신 할아버지를 찾으면서"): not a subject."""
+    after = next((t.text for t in toks[cue.end:] if not t.text.endswith("/N")), "")
+    return after in _KO_OBJECT
 
 
 def _next_predicate(toks: Sequence[tk.Token], span: Span, end: int) -> bool:
@@ -245,9 +286,25 @@ def _scan_stream(lex: Lexicon, text: str, measures: bool = True
             cats |= {Category.ENVIRONMENT}
         m = Mention(m.sign, m.span, m.live_rule, cats, m.measured, m.ask)
         judged.append((m, decide(m)))
-    judged += _warning_signs(lex, stream, cues)
+    judged = _along_lists(lex, judged, stream.tokens) + _warning_signs(lex, stream, cues)
     escalation = any(rule.category == Category.ESCALATION for rule, _ in cues)
     return judged, escalation, stream, temps
+
+
+def _along_lists(lex: Lexicon, judged: List[Tuple[Mention, Status]], toks: Sequence[tk.Token]
+                 ) -> List[Tuple[Mention, Status]]:
+    """A negation reaches along a list: a sign joined to a denied one only by "or", "," ("no chest pain or
+    shortness of breath") is denied too."""
+    out: List[Tuple[Mention, Status]] = []
+    for m, status in judged:
+        denied = any(Category.NEGATED in d.categories and d.span.end <= m.span.start and
+                     toks[d.span.start].sentence == toks[m.span.start].sentence and
+                     all(t.text in lex.joiners for t in toks[d.span.end:m.span.start]) for d, _ in out)
+        if denied and Category.NEGATED not in m.categories:
+            m = Mention(m.sign, m.span, m.live_rule, m.categories | {Category.NEGATED}, m.measured, m.ask)
+            status = decide(m)
+        out.append((m, status))
+    return out
 
 
 def _warning_signs(lex: Lexicon, stream: tk.Stream, cues: List[Tuple[ContextRule, Span]],

@@ -37,6 +37,12 @@ class Category(str, Enum):
     IDIOM = "idiom"
     JOKE = "joke"  # "ㅋㅋ", "lol": a joke unless a word of time says it happened ("방금 기절함 ㅋㅋ")
     OTHER = "other"
+    # Whose sign it is: an unrelated person named before the sign in its sentence, with no PERSON word (the
+    # writer, the patient) between, is its subject ("my coworker fainted today"): a time does not make it ours
+    OTHERS_OWN = "others_own"
+    PERSON = "person"  # the writer or the patient ("I", "my mum", "저", "엄마")
+    PRONOUN = "pronoun"  # "she", "his": whoever was named before it in the message
+    CALL = "call"  # "someone help": a call for help, never a subject
     FICTION = "fiction"  # "the scene where", "드라마 주인공이": a story, never the person's
     HABITUAL = "habitual"  # "she gets breathless on the stairs": how it usually is; the bot asks about now
     ANIMAL = "animal"  # "our dog has been coughing up blood": a pet's sign, whatever its time
@@ -105,6 +111,7 @@ class Lexicon:
     unwell: Tuple["re.Pattern[str]", ...] = ()  # feeling ill, not an emergency sign: never "I couldn't read that"
     better: Tuple["re.Pattern[str]", ...] = ()  # after advice: "he's fine now", "괜찮아졌어요"
     warnings: WarningSigns = WarningSigns(2, ())
+    joiners: FrozenSet[str] = frozenset()  # a list's joining tokens: a negation reaches along the list
 
     def standard(self, text: str) -> str:
         for rx, to in self.dialect:
@@ -131,7 +138,7 @@ def _patterns(compiler: Compiler, path: Path, where: str, row: Mapping) -> Tuple
 _SIGN_KEYS = frozenset({"p", "any", "live", "ask"})
 _CONTEXT_KEYS = frozenset({"category", "direction", "scope", "p", "any", "signs", "window"})
 _TOP_KEYS = frozenset({"classes", "signs", "context", "temperature", "oxygen", "grammar", "unwell", "better",
-                       "warning_signs"})
+                       "warning_signs", "list_joiners"})
 
 
 def _sign_rules(compiler: Compiler, path: Path, raw: Mapping) -> Tuple[SignRule, ...]:
@@ -200,7 +207,8 @@ def lexicon(lang: str, folder: Path = _DIR) -> Lexicon:
                    frozenset(grammar.get("bound_nouns") or ()), dialect,
                    tuple(compiler.compile(p) for p in raw.get("unwell") or ()),
                    tuple(compiler.compile(p) for p in raw.get("better") or ()),
-                   _warning_signs(compiler, path, raw.get("warning_signs") or {}))
+                   _warning_signs(compiler, path, raw.get("warning_signs") or {}),
+                   frozenset(raw.get("list_joiners") or ()))
 
 
 def _vocabulary(raw: Mapping) -> FrozenSet[str]:
