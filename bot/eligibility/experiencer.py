@@ -88,7 +88,7 @@ def _only_others(clause: str, patient: Optional[str]) -> bool:
     a clause aside only ever loses words (the question is asked again);
     keeping someone else's words could answer for the patient."""
     # A relative named when the patient's relation is not known ("patient") may be the patient: not counted.
-    named = [(start, rel == "patient" or (patient is not None and rel == patient))
+    named = [(start, rel == "patient" or relations.same(rel, patient))
              for start, end, rel in relations.mentions(clause) if patient != "patient"
              and not _object(clause, start, end)]
     if _KNOWING:  # "I don't know", "I think": what the writer knows, not whom the health words are about

@@ -157,8 +157,10 @@ def _times_ratio(raw: str) -> float:
 
 
 def _read_piece(piece: str, enzyme: re.Pattern, alias: Mapping[str, str], names: List[str], ulns: List[float],
-                out: _UlnFindings) -> Optional[NoAnswer]:
-    """One analyte's part of the message, into `out`; a NoAnswer when it cannot be read."""
+                out: _UlnFindings, said: Optional[Tuple[str, str]] = None) -> Optional[NoAnswer]:
+    """One analyte's part of the message, into `out`; a NoAnswer when it cannot be read. `said`: what the
+    message says of the results in words ("ALT 30, AST 28, normal"): a value without its upper limit
+    takes it."""
     em = enzyme.match(piece)
     targets = [alias[em[1]]] if em else names
     body = piece[em.end():] if em else piece
@@ -172,6 +174,10 @@ def _read_piece(piece: str, enzyme: re.Pattern, alias: Mapping[str, str], names:
     if value:
         own = _ULN.search(body[value.end():])
         uln = float(own[1]) if own else (ulns[0] if len(set(ulns)) == 1 else None)
+        if not uln and said:
+            out.words[targets[0]] = said
+            out.shown.append(f"{targets[0]} {float(value[1]):g}")
+            return None
         if not uln:
             return NoAnswer("no upper limit of normal", "uln")
         if float(value[1]) <= 0 or uln <= 0:
@@ -232,8 +238,10 @@ def read_lab_uln(text: str, ctx: Context) -> Result:
     names = list(params["analytes"])
     ours = set(alias) | {n.lower() for n in names} | {n.lower() for n in ctx.names}
     out = _UlnFindings()
-    for piece in (p for p in pieces if enzyme.match(p) or not _names_another_test(p, ours)):
-        problem = _read_piece(piece, enzyme, alias, names, ulns, out)
+    kept = [p for p in pieces if enzyme.match(p) or not _names_another_test(p, ours)]
+    said = lab_words(" ".join(kept))
+    for piece in kept:
+        problem = _read_piece(piece, enzyme, alias, names, ulns, out, said)
         if problem:
             return problem
     return _uln_result(out, names, text, low)

@@ -181,6 +181,7 @@ class Ecog:
     names: Words = ()
     levels: Mapping[int, Phrases] = field(default_factory=dict)  # level -> a usual day, from 4 down
     day: UsualDay = UsualDay()
+    now: Phrases = Phrases()  # "but now", "지금은": after a spell that is over, the usual day is told from here
 
 
 @dataclass(frozen=True)

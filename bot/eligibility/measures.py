@@ -25,8 +25,8 @@ _OTHER_UNIT = re.compile(r"\s*(?:months?|weeks?|days?|개월|달|주|일(?!\s*�
 _AGE_UNIT = re.compile(r"\s*(?:years?|yrs?|y/?o|세|살)")
 _SOON_AFTER = re.compile(r"\s+(?:next|in \w+ (?:days?|weeks?|months?)|tomorrow|soon|this (?:week|month|year))\b")
 # "올해 일흔셋이세요", "지금 58": the age now. (Words around an age are grammar, kept here.)
-_SUBJECT_BEFORE = re.compile(r"(?:i'?m|i am|she'?s|she is|he'?s|he is|they'?re|age[d]?|turn(?:ed|ing|s)?|is|was|be|만"
-                             r"|나이(?:는|가)?|연세(?:는|가)?|올해|지금|현재|올해로)\s*(?:about|around|almost|nearly|just|only)?"
+_SUBJECT_BEFORE = re.compile(r"(?:i'?m|i am|she'?s|she is|he'?s|he is|they'?re|age[d]?|turn(?:ed|ing|s)?|is|was|be"
+                             r"|now|만|나이(?:는|가)?|연세(?:는|가)?|올해|지금|현재|올해로)\s*(?:about|around|almost|nearly|just|only)?"
                              r"\s*$")
 _ROUGHLY_BEFORE = re.compile(r"(?:^|\s)(?:almost|nearly|about|around|turning|turns|soon to be|about to turn|over|past"
                              r"|older than|above)\s*$")
@@ -34,7 +34,8 @@ _ROUGHLY_BEFORE = re.compile(r"(?:^|\s)(?:almost|nearly|about|around|turning|tur
 _MILESTONE = re.compile(r"\b(" + "|".join(EN.numbers.milestones) + r")\b|(" + "|".join(KO.numbers.milestones) + ")"
                         r"|\b(\d{2,3})(?:st|nd|rd|th)\s+birthday\b")
 _AGE_WORDS = re.compile(r"\d+(?:\.\d+)?|years?|yrs?|old|about|around|age|세|살|만|이세요|세요|이에요"
-                        r"|예요|입니다|이요|요|[\s.,!~]")
+                        r"|예요|입니다|이십니다|십니다|이신데|신데|인데|이고요|이고|고요|이심|심|이셔요|셔요|이셔|이야|이지|임"
+                        r"|이요|요|[\s.,!~]")  # the copula and its honorific forms: "일흔둘이심", "여든하나신데"
 _WHOSE = re.compile(r"(she|he|they|i)(?:'s|'m| is| am| are|'re)?\s*(?:about|around|almost|nearly)?\s*$")
 _WAS = re.compile(r"\b(?:was|turned)\b")
 # Numbers with another role (number role, not words): a duration ("for 4 yrs", "6 years ago", "3년째"),
@@ -55,8 +56,20 @@ _RELATION_TOPIC = re.compile("(?:" + "|".join(sorted({re.escape(w) for e in rela
                              + r")(?:님)?(?:은|는|이|가|께서는|께서)\s*(?:올해|지금|현재)?\s*$")
 
 
+# "예순아홉이고요, 심장이나 간은 ...", "여든하나신데 아직 ...": a message that opens with a number and the copula
+# opens with the answer (when no other number follows: "열여덟이요, 아 ... 열일곱이네요" is a correction)
+_COPULA_AFTER = re.compile(r"\s*(?:세|살)?\s*(?:이고요|이고|고요|이신데|신데|인데|이세요|세요|이에요|예요|이요|입니다"
+                           r"|이심|심|이시고|시고)(?=[\s,.!~]|$)")
+
+
+# "59, had a birthday last week", "생일 지나서 쉰아홉": a birthday ties the number to the age
+_BIRTHDAY = re.compile(r"\bbirthday\b|생일")
+
+
 def _tied_to_age(before: str, after: str, low: str) -> bool:
     return bool(_AGE_UNIT.match(after) or _SOON_AFTER.match(after) or _SUBJECT_BEFORE.search(before)
+                or (not before.strip() and _COPULA_AFTER.match(after) and not _ANY_DIGIT.search(after))
+                or bool(_BIRTHDAY.search(low))
                 or _RELATION_TOPIC.search(before)
                 or _ROUGHLY_BEFORE.search(before) or not _AGE_WORDS.sub("", low))
 
@@ -122,7 +135,9 @@ def read_age(text: str, ctx: Context) -> Result:
     if not candidates:
         return _milestone(text, low)
     # "I'm 40, she's 17": the patient's age, not the carer's.
-    m = next((c for c, who in candidates if who in ("she", "he", "they")), candidates[0][0])
+    # "열여덟이요, 아 아직 생일 안 지나서 열일곱이네요": told again with the birthday in mind, the later one
+    first = candidates[-1][0] if len(candidates) > 1 and _BIRTHDAY.search(low) else candidates[0][0]
+    m = next((c for c, who in candidates if who in ("she", "he", "they")), first)
     age = float(m[1])
     turning = _turning(low, m[1])
     if turning and not _WAS.search(low[:turning.start() + 1] + turning.group(0)):
@@ -166,7 +181,7 @@ def read_ecog(text: str, ctx: Context) -> Result:
         if not 0 <= level <= 4:
             return NoAnswer("an ECOG level outside 0-4", "impossible")
         return Reading("value", m.group(0).strip(), text, number=float(level))
-    day = _usual_day(text, low)
+    day = _usual_day_now(text) or _usual_day(text, low)
     if day:
         return day
     answer = polarity(text)
@@ -187,6 +202,17 @@ def _level_phrase(low: str) -> Optional[Tuple[int, str]]:
 
 def _day_framed(low: str) -> bool:
     return bool(EN.ecog.day.frame.first(low) or KO.ecog.day.frame.first(low))
+
+
+def _usual_day_now(text: str) -> Optional[Result]:
+    """"Last month I was in bed all day, but now I'm back to walking the dog": the day told after "now"."""
+    for phrases in (EN.ecog.now, KO.ecog.now):
+        for rx in phrases.compiled:
+            m = rx.search(text.lower() if phrases.whole_words else text)
+            if m and m.start() > 0:
+                tail = text[m.start():]
+                return _usual_day(tail, tail.lower())
+    return None
 
 
 def _usual_day(text: str, low: str) -> Optional[Result]:

@@ -151,7 +151,8 @@ def _english(text: str, vocab_key: str, cues: Tuple) -> List[Mention]:
         doc.ents = [e for e in doc.ents if not capitals(e.text)]
     doc = nlp.get_pipe("medspacy_context")(doc)
     # "<medicine>? no", "MPN no": a bare no right after a term denies it.
-    trailing_no = [bool(_TRAILING_NO.match(text[e.end_char:])) for e in doc.ents]
+    trailing_no = [bool(_TRAILING_NO.match(text[e.end_char:])) or bool(_NO_JUST_BEFORE.search(text[:e.start_char]))
+                   for e in doc.ents]
     return [Mention(e.label_, e.kb_id_ if e.label_ == CUE else e.ent_id_, e.text,
                     negated=_modified(e, "NEGATED_EXISTENCE") or no_after,
                     uncertain=_modified(e, "POSSIBLE_EXISTENCE"),
@@ -166,6 +167,9 @@ def _shouted(doc) -> bool:
     return bool(words) and all(w.isupper() for w in words)
 
 
+# "it hasn't turned into leukaemia": a negation right before a term that starts with a word ending other
+# negations' reach ("turned", "became") still denies it.
+_NO_JUST_BEFORE = re.compile(r"(?:\bnot|n't|\bnever)\s+(?:(?:yet|really|ever|actually|been)\s+)*$", re.I)
 _TRAILING_NO = re.compile(r"\s*[?:,-]?\s*(?:no|nope|never|not)\s*(?:[,.;!]|$|\band\b|\bbut\b)", re.I)
 
 

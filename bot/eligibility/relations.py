@@ -22,7 +22,13 @@ def _file() -> dict:
 
 @lru_cache(maxsize=1)
 def table() -> Dict[str, dict]:
-    return {k: v for k, v in _file().items() if k != "inverse"}
+    return {k: v for k, v in _file().items() if k not in ("inverse", "covers")}
+
+
+def same(word_relation: str, patient: Optional[str]) -> bool:
+    """A relation word names the patient: the same relation, or one that leaves the sex open ("동생" for a
+    sister)."""
+    return patient is not None and (word_relation == patient or patient in _file()["covers"].get(word_relation, ()))
 
 
 def inverse() -> Dict[str, list]:
@@ -87,10 +93,10 @@ def _specific(text: str, found: str) -> str:
         hit = _find(text, lang)
         if hit and hit[0] not in _GENERIC and hit[0] not in inverse():
             return hit[0]
+        kinds = _file()["covers"].get(found) or ("mother", "father", "husband", "wife", "grandmother", "grandfather")
         for word, rel, wl in _words():
-            if wl == lang and rel in ("mother", "father", "husband", "wife", "grandmother", "grandfather") and \
-                    _search(word, lang, text):
-                return rel
+            if wl == lang and rel in kinds and _search(word, lang, text):
+                return rel  # "형이 입원해 있어서 ... 저는 동생이고요": the sibling is the brother
     return found
 
 

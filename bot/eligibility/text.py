@@ -139,7 +139,7 @@ def _korean_numbers(text: str) -> str:
         return str(_KO_TENS.get(m.group(1), 0) + _KO_UNITS.get(m.group(2) or "", 0))
 
     text = re.sub(r"(?<![가-힣])(" + tens + r")\s?(" + units + r"|셋|넷|둘|하나)?"
-                  r"(?=\s*(?:살|세|일|주|달|개월|년|이|입니다|요)|[^가-힣]|$)",
+                  r"(?=\s*(?:살|세|일|주|달|개월|년|이|입니다|요|신|셔|심|십니다|예요|고요|인데|임)|[^가-힣]|$)",
                   native, text)
     text = re.sub(r"(?<![가-힣])(" + units + r")(?=\s*(?:살|달|주일|주 ?전))",
                   lambda m: str(_KO_UNITS[m.group(1)]), text)
@@ -254,7 +254,9 @@ _AGO_EN = re.compile(r"(?<!\bfor )(?<!\bfor about )"
                      r"(?:about |around |roughly |approximately |almost |nearly |over |some )?\b"
                      + _NUM + r"\s+(day|week|month|year)s?\b(?:\s+(?:ago|back|before|earlier|since|now))?")
 _ABOUT_EN = re.compile(r"(?:about|around|roughly|approximately|almost|nearly|some) ")
-_AGO_KO = re.compile(r"(\d+(?:\.\d+)?)\s*(주일|개월|일|주|달|년)\s*(?:전|정도 ?전|쯤 ?전|째|됐|되었|지났)")
+_AGO_KO = re.compile(r"(\d+(?:\.\d+)?)\s*(주일|개월|일|주|달|년)\s*(?:전|정도 ?전|쯤 ?전|됐|되었|지났)")
+# "끊은 지 3년째": since it ended; "5년째 드세요" (no 지) is still going on, not a time ago
+_SINCE_KO = re.compile(r"지\s*(\d+(?:\.\d+)?)\s*(주일|개월|일|주|달|년)\s*째")
 _ABOUT_KO = re.compile(r"정도|쯤")
 _PART_EN = "|".join(re.escape(p) for p in sorted(EN.dates.month_parts, key=len, reverse=True))
 _PART_KO = "|".join(re.escape(p) for p in sorted(KO.dates.month_parts, key=len, reverse=True))
@@ -331,7 +333,7 @@ def _counted(low: str, today: date) -> Optional[Span]:
         days = float(FUZZY.get(m[1], m[1])) * _UNIT_DAYS[m[2]]
         slack = _ABOUT_WEEKS_SLACK if m[2] == "week" and _ABOUT_EN.match(m.group(0)) else _UNIT_SLACK[m[2]]
         return max(days - slack, 0.0), days + slack, m.group(0).strip()
-    m = _AGO_KO.search(low)
+    m = _AGO_KO.search(low) or _SINCE_KO.search(low)
     if m:
         unit = _KO_UNIT[m[2]]
         days = float(m[1]) * _UNIT_DAYS[unit]
