@@ -94,3 +94,11 @@ def test_a_question_back_that_names_another_topic_is_not_an_answer():
     chat.say("does it matter if I took jakafi before?")
     assert "prior_ruxolitinib" not in chat.state["readings"]
     assert chat.slot == "age"
+
+
+def test_a_question_back_at_the_check_keeps_the_check_and_records_nothing():
+    chat = at_rux_check()
+    chat.say("does it matter if he had AML after ET?")
+    assert "post_mpn_aml" not in chat.state["readings"]
+    assert "prior_ruxolitinib" not in chat.state["readings"]
+    assert chat.text() == "I ask this to compare the answers with the study's requirements.\n" + RUX_CHECK

@@ -15,6 +15,7 @@ from bot.eligibility.mentions import find_question
 from bot.eligibility.plain import said_plainly
 from bot.eligibility.reading import Reading
 from bot.eligibility.session import Session, read, reading_words
+from bot.eligibility.text import is_question
 
 UNSURE = "unsure"
 
@@ -154,7 +155,7 @@ def _set_apart(t: Turn, held: Checking) -> str:
     """The words that answer the check. Words that name another question answer that one and are kept
     in t.also, never read as a yes or no to the check ("my brother takes it, I never have" at "Age
     66?" says the patient never took the medicine; it does not take back the age)."""
-    if t.payload or not t.text:
+    if t.payload or not t.text or is_question(t.text):  # a question back is answered, never read as an answer
         return t.text
     others = questions.other_questions(t, held.qid)
     found = several.split(t.trial, held.qid, t.text, t.state.readings, t.today, others)
