@@ -102,3 +102,21 @@ def test_a_question_back_at_the_check_keeps_the_check_and_records_nothing():
     assert "post_mpn_aml" not in chat.state["readings"]
     assert "prior_ruxolitinib" not in chat.state["readings"]
     assert chat.text() == "I ask this to compare the answers with the study's requirements.\n" + RUX_CHECK
+
+
+def test_a_correction_of_an_earlier_answer_at_another_question_changes_that_answer():
+    """Found talking to the live bot: "wait, actually I'm not sure, he had a yellow pill for years that might
+    have been jakafi", typed at the next question, was read as that question's "not sure"."""
+    chat = Chat(date(2026, 12, 2), site_portfolio()).start()
+    chat.say("for my dad")
+    chat.say("he is 79")
+    assert chat.slot == "post_mpn_aml"
+    chat.say("his brother took jakafi, dad never did")
+    assert chat.state["readings"]["prior_ruxolitinib"]["value"] == "no"
+    chat.say("wait, actually I'm not sure, he had a yellow pill for years that might have been jakafi")
+    readings = chat.state["readings"]
+    assert readings["prior_ruxolitinib"]["value"] == "unsure"
+    assert "post_mpn_aml" not in readings
+    assert chat.text() == ('Done: Ruxolitinib before is now "not sure".\n'
+                           "Has a doctor diagnosed your father with AML (acute myeloid leukemia) that developed after "
+                           "an earlier MPN, such as polycythemia vera, essential thrombocythemia or myelofibrosis?")

@@ -68,6 +68,7 @@ def take_also(t: Turn) -> bool:
             continue
         before = also.qid in t.state.readings
         questions.record(t, also.qid, also.text, also.reading)
+        t.kept_else = True
         t.say("changed" if before else "noted", label=tx.q(also.qid, "label"),
               reading=reading_words(t.session(), also.qid, t.lang))
     t.also = ()

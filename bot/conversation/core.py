@@ -64,6 +64,7 @@ class Turn:
         self.advised_now = False  # urgent advice was given in this turn: it was the reply
         self.after_crisis = False  # the last reply was the crisis reply
         self.first_part = False  # this message was the first part of an answer: not a miss
+        self.kept_else = False  # this message's words answered other questions and were kept: not a miss
         self.last_miss: Optional[NoAnswer] = None  # why the open question's reader found no answer
         self.also: Tuple[Also, ...] = ()  # answers to other questions said beside the open one's
         self._screening: Optional[Screening] = None

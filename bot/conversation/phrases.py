@@ -53,6 +53,9 @@ class Meaning:
     words: str  # what matched ("" when only the classifier suggested it)
 
 
+SMALL_TALK_WORDS = 3
+
+
 def meaning(text: str, suggestion: Optional[str] = None, confidence: float = 0.0) -> Optional[Meaning]:
     """The first entry whose words are in `text`; else the classifier's
     suggestion when it is harmless and confident; else None."""
@@ -65,7 +68,10 @@ def meaning(text: str, suggestion: Optional[str] = None, confidence: float = 0.0
     if is_question(low):  # any other question back: explained if it names a term, else the terms listed
         return Meaning("explain_term", "question", False, "?")
     suggested = by_intent(suggestion) if suggestion else None
-    if suggested is not None and suggested.classifier and confidence >= 0.8:
+    # Small talk is a few words: a longer message the classifier calls a greeting tells something ("그리고
+    # 하이드리아는 오늘 아침에도 먹었어요" got "Welcome back!")
+    short = suggested is None or suggested.kind != "smalltalk" or len(low.split()) <= SMALL_TALK_WORDS
+    if suggested is not None and suggested.classifier and confidence >= 0.8 and short:
         return Meaning(suggested.intent, suggested.kind, suggested.confirm, "")
     return None
 

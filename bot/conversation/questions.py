@@ -12,7 +12,7 @@ from bot.conversation.core import Turn
 from bot.conversation.state import Buttons, Partial, Stage
 from bot.conversation.texts import cap, fill
 from bot.eligibility import relations, several
-from bot.eligibility.experiencer import about_patient, after_correction
+from bot.eligibility.experiencer import about_patient, after_correction, leaves_out
 from bot.eligibility.mentions import find_question
 from bot.eligibility.model import PROFILE_IDS
 from bot.eligibility.reading import NoAnswer, Reading, Result
@@ -186,6 +186,8 @@ def _read_typed(t: Turn, qid: str) -> Optional[Tuple[Result, str]]:
         focus = about_patient(text, patient_relation(t))
         if focus.set_aside:  # "my sister takes it but I never have": only the patient's words answer
             own = read(t.trial, qid, focus.text, t.today) if focus.text else SOMEONE_ELSE
+            if focus.text and leaves_out(focus.text):  # "his brother took <it>, dad never did": the name is theirs
+                own, _ = _not_another_topic(t, qid, (own, focus.text), text)
             return _or_another(t, qid, own, text, focus.text), text
     answer, text = _not_another_topic(t, qid, with_part(t, qid, read(t.trial, qid, text, t.today), text))
     return _or_another(t, qid, answer, text, text), text
@@ -220,22 +222,24 @@ def _age_beside(t: Turn, who: Reading) -> Tuple[several.Also, ...]:
     return (several.Also("age", words, age),) if isinstance(age, Reading) and age.number is not None else ()
 
 
-def _not_another_topic(t: Turn, qid: str, read_out: Tuple[Result, str]) -> Tuple[Result, str]:
+def _not_another_topic(t: Turn, qid: str, read_out: Tuple[Result, str], whole: str = "") -> Tuple[Result, str]:
     """A bare yes or no beside another question's topic ("no hepatitis" at the transplant question) answers
-    that question, not this one: asked again rather than recorded."""
+    that question, not this one: asked again rather than recorded. `whole`: the message, when `read_out` is
+    read from the patient's words of it ("his brother took <the medicine>, dad never did": the name is in
+    the words set aside)."""
     answer, text = read_out
     if not isinstance(answer, Reading):
         return read_out
     said = polarity(text)
     bare = (said.value in ("yes", "no") and len(text.split()) <= BARE_WORDS
             and answer.evidence.strip().lower() == (said.evidence or "").strip().lower())
-    named = find_question(t.trial, text, t.trial.asked_ids) if bare else None
+    named = find_question(t.trial, whole or text, t.trial.asked_ids) if bare else None
     if named in (None, qid):
         return read_out
     # The question named reads the same yes or no: the words are about that one. ("아니요 하이드리아만
     # 드셨어요" is a yes there, from the medicine, so its no is about this question.)
-    there = read(t.trial, named, text, t.today)
-    same = isinstance(there, Reading) and _sense(there.value) == _sense(answer.value)
+    found = several.wholly(t.trial, whole or text, {}, t.today, [named], text)
+    same = found is not None and _sense(found.reading.value) == _sense(answer.value)
     return (ANOTHER_TOPIC, text) if same else read_out
 
 
@@ -343,6 +347,9 @@ def next_question(t: Turn) -> None:
 def on_miss(t: Turn) -> None:
     """Counts a miss (not for the first part of an answer) and asks again with a hint."""
     qid = t.slot or ""
+    if t.kept_else:  # "Noted too: ...": what was said was understood, for another question; this one is asked again
+        ask(t, qid)
+        return
     if not t.first_part:
         t.state.misses[qid] = t.state.misses.get(qid, 0) + 1
         if t.state.misses[qid] == 2:

@@ -121,3 +121,11 @@ def after_correction(text: str) -> Optional[str]:
     while _CORRECTION and rest and (more := _CORRECTION.match(rest.lower())):  # "oops, wait, 59"
         rest = rest[more.end():].strip(" ,.-—…:;!")
     return rest or None
+
+
+_ELLIPSIS = _any(tuple(p for lang in _LANGS for p in lang.experiencer.ellipsis))
+
+
+def leaves_out(words: str) -> bool:
+    """"dad never did", "she hasn't": words that leave out what they are about (said before them)."""
+    return bool(_ELLIPSIS and _ELLIPSIS.search(words.lower().strip()))

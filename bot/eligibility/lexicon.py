@@ -244,6 +244,8 @@ class Experiencer:
     # A relative clause tells about the person right before it ("my mother, who has heart failure"): English.
     relative: Words = ()
     earlier_episode: Words = ()  # "during the infection", "탈수 왔을 때": a value then, not the value now
+    # "his brother took it, dad never did": the patient's words leave out what they are about, said before
+    ellipsis: Words = ()
     # Where a second answer may begin ("And ...", "그리고", "also"): with clause_breaks, the parts of a message
     # that several questions read (bot.eligibility.several).
     answer_breaks: Words = ()

@@ -25,9 +25,9 @@ def read_last_dose(text: str, ctx: Context) -> Result:
         return bad
     low = text.lower()
     try:
-        ago = time_past(text, ctx.today)
-    except FutureDate:
-        return NoAnswer("a date in the future", "impossible")
+        ago, planned = time_past(text, ctx.today), False
+    except FutureDate:  # "not yet, they start it next week": a plan, not a dose; a no still answers
+        ago, planned = None, True
     terms = nlp.mentions(text, ctx.vocab)
     not_counted = set(ctx.params.get("not_counted", ()))
     others = [m for m in terms if m.label == "DRUG" and m.id in not_counted]
@@ -43,6 +43,8 @@ def read_last_dose(text: str, ctx: Context) -> Result:
         return Reading("unsure", answer.evidence, text)
     if answer.value == "no" and not any(m.affirmed for m in drugs):
         return Reading("none", answer.evidence, text, hedged=answer.hedged)
+    if planned:
+        return NoAnswer("a date in the future", "impossible")
     if others and not drugs and _ONLY.search(low):
         return Reading("none", others[0].text, text)  # "just aspirin": not a cancer medicine
     if any(m.label == "DRUG" and m.negated for m in terms) and not any(m.affirmed for m in drugs):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import List, Mapping, Optional, Sequence, Tuple
 
+from bot.eligibility.answers import polarity
 from bot.eligibility.experiencer import after_correction, clauses, cut_after
 from bot.eligibility.lexicon import EN, KO
 from bot.eligibility.mentions import find_name
@@ -46,17 +47,34 @@ def split(trial: Trial, open_qid: str, text: str, answered: Mapping[str, Reading
           others: Sequence[str]) -> Parts:
     """The open question's words and the answers to `others` said beside them."""
     pieces = parts(text)
-    if len(pieces) < 2 and not _BACK.search(text.lower()):
+    if len(pieces) < 2 and not _BACK.search(text.lower()) and not _takes_back(trial, open_qid, text, answered, today):
         return Parts(text, ())
     kept, also = [], []
     for i, piece in enumerate(pieces):
-        back = bool(_BACK.search(piece.lower()))
-        found = _answers(trial, open_qid, piece, answered, today, others, back, i == 0) if (i or back) else None
+        takes = _takes_back(trial, open_qid, piece, answered, today)  # never the open question's words
+        back = takes or bool(_BACK.search(piece.lower()))
+        found = _answers(trial, open_qid, piece, answered, today, others, back, i == 0 and not takes) \
+            if (i or back) else None
         if found is None:
             kept.append(piece)
         elif found.qid not in answered or _differs(answered[found.qid], found.reading):
             also.append(found)  # the same answer again is no change, and still not this question's words
     return Parts("".join(kept).strip(), tuple(also))
+
+
+def _takes_back(trial: Trial, open_qid: str, piece: str, answered: Mapping[str, Reading], today: date) -> bool:
+    """A self-correction about an answer given before, and not about the open question ("wait, actually
+    I'm not sure, he had a yellow pill that might have been <the medicine asked before>"): it goes back. Words
+    the open question reads stay its own ("No. Well... actually the doctor said she might be too weak")."""
+    if after_correction(piece) is None or find_name(trial, piece, [open_qid]) is not None:
+        return False
+    if find_name(trial, piece, [q for q in answered if q != open_qid]) is None:
+        return False
+    words = after_correction(piece) or piece
+    own = read(trial, open_qid, words, today)
+    # only a bare "not sure" or "no" of it would fit the open question: the words are about the one they name
+    bare = (polarity(words).evidence or "").strip().lower()
+    return not isinstance(own, Reading) or own.evidence.strip().lower() == bare
 
 
 def wholly(trial: Trial, text: str, answered: Mapping[str, Reading], today: date,
