@@ -123,6 +123,9 @@ def _reaches(lex: Lexicon, rule: ContextRule, cue: Span, m: Mention, toks: Seque
         return False
     if rule.category == Category.NEGATED and lex.bound_nouns and _new_subject(lex, toks, m.span.end, cue.start):
         return False  # "열이 38.5라 정신이 없어요": the 없 is about 정신
+    if rule.category == Category.NEGATED and cue.end <= m.span.start and \
+            any(t.text in lex.negation_stops for t in toks[cue.end:m.span.start]):
+        return False  # "no fever and vomiting blood": the no is the fever's
     if rule.category in _PREDICATE_BOUND and lex.bound_nouns and _next_predicate(toks, m.span, cue.start):
         return False
     near = toks[cue.start] if cue.start >= m.span.end else toks[cue.end - 1]

@@ -112,6 +112,7 @@ class Lexicon:
     better: Tuple["re.Pattern[str]", ...] = ()  # after advice: "he's fine now", "괜찮아졌어요"
     warnings: WarningSigns = WarningSigns(2, ())
     joiners: FrozenSet[str] = frozenset()  # a list's joining tokens: a negation reaches along the list
+    negation_stops: FrozenSet[str] = frozenset()  # a denial said before them does not reach past them
 
     def standard(self, text: str) -> str:
         for rx, to in self.dialect:
@@ -138,7 +139,7 @@ def _patterns(compiler: Compiler, path: Path, where: str, row: Mapping) -> Tuple
 _SIGN_KEYS = frozenset({"p", "any", "live", "ask"})
 _CONTEXT_KEYS = frozenset({"category", "direction", "scope", "p", "any", "signs", "window"})
 _TOP_KEYS = frozenset({"classes", "signs", "context", "temperature", "oxygen", "grammar", "unwell", "better",
-                       "warning_signs", "list_joiners"})
+                       "warning_signs", "list_joiners", "negation_stops"})
 
 
 def _sign_rules(compiler: Compiler, path: Path, raw: Mapping) -> Tuple[SignRule, ...]:
@@ -208,7 +209,7 @@ def lexicon(lang: str, folder: Path = _DIR) -> Lexicon:
                    tuple(compiler.compile(p) for p in raw.get("unwell") or ()),
                    tuple(compiler.compile(p) for p in raw.get("better") or ()),
                    _warning_signs(compiler, path, raw.get("warning_signs") or {}),
-                   frozenset(raw.get("list_joiners") or ()))
+                   frozenset(raw.get("list_joiners") or ()), frozenset(raw.get("negation_stops") or ()))
 
 
 def _vocabulary(raw: Mapping) -> FrozenSet[str]:
