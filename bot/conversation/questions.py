@@ -12,7 +12,7 @@ from bot.conversation.core import Turn
 from bot.conversation.state import Buttons, Partial, Stage
 from bot.conversation.texts import cap, fill
 from bot.eligibility import relations, several
-from bot.eligibility.experiencer import about_patient, after_correction, leaves_out
+from bot.eligibility.experiencer import about_patient, after_correction, after_soft_correction, leaves_out
 from bot.eligibility.mentions import find_question
 from bot.eligibility.model import PROFILE_IDS
 from bot.eligibility.reading import NoAnswer, Reading, Result
@@ -179,10 +179,14 @@ def _read_typed(t: Turn, qid: str) -> Optional[Tuple[Result, str]]:
         if not text:
             return ANSWERED_ELSE, t.text
     later = after_correction(text)
+    soft = after_soft_correction(text) if not later else None
+    if soft and isinstance(read(t.trial, qid, soft, t.today), Reading):
+        later = soft  # "아니요. 아 근데 아직 생리하니까 가능하겠네요": remembered, and it answers
     if later:  # "69 - no sorry, 70": the words after the correction answer; what came before no longer does
         answer = read(t.trial, qid, later, t.today)
         return (answer if isinstance(answer, Reading) else CORRECTED), text
-    if qid not in WHO_QUESTIONS:
+    # The sex too, for someone else's patient: "저는 여자고 친구는 남자예요" (the writer's own words set aside)
+    if qid not in WHO_QUESTIONS or (qid == "sex" and patient_relation(t) is not None):
         focus = about_patient(text, patient_relation(t))
         if focus.set_aside:  # "my sister takes it but I never have": only the patient's words answer
             own = read(t.trial, qid, focus.text, t.today) if focus.text else SOMEONE_ELSE

@@ -123,6 +123,16 @@ def after_correction(text: str) -> Optional[str]:
     return rest or None
 
 
+_SOFT = _any(tuple(p for lang in _LANGS for p in lang.experiencer.soft_correction))
+
+
+def after_soft_correction(text: str) -> Optional[str]:
+    """The words after "oh, but" / "아 근데" (None when there are none): they correct the answer only
+    when they answer too."""
+    m = _SOFT.search(text.lower()) if _SOFT else None
+    return (text[m.end():].strip(" ,.-—…:;!") or None) if m else None
+
+
 _ELLIPSIS = _any(tuple(p for lang in _LANGS for p in lang.experiencer.ellipsis))
 
 

@@ -207,6 +207,10 @@ class Sex:
     # `identity_before`: what ends right before the relation word; `identity_after`: what starts right after it.
     identity_before: Words = ()
     identity_after: Words = ()
+    # Someone else's sex, or a record's ("the oncologist I see is female", "the app has me down as male",
+    # "담당 의사는 여자분이고"): from that word to the end of its clause (`clause_end`), set aside.
+    someone_else: Words = ()
+    clause_end: Words = ()
 
 
 @dataclass(frozen=True)
@@ -249,6 +253,9 @@ class Experiencer:
     # Where a second answer may begin ("And ...", "그리고", "also"): with clause_breaks, the parts of a message
     # that several questions read (bot.eligibility.several).
     answer_breaks: Words = ()
+    soft_correction: Words = ()  # "아 근데": a correction only when the words after it answer
+    adds_after: Words = ()  # the end of a part before one that adds another answer (", and", "그리고")
+    adds_in: Words = ()  # a word in a part that adds another answer ("either", "{name}도")
     back_reference: Words = ()  # "earlier I said", "the heart answer", "아까": words about an answer given before
 
 

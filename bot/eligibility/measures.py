@@ -35,7 +35,7 @@ _MILESTONE = re.compile(r"\b(" + "|".join(EN.numbers.milestones) + r")\b|(" + "|
                         r"|\b(\d{2,3})(?:st|nd|rd|th)\s+birthday\b")
 _AGE_WORDS = re.compile(r"\d+(?:\.\d+)?|years?|yrs?|old|about|around|age|세|살|만|이세요|세요|이에요"
                         r"|예요|입니다|이십니다|십니다|이신데|신데|인데|이고요|이고|고요|이심|심|이셔요|셔요|이셔|이야|이지|임"
-                        r"|이요|요|[\s.,!~]")  # the copula and its honorific forms: "일흔둘이심", "여든하나신데"
+                        r"|이요|요|[\s.,!~\-–—]")  # the copula and its honorific forms: "일흔둘이심", "여든하나신데"
 _WHOSE = re.compile(r"(she|he|they|i)(?:'s|'m| is| am| are|'re)?\s*(?:about|around|almost|nearly)?\s*$")
 _WAS = re.compile(r"\b(?:was|turned)\b")
 # Numbers with another role (number role, not words): a duration ("for 4 yrs", "6 years ago", "3년째"),
@@ -50,10 +50,14 @@ _BIRTH = re.compile(r"born|birth|\bdob\b|\bb\.|생년|년생|생(?![가-힣])|�
 _SENTENCE = re.compile(r"[^.!?;\n]+")
 
 
-# "남편은 60이에요", "엄마가 73": a relation word as the topic or subject right before the number.
+# "남편은 60이에요", "엄마가 73", "울엄마 66", "Gran's 81": a relation word as topic or subject before the number.
 _RELATION_TOPIC = re.compile("(?:" + "|".join(sorted({re.escape(w) for e in relations.table().values()
                                                      for w in e.get("ko", ())}, key=len, reverse=True))
-                             + r")(?:님)?(?:은|는|이|가|께서는|께서)\s*(?:올해|지금|현재)?\s*$")
+                             + r")(?:님)?(?:은|는|이|가|께서는|께서)?\s*(?:올해|지금|현재)?\s*$"
+                             # "Gran's 81", "my dad is 74"
+                             r"|\b(?:" + "|".join(sorted({re.escape(w) for e in relations.table().values()
+                                                          for w in e.get("en", ())}, key=len, reverse=True))
+                             + r")(?:'s| is)\s+(?:now\s+|about\s+|almost\s+|nearly\s+)?$")
 
 
 # "예순아홉이고요, 심장이나 간은 ...", "여든하나신데 아직 ...": a message that opens with a number and the copula
@@ -100,6 +104,25 @@ def _age_candidates(low: str) -> List[Tuple[re.Match, str]]:
         subject = _WHOSE.search(before)
         candidates.append((m, subject.group(1) if subject else ""))
     return candidates
+
+
+# A person as the subject right before the number ("I'm 61", "he's 75", "올해 예순넷"), not "is" after any noun
+_PERSON_BEFORE = re.compile(r"(?:\bi'?m|\bi am|\bshe'?s|\bshe is|\bhe'?s|\bhe is|\bthey'?re|\baged?|\bturn(?:ed|ing|s)?"
+                            r"|나이(?:는|가)?|연세(?:는|가)?|올해|만)\s*(?:about|around|almost|nearly|just|only)?\s*$")
+
+
+def age_said(text: str) -> bool:
+    """Words tie a number of the text to an age: a unit, a subject, "올해", a relation as its topic, the
+    copula after a number said in words ("예순넷이에요"); a bare number is not enough."""
+    low = words_to_digits(text.lower())
+    for m in _NUMBER.finditer(low):
+        before, after = low[:m.start()], low[m.end():]
+        if _OTHER_UNIT.match(after) or _another_role(before, after):
+            continue
+        if _AGE_UNIT.match(after) or _PERSON_BEFORE.search(before) or _RELATION_TOPIC.search(before) \
+                or (_COPULA_AFTER.match(after) and not _ANY_DIGIT.search(text)):
+            return True
+    return False
 
 
 def _turning(low: str, number: str) -> Optional[re.Match]:

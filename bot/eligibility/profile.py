@@ -33,7 +33,7 @@ def read_sex(text: str, ctx: Context) -> Result:
     text, bad = unreadable(text)
     if bad:
         return bad
-    low = text.lower()
+    low = _set_aside(text.lower())
     female = found(low, EN.sex.female, KO.sex.female)
     male = found(low, EN.sex.male, KO.sex.male)
     if female and not male:
@@ -44,6 +44,20 @@ def read_sex(text: str, ctx: Context) -> Result:
     if evidence:
         return Reading("unsure", evidence, text)
     return _identity(text, low) or NoAnswer("no female or male")
+
+
+_ELSE = re.compile(either(EN.sex.someone_else, KO.sex.someone_else) or "(?!)")
+_CLAUSE_END = re.compile(either(EN.sex.clause_end, KO.sex.clause_end) or "(?!)")
+
+
+def _set_aside(low: str) -> str:
+    """The words with someone else's sex, or a record's, blanked to the end of their clause."""
+    out = low
+    for m in _ELSE.finditer(low):
+        end = _CLAUSE_END.search(low, m.end())  # on the words as typed, not as blanked
+        stop = end.start() if end else len(low)
+        out = out[:m.start()] + " " * (stop - m.start()) + out[stop:]
+    return out
 
 
 _IDENTITY_BEFORE = re.compile(either(EN.sex.identity_before, KO.sex.identity_before) or "(?!)")

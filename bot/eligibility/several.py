@@ -13,8 +13,9 @@ from datetime import date
 from typing import List, Mapping, Optional, Sequence, Tuple
 
 from bot.eligibility.answers import polarity
-from bot.eligibility.experiencer import after_correction, clauses, cut_after
+from bot.eligibility.experiencer import about_patient, after_correction, clauses, cut_after
 from bot.eligibility.lexicon import EN, KO
+from bot.eligibility.measures import age_said
 from bot.eligibility.mentions import find_name
 from bot.eligibility.model import Trial
 from bot.eligibility.reading import Reading
@@ -53,13 +54,30 @@ def split(trial: Trial, open_qid: str, text: str, answered: Mapping[str, Reading
     for i, piece in enumerate(pieces):
         takes = _takes_back(trial, open_qid, piece, answered, today)  # never the open question's words
         back = takes or bool(_BACK.search(piece.lower()))
-        found = _answers(trial, open_qid, piece, answered, today, others, back, i == 0 and not takes) \
+        before = pieces[i - 1] if i else ""
+        found = _answers(trial, open_qid, piece, answered, today, others, back, i == 0 and not takes, before) \
             if (i or back) else None
         if found is None:
             kept.append(piece)
         elif found.qid not in answered or _differs(answered[found.qid], found.reading):
             also.append(found)  # the same answer again is no change, and still not this question's words
-    return Parts("".join(kept).strip(), tuple(also))
+    rest = "".join(kept).strip()
+    if len(kept) < len(pieces) and rest and not isinstance(read(trial, open_qid, rest, today), Reading) \
+            and isinstance(read(trial, open_qid, text, today), Reading):
+        rest = text  # "a little over one, and the doctor said her kidneys are fine": both questions' words
+    return Parts(rest, tuple(also))
+
+
+_ADDS_AFTER = re.compile("|".join(p for lang in _LANGS for p in lang.experiencer.adds_after))
+
+
+def _adds(before: str, piece: str, name: str) -> bool:
+    """A part that adds the answer to another topic it names ("..., and no liver or kidney problems either",
+    "..., 다른 임상시험도 안 해요"), not one that corrects or contrasts ("sorry, I was thinking of hydroxyurea")."""
+    if after_correction(piece) is not None:
+        return False
+    inside = "|".join(p.format(name=re.escape(name)) for lang in _LANGS for p in lang.experiencer.adds_in)
+    return bool(_ADDS_AFTER.search(before.lower()) or re.search(inside, piece.lower()))
 
 
 def _takes_back(trial: Trial, open_qid: str, piece: str, answered: Mapping[str, Reading], today: date) -> bool:
@@ -96,18 +114,22 @@ def wholly(trial: Trial, text: str, answered: Mapping[str, Reading], today: date
 
 
 def _answers(trial: Trial, open_qid: str, piece: str, answered: Mapping[str, Reading], today: date,
-             others: Sequence[str], back: bool, first: bool) -> Optional[Also]:
+             others: Sequence[str], back: bool, first: bool, before: str = "") -> Optional[Also]:
     """The other question this part answers: the one it names (when it goes back to an earlier answer or
     the open question reads nothing in it), else, going back, the one answered question that takes a new
     number from it."""
-    if (not back or first) and isinstance(read(trial, open_qid, piece, today), Reading):
-        return None  # the open question's words (the first part is, when it reads for it)
     named = find_name(trial, piece, others)
+    # A later part that adds an answer about another question it names (and not the open one) is that
+    # question's, even when the open question could read it ("Heart's fine, and no liver or kidney problems").
+    own = first or named is None or not _adds(before, piece, named[1]) \
+        or find_name(trial, piece, [open_qid]) is not None
+    if (not back or first) and own and isinstance(read(trial, open_qid, piece, today), Reading):
+        return None  # the open question's words (the first part is, when it reads for it)
     if named is not None:
         reading = _latest(trial, named[0], piece, today, named[1])
         return Also(named[0], piece.strip(), reading) if reading else None
     if not back:
-        return None
+        return _age_part(trial, piece, answered, today, others)
     numbered = []
     for qid in (q for q in others if q in answered):
         reading = _latest(trial, qid, piece, today)
@@ -116,6 +138,21 @@ def _answers(trial: Trial, open_qid: str, piece: str, answered: Mapping[str, Rea
     if len(numbered) > 1:  # "I told you 54 before, but I'm 55": the answer whose number is the one said before
         numbered = [a for a in numbered if _said(answered[a.qid].number, piece)]
     return numbered[0] if len(numbered) == 1 else None
+
+
+def _age_part(trial: Trial, piece: str, answered: Mapping[str, Reading], today: date,
+              others: Sequence[str]) -> Optional[Also]:
+    """A later part that says the patient's age in words that tie the number to an age ("..., diagnosed
+    last month. I'm 61 btw"; "저 올해 예순넷이에요"), when the age is not known yet; never a bare number, and
+    never an age the part says is someone else's."""
+    if "age" not in others or "age" in answered or not age_said(piece):
+        return None
+    who = answered.get("respondent")
+    patient = None if who is None or who.value == "self" else (who.extra.get("relation") or "patient")
+    if about_patient(piece, patient).set_aside:
+        return None
+    reading = read(trial, "age", piece, today)
+    return Also("age", piece.strip(), reading) if isinstance(reading, Reading) and reading.value == "value" else None
 
 
 def _said(number: Optional[float], piece: str) -> bool:
