@@ -113,6 +113,7 @@ class Lexicon:
     warnings: WarningSigns = WarningSigns(2, ())
     joiners: FrozenSet[str] = frozenset()  # a list's joining tokens: a negation reaches along the list
     negation_stops: FrozenSet[str] = frozenset()  # a denial said before them does not reach past them
+    oxygen_trend: FrozenSet[str] = frozenset()  # "94 then 88": words that lead a reading on to the next
 
     def standard(self, text: str) -> str:
         for rx, to in self.dialect:
@@ -201,6 +202,8 @@ def lexicon(lang: str, folder: Path = _DIR) -> Lexicon:
     temperature = raw.get("temperature") or {}
     if set(temperature) - {"words", "lab_words"}:
         raise ValueError(f"{path}: temperature: unknown key(s) {sorted(set(temperature) - {'words', 'lab_words'})}")
+    if set(raw.get("oxygen") or {}) - {"words", "trend"}:
+        raise ValueError(f"{path}: oxygen: unknown key(s) {sorted(set(raw['oxygen']) - {'words', 'trend'})}")
     return Lexicon(lang, _sign_rules(compiler, path, raw.get("signs") or {}),
                    _context_rules(compiler, path, raw.get("context") or []), words("temperature"), words("oxygen"),
                    frozenset(w.lower() for w in temperature.get("lab_words") or ()),
@@ -209,7 +212,8 @@ def lexicon(lang: str, folder: Path = _DIR) -> Lexicon:
                    tuple(compiler.compile(p) for p in raw.get("unwell") or ()),
                    tuple(compiler.compile(p) for p in raw.get("better") or ()),
                    _warning_signs(compiler, path, raw.get("warning_signs") or {}),
-                   frozenset(raw.get("list_joiners") or ()), frozenset(raw.get("negation_stops") or ()))
+                   frozenset(raw.get("list_joiners") or ()), frozenset(raw.get("negation_stops") or ()),
+                   frozenset(w.lower() for w in (raw.get("oxygen") or {}).get("trend") or ()))
 
 
 def _vocabulary(raw: Mapping) -> FrozenSet[str]:
