@@ -218,8 +218,12 @@ def _corrected(lex: Lexicon, stream: tk.Stream) -> tk.Stream:
 
 @lru_cache(maxsize=8192)
 def _nearest(word: str, vocabulary: FrozenSet[str]) -> str:
-    if len(word) < 5 or word in vocabulary or not word.isalpha() or word in _COMMON:
+    if len(word) < 4 or word in vocabulary or not word.isalpha() or word in _COMMON:
         return word  # "there" is not a typo of "three"
+    if len(word) == 4:  # a short word is read as another only with two letters swapped ("chset pian")
+        swapped = sorted(k for k in vocabulary if len(k) == 4 and k[0] == word[0] and _one_edit(word, k)
+                         and sorted(k) == sorted(word))
+        return swapped[0] if swapped else word
     near = sorted((abs(len(k) - len(word)), k) for k in vocabulary
                   if k[0] == word[0] and abs(len(k) - len(word)) <= 1 and _one_edit(word, k)
                   and (len(word) <= len(k) or _doubled(word, k)))

@@ -105,7 +105,7 @@ class Lexicon:
     temperature_words: FrozenSet[str]
     oxygen_words: FrozenSet[str]
     lab_words: FrozenSet[str] = frozenset()  # a number after these is a lab value, never a temperature
-    vocabulary: FrozenSet[str] = frozenset()  # the words of the sign patterns, for typo correction
+    vocabulary: FrozenSet[str] = frozenset()  # the words of the sign patterns (and real_words), kept as typed
     bound_nouns: FrozenSet[str] = frozenset()  # Korean nouns that are not a subject of their own (것, 적)
     dialect: Tuple[Tuple["re.Pattern[str]", str], ...] = ()  # regional forms -> the standard ones
     unwell: Tuple["re.Pattern[str]", ...] = ()  # feeling ill, not an emergency sign: never "I couldn't read that"
@@ -140,7 +140,7 @@ def _patterns(compiler: Compiler, path: Path, where: str, row: Mapping) -> Tuple
 _SIGN_KEYS = frozenset({"p", "any", "live", "ask"})
 _CONTEXT_KEYS = frozenset({"category", "direction", "scope", "p", "any", "signs", "window"})
 _TOP_KEYS = frozenset({"classes", "signs", "context", "temperature", "oxygen", "grammar", "unwell", "better",
-                       "warning_signs", "list_joiners", "negation_stops"})
+                       "warning_signs", "list_joiners", "negation_stops", "real_words"})
 
 
 def _sign_rules(compiler: Compiler, path: Path, raw: Mapping) -> Tuple[SignRule, ...]:
@@ -207,7 +207,7 @@ def lexicon(lang: str, folder: Path = _DIR) -> Lexicon:
     return Lexicon(lang, _sign_rules(compiler, path, raw.get("signs") or {}),
                    _context_rules(compiler, path, raw.get("context") or []), words("temperature"), words("oxygen"),
                    frozenset(w.lower() for w in temperature.get("lab_words") or ()),
-                   _vocabulary(raw) if lang == "en" else frozenset(),
+                   _vocabulary(raw) | frozenset(raw.get("real_words") or ()) if lang == "en" else frozenset(),
                    frozenset(grammar.get("bound_nouns") or ()), dialect,
                    tuple(compiler.compile(p) for p in raw.get("unwell") or ()),
                    tuple(compiler.compile(p) for p in raw.get("better") or ()),
@@ -217,7 +217,8 @@ def lexicon(lang: str, folder: Path = _DIR) -> Lexicon:
 
 
 def _vocabulary(raw: Mapping) -> FrozenSet[str]:
-    """Every whole word of five letters or more in the sign and warning patterns and classes,
+    """Every whole word of four letters or more in the sign and warning patterns and classes (four-letter
+    ones are only reached by two letters swapped),
     and the usual endings of a stem of five letters or more ("bleed*": bleeding,
     bleeds); a shorter stem ("note*") would make words nobody writes ("noteing")."""
     texts = [e for entries in (raw.get("classes") or {}).values() for e in entries]
@@ -230,5 +231,5 @@ def _vocabulary(raw: Mapping) -> FrozenSet[str]:
         if word.endswith("*") and len(stem) < 5:
             continue
         forms = [stem + end for end in ("", "s", "ed", "ing")] if word.endswith("*") else [word]
-        out.update(f for f in forms if len(f) >= 5 and "'" not in f)
+        out.update(f for f in forms if len(f) >= 4 and "'" not in f)
     return frozenset(out)
