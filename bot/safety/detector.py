@@ -150,17 +150,19 @@ def _categories(lex: Lexicon, cues: List[Tuple[ContextRule, Span]], m: Mention,
     cats = frozenset(rule.category for rule, cue in cues if _reaches(lex, rule, cue, m, toks))
     if Category.OTHER not in cats:
         return cats
-    whose = _whose(cues, m, toks)
+    whose = _whose(lex, cues, m, toks)
     if whose == Category.PERSON:  # "엄마가 쓰러지셨는데 옆 침대 아저씨가 불러 줬어요": the mother's
         return cats - {Category.OTHER}
     return cats | {Category.OTHERS_OWN} if whose == Category.OTHER else cats
 
 
-def _whose(cues: List[Tuple[ContextRule, Span]], m: Mention, toks: Sequence[tk.Token]) -> Optional[Category]:
+def _whose(lex: Lexicon, cues: List[Tuple[ContextRule, Span]], m: Mention, toks: Sequence[tk.Token]
+           ) -> Optional[Category]:
     """Who is named last before the sign in its sentence: an unrelated person (OTHER: "my coworker fainted
     today", "옆 침대 할아버지가 피를 토하셔서"), the writer or the patient (PERSON; one in the sign's own words,
     "someone is standing on my chest", counts last), or nobody (None). A relative of an unrelated person
-    ("my friend's mum", "동료 아버님") is unrelated; a Korean noun that takes an object particle is no subject."""
+    ("my friend's mum", "동료 아버님") is unrelated; a Korean noun that takes an object particle is no subject.
+    "she" never means the writer: "a woman in my support group said she had a fever" is the woman's."""
     sentence = toks[m.span.start].sentence
     named = sorted(((cue, rule.category) for rule, cue in cues if rule.category in _WHO and not _object(toks, cue)),
                    key=lambda c: c[0].start)
@@ -169,7 +171,9 @@ def _whose(cues: List[Tuple[ContextRule, Span]], m: Mention, toks: Sequence[tk.T
     for cue, cat in named:
         whose = before if cat == Category.PRONOUN else cat
         whose = Category.OTHER if _possessed(toks, others_end, cue) else whose
-        others_end, before = (cue.end if whose == Category.OTHER else others_end), whose
+        first_person = all(t.text in lex.first_person for t in toks[cue.start:cue.end])
+        others_end = cue.end if whose == Category.OTHER else others_end
+        before = before if first_person and cat == Category.PERSON else whose
         inside = whose == Category.PERSON and m.span.start <= cue.start < m.span.end
         if toks[cue.start].sentence == sentence and (cue.end <= m.span.start or inside):
             last = max(last or (-1, whose), (m.span.end if inside else cue.end, whose), key=lambda x: x[0])

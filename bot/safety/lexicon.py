@@ -114,6 +114,7 @@ class Lexicon:
     joiners: FrozenSet[str] = frozenset()  # a list's joining tokens: a negation reaches along the list
     negation_stops: FrozenSet[str] = frozenset()  # a denial said before them does not reach past them
     oxygen_trend: FrozenSet[str] = frozenset()  # "94 then 88": words that lead a reading on to the next
+    first_person: FrozenSet[str] = frozenset()  # "I", "my", "저": never what "she" or "he" refers to
 
     def standard(self, text: str) -> str:
         for rx, to in self.dialect:
@@ -140,7 +141,7 @@ def _patterns(compiler: Compiler, path: Path, where: str, row: Mapping) -> Tuple
 _SIGN_KEYS = frozenset({"p", "any", "live", "ask"})
 _CONTEXT_KEYS = frozenset({"category", "direction", "scope", "p", "any", "signs", "window"})
 _TOP_KEYS = frozenset({"classes", "signs", "context", "temperature", "oxygen", "grammar", "unwell", "better",
-                       "warning_signs", "list_joiners", "negation_stops", "real_words"})
+                       "warning_signs", "list_joiners", "negation_stops", "real_words", "first_person"})
 
 
 def _sign_rules(compiler: Compiler, path: Path, raw: Mapping) -> Tuple[SignRule, ...]:
@@ -213,7 +214,8 @@ def lexicon(lang: str, folder: Path = _DIR) -> Lexicon:
                    tuple(compiler.compile(p) for p in raw.get("better") or ()),
                    _warning_signs(compiler, path, raw.get("warning_signs") or {}),
                    frozenset(raw.get("list_joiners") or ()), frozenset(raw.get("negation_stops") or ()),
-                   frozenset(w.lower() for w in (raw.get("oxygen") or {}).get("trend") or ()))
+                   frozenset(w.lower() for w in (raw.get("oxygen") or {}).get("trend") or ()),
+                   frozenset(raw.get("first_person") or ()))
 
 
 def _vocabulary(raw: Mapping) -> FrozenSet[str]:
