@@ -46,6 +46,10 @@ _FRAME = frozenset({Category.GENERIC, Category.IDIOM, Category.ENVIRONMENT, Cate
 # the 못 is about breathing), unless the clauses are joined by "or".
 _PREDICATE_BOUND = frozenset({Category.NEGATED, Category.HYPOTHETICAL})
 _OR = frozenset({"거나/E", "든지/E", "든가/E", "나/E"})
+# A word of time or of "more" before a Korean condition is the condition's ("혈소판이 더 떨어지면 피가 안
+# 멈출 수도 있나요?": the 더 is about the platelets), not the sign's after it.
+_CONDITION = frozenset({"면/E", "으면/E", "다면/E", "ᆫ다면/E", "는다면/E", "라면/E"})
+_CONDITION_BOUND = frozenset({Category.ESCALATION, Category.NOW})
 # Light and auxiliary verbs carry the same clause on ("쓰러지기라도 하면", "토하게 되면").
 _AUXILIARY = frozenset({"하/V", "되/V", "있/V", "보/V", "주/V", "싶/V", "지/V", "버리/V", "않/V", "나/V", "같/V",
                         "이/V"})
@@ -127,6 +131,9 @@ def _reaches(lex: Lexicon, rule: ContextRule, cue: Span, m: Mention, toks: Seque
             any(t.text in lex.negation_stops for t in toks[cue.end:m.span.start]):
         return False  # "no fever and vomiting blood": the no is the fever's
     if rule.category in _PREDICATE_BOUND and lex.bound_nouns and _next_predicate(toks, m.span, cue.start):
+        return False
+    if rule.category in _CONDITION_BOUND and lex.bound_nouns and cue.end <= m.span.start and \
+            any(t.text in _CONDITION for t in toks[cue.end:m.span.start]):
         return False
     near = toks[cue.start] if cue.start >= m.span.end else toks[cue.end - 1]
     if rule.scope == Scope.CLAUSE:
