@@ -222,7 +222,7 @@ def _vocabulary(raw: Mapping) -> FrozenSet[str]:
     """Every whole word of four letters or more in the sign and warning patterns and classes (four-letter
     ones are only reached by two letters swapped),
     and the usual endings of a stem of five letters or more ("bleed*": bleeding,
-    bleeds); a shorter stem ("note*") would make words nobody writes ("noteing")."""
+    bleeds); a shorter stem ("note*") would make words nobody writes ("noteing"), so only it is kept ("hurt")."""
     texts = [e for entries in (raw.get("classes") or {}).values() for e in entries]
     texts += [p for rows in (raw.get("signs") or {}).values() for row in rows
               for p in ([row["p"]] if "p" in row else []) + list(row.get("any") or [])]
@@ -230,8 +230,8 @@ def _vocabulary(raw: Mapping) -> FrozenSet[str]:
     out: Set[str] = set()
     for word in re.findall(r"[a-z*'-]+", " ".join(texts).lower().replace("_", " ").replace("|", " ")):
         stem = word.rstrip("*")
-        if word.endswith("*") and len(stem) < 5:
+        if word.endswith("*") and len(stem) < 4:
             continue
-        forms = [stem + end for end in ("", "s", "ed", "ing")] if word.endswith("*") else [word]
+        forms = [stem + end for end in ("", "s", "ed", "ing")] if word.endswith("*") and len(stem) >= 5 else [stem]
         out.update(f for f in forms if len(f) >= 4 and "'" not in f)
     return frozenset(out)
