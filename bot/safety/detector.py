@@ -275,7 +275,8 @@ def _mentions(lex: Lexicon, stream: tk.Stream, text: str, measures: bool
     temps = [(t, span) for t in temperatures(text, lex.temperature_words, lex.lab_words)
              for span in [_span_of(stream, t.start, t.end)] if span]
     found += [Mention(Sign.FEVER, span, True, measured=True) for t, span in temps if t.fever]
-    found += [Mention(Sign.BREATHING, span, True, measured=True) for s in saturations(text, lex.oxygen_words, lex.oxygen_trend)
+    found += [Mention(Sign.BREATHING, span, True, measured=True)
+              for s in saturations(text, lex.oxygen_words, lex.oxygen_trend)
               if s.low for span in [_span_of(stream, s.start, s.end)] if span]
     return found, [(t.celsius, span) for t, span in temps]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import FrozenSet, List, Tuple
+from typing import FrozenSet, List, Set, Tuple
 
 FEVER_C = 38.0
 BODY_MAX_C = 42.5  # above this a temperature is the air, a bath or an oven, not a person
@@ -71,8 +71,10 @@ def _after_lab(text: str, start: int, labs: FrozenSet[str]) -> bool:
 
 _EN_ONES = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
                                         "thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split())}
-_EN_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i > 1}
-_EN_WORD = "|".join(sorted(list(_EN_ONES) + list(_EN_TENS) + ["hundred", "and", "a", "point", "oh"], key=len, reverse=True))
+_EN_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split())
+            if i > 1}
+_EN_WORD = "|".join(sorted(list(_EN_ONES) + list(_EN_TENS) + ["hundred", "and", "a", "point", "oh"],
+                           key=len, reverse=True))
 _EN_RUN = re.compile(rf"\b(?:{_EN_WORD})(?:[\s-]+(?:{_EN_WORD}))*\b", re.I)
 _KO_DIGIT = {c: i for i, c in enumerate("영일이삼사오육칠팔구")}
 # 삼십구, 삼십팔 점 오, 삼십팔도 칠부 (부: tenths of a degree), 38도 7부
@@ -118,7 +120,7 @@ def spelled_numbers(text: str) -> List[Tuple[str, int, int]]:
 
 def temperatures(text: str, words: FrozenSet[str], labs: FrozenSet[str] = frozenset()) -> List[Temperature]:
     out: List[Temperature] = []
-    taken = set()
+    taken: Set[int] = set()
     for n, start, end in spelled_numbers(text):
         unit = _UNIT_AT.match(text, end)
         unit_text = unit.group(1) if unit else ("도" if "도" in text[start:end] else "")
