@@ -219,10 +219,10 @@ def lexicon(lang: str, folder: Path = _DIR) -> Lexicon:
 
 
 def _vocabulary(raw: Mapping) -> FrozenSet[str]:
-    """Every whole word of four letters or more in the sign and warning patterns and classes (four-letter
-    ones are only reached by two letters swapped),
-    and the usual endings of a stem of five letters or more ("bleed*": bleeding,
-    bleeds); a shorter stem ("note*") would make words nobody writes ("noteing"), so only it is kept ("hurt")."""
+    """Every whole word of four letters or more in the sign and warning patterns and classes (a four-letter
+    one is reached only by two letters swapped), and the usual endings of a stem of five letters or more
+    ("bleed*": bleeding, bleeds); a four-letter stem is kept bare ("hurt*": hurt), as its endings would make
+    words nobody writes ("noteing")."""
     texts = [e for entries in (raw.get("classes") or {}).values() for e in entries]
     texts += [p for rows in (raw.get("signs") or {}).values() for row in rows
               for p in ([row["p"]] if "p" in row else []) + list(row.get("any") or [])]
