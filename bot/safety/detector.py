@@ -46,6 +46,10 @@ _FRAME = frozenset({Category.GENERIC, Category.IDIOM, Category.ENVIRONMENT, Cate
 # the 못 is about breathing), unless the clauses are joined by "or".
 _PREDICATE_BOUND = frozenset({Category.NEGATED, Category.HYPOTHETICAL})
 _OR = frozenset({"거나/E", "든지/E", "든가/E", "나/E"})
+# A word of time or of "more" before a Korean condition is the condition's ("혈소판이 더 떨어지면 피가 안
+# 멈출 수도 있나요?": the 더 is about the platelets), not the sign's after it.
+_CONDITION = frozenset({"면/E", "으면/E", "다면/E", "ᆫ다면/E", "는다면/E", "라면/E"})
+_CONDITION_BOUND = frozenset({Category.ESCALATION, Category.NOW})
 # Light and auxiliary verbs carry the same clause on ("쓰러지기라도 하면", "토하게 되면").
 _AUXILIARY = frozenset({"하/V", "되/V", "있/V", "보/V", "주/V", "싶/V", "지/V", "버리/V", "않/V", "나/V", "같/V",
                         "이/V"})
@@ -128,6 +132,9 @@ def _reaches(lex: Lexicon, rule: ContextRule, cue: Span, m: Mention, toks: Seque
         return False  # "no fever and vomiting blood": the no is the fever's
     if rule.category in _PREDICATE_BOUND and lex.bound_nouns and _next_predicate(toks, m.span, cue.start):
         return False
+    if rule.category in _CONDITION_BOUND and lex.bound_nouns and cue.end <= m.span.start and \
+            any(t.text in _CONDITION for t in toks[cue.end:m.span.start]):
+        return False
     near = toks[cue.start] if cue.start >= m.span.end else toks[cue.end - 1]
     if rule.scope == Scope.CLAUSE:
         return toks[m.span.start].clause <= near.clause <= toks[m.span.end - 1].clause
@@ -150,17 +157,19 @@ def _categories(lex: Lexicon, cues: List[Tuple[ContextRule, Span]], m: Mention,
     cats = frozenset(rule.category for rule, cue in cues if _reaches(lex, rule, cue, m, toks))
     if Category.OTHER not in cats:
         return cats
-    whose = _whose(cues, m, toks)
+    whose = _whose(lex, cues, m, toks)
     if whose == Category.PERSON:  # "엄마가 쓰러지셨는데 옆 침대 아저씨가 불러 줬어요": the mother's
         return cats - {Category.OTHER}
     return cats | {Category.OTHERS_OWN} if whose == Category.OTHER else cats
 
 
-def _whose(cues: List[Tuple[ContextRule, Span]], m: Mention, toks: Sequence[tk.Token]) -> Optional[Category]:
+def _whose(lex: Lexicon, cues: List[Tuple[ContextRule, Span]], m: Mention, toks: Sequence[tk.Token]
+           ) -> Optional[Category]:
     """Who is named last before the sign in its sentence: an unrelated person (OTHER: "my coworker fainted
     today", "옆 침대 할아버지가 피를 토하셔서"), the writer or the patient (PERSON; one in the sign's own words,
     "someone is standing on my chest", counts last), or nobody (None). A relative of an unrelated person
-    ("my friend's mum", "동료 아버님") is unrelated; a Korean noun that takes an object particle is no subject."""
+    ("my friend's mum", "동료 아버님") is unrelated; a Korean noun that takes an object particle is no subject.
+    "she" never means the writer: "a woman in my support group said she had a fever" is the woman's."""
     sentence = toks[m.span.start].sentence
     named = sorted(((cue, rule.category) for rule, cue in cues if rule.category in _WHO and not _object(toks, cue)),
                    key=lambda c: c[0].start)
@@ -169,7 +178,9 @@ def _whose(cues: List[Tuple[ContextRule, Span]], m: Mention, toks: Sequence[tk.T
     for cue, cat in named:
         whose = before if cat == Category.PRONOUN else cat
         whose = Category.OTHER if _possessed(toks, others_end, cue) else whose
-        others_end, before = (cue.end if whose == Category.OTHER else others_end), whose
+        first_person = all(t.text in lex.first_person for t in toks[cue.start:cue.end])
+        others_end = cue.end if whose == Category.OTHER else others_end
+        before = before if first_person and cat == Category.PERSON else whose
         inside = whose == Category.PERSON and m.span.start <= cue.start < m.span.end
         if toks[cue.start].sentence == sentence and (cue.end <= m.span.start or inside):
             last = max(last or (-1, whose), (m.span.end if inside else cue.end, whose), key=lambda x: x[0])
@@ -218,8 +229,12 @@ def _corrected(lex: Lexicon, stream: tk.Stream) -> tk.Stream:
 
 @lru_cache(maxsize=8192)
 def _nearest(word: str, vocabulary: FrozenSet[str]) -> str:
-    if len(word) < 5 or word in vocabulary or not word.isalpha() or word in _COMMON:
+    if len(word) < 4 or word in vocabulary or not word.isalpha() or word in _COMMON:
         return word  # "there" is not a typo of "three"
+    if len(word) == 4:  # a short word is read as another only with two letters swapped ("chset pian")
+        swapped = sorted(k for k in vocabulary if len(k) == 4 and k[0] == word[0] and _one_edit(word, k)
+                         and sorted(k) == sorted(word))
+        return swapped[0] if swapped else word
     near = sorted((abs(len(k) - len(word)), k) for k in vocabulary
                   if k[0] == word[0] and abs(len(k) - len(word)) <= 1 and _one_edit(word, k)
                   and (len(word) <= len(k) or _doubled(word, k)))
@@ -260,7 +275,8 @@ def _mentions(lex: Lexicon, stream: tk.Stream, text: str, measures: bool
     temps = [(t, span) for t in temperatures(text, lex.temperature_words, lex.lab_words)
              for span in [_span_of(stream, t.start, t.end)] if span]
     found += [Mention(Sign.FEVER, span, True, measured=True) for t, span in temps if t.fever]
-    found += [Mention(Sign.BREATHING, span, True, measured=True) for s in saturations(text, lex.oxygen_words)
+    found += [Mention(Sign.BREATHING, span, True, measured=True)
+              for s in saturations(text, lex.oxygen_words, lex.oxygen_trend)
               if s.low for span in [_span_of(stream, s.start, s.end)] if span]
     return found, [(t.celsius, span) for t, span in temps]
 

@@ -105,7 +105,7 @@ class Lexicon:
     temperature_words: FrozenSet[str]
     oxygen_words: FrozenSet[str]
     lab_words: FrozenSet[str] = frozenset()  # a number after these is a lab value, never a temperature
-    vocabulary: FrozenSet[str] = frozenset()  # the words of the sign patterns, for typo correction
+    vocabulary: FrozenSet[str] = frozenset()  # the words of the sign patterns (and real_words), kept as typed
     bound_nouns: FrozenSet[str] = frozenset()  # Korean nouns that are not a subject of their own (것, 적)
     dialect: Tuple[Tuple["re.Pattern[str]", str], ...] = ()  # regional forms -> the standard ones
     unwell: Tuple["re.Pattern[str]", ...] = ()  # feeling ill, not an emergency sign: never "I couldn't read that"
@@ -113,6 +113,8 @@ class Lexicon:
     warnings: WarningSigns = WarningSigns(2, ())
     joiners: FrozenSet[str] = frozenset()  # a list's joining tokens: a negation reaches along the list
     negation_stops: FrozenSet[str] = frozenset()  # a denial said before them does not reach past them
+    oxygen_trend: FrozenSet[str] = frozenset()  # "94 then 88": words that lead a reading on to the next
+    first_person: FrozenSet[str] = frozenset()  # "I", "my", "저": never what "she" or "he" refers to
 
     def standard(self, text: str) -> str:
         for rx, to in self.dialect:
@@ -139,7 +141,7 @@ def _patterns(compiler: Compiler, path: Path, where: str, row: Mapping) -> Tuple
 _SIGN_KEYS = frozenset({"p", "any", "live", "ask"})
 _CONTEXT_KEYS = frozenset({"category", "direction", "scope", "p", "any", "signs", "window"})
 _TOP_KEYS = frozenset({"classes", "signs", "context", "temperature", "oxygen", "grammar", "unwell", "better",
-                       "warning_signs", "list_joiners", "negation_stops"})
+                       "warning_signs", "list_joiners", "negation_stops", "real_words", "first_person"})
 
 
 def _sign_rules(compiler: Compiler, path: Path, raw: Mapping) -> Tuple[SignRule, ...]:
@@ -201,21 +203,26 @@ def lexicon(lang: str, folder: Path = _DIR) -> Lexicon:
     temperature = raw.get("temperature") or {}
     if set(temperature) - {"words", "lab_words"}:
         raise ValueError(f"{path}: temperature: unknown key(s) {sorted(set(temperature) - {'words', 'lab_words'})}")
+    if set(raw.get("oxygen") or {}) - {"words", "trend"}:
+        raise ValueError(f"{path}: oxygen: unknown key(s) {sorted(set(raw['oxygen']) - {'words', 'trend'})}")
     return Lexicon(lang, _sign_rules(compiler, path, raw.get("signs") or {}),
                    _context_rules(compiler, path, raw.get("context") or []), words("temperature"), words("oxygen"),
                    frozenset(w.lower() for w in temperature.get("lab_words") or ()),
-                   _vocabulary(raw) if lang == "en" else frozenset(),
+                   _vocabulary(raw) | frozenset(raw.get("real_words") or ()) if lang == "en" else frozenset(),
                    frozenset(grammar.get("bound_nouns") or ()), dialect,
                    tuple(compiler.compile(p) for p in raw.get("unwell") or ()),
                    tuple(compiler.compile(p) for p in raw.get("better") or ()),
                    _warning_signs(compiler, path, raw.get("warning_signs") or {}),
-                   frozenset(raw.get("list_joiners") or ()), frozenset(raw.get("negation_stops") or ()))
+                   frozenset(raw.get("list_joiners") or ()), frozenset(raw.get("negation_stops") or ()),
+                   frozenset(w.lower() for w in (raw.get("oxygen") or {}).get("trend") or ()),
+                   frozenset(raw.get("first_person") or ()))
 
 
 def _vocabulary(raw: Mapping) -> FrozenSet[str]:
-    """Every whole word of five letters or more in the sign and warning patterns and classes,
-    and the usual endings of a stem of five letters or more ("bleed*": bleeding,
-    bleeds); a shorter stem ("note*") would make words nobody writes ("noteing")."""
+    """Every whole word of four letters or more in the sign and warning patterns and classes (a four-letter
+    one is reached only by two letters swapped), and the usual endings of a stem of five letters or more
+    ("bleed*": bleeding, bleeds); a four-letter stem is kept bare ("hurt*": hurt), as its endings would make
+    words nobody writes ("noteing")."""
     texts = [e for entries in (raw.get("classes") or {}).values() for e in entries]
     texts += [p for rows in (raw.get("signs") or {}).values() for row in rows
               for p in ([row["p"]] if "p" in row else []) + list(row.get("any") or [])]
@@ -223,8 +230,8 @@ def _vocabulary(raw: Mapping) -> FrozenSet[str]:
     out: Set[str] = set()
     for word in re.findall(r"[a-z*'-]+", " ".join(texts).lower().replace("_", " ").replace("|", " ")):
         stem = word.rstrip("*")
-        if word.endswith("*") and len(stem) < 5:
+        if word.endswith("*") and len(stem) < 4:
             continue
-        forms = [stem + end for end in ("", "s", "ed", "ing")] if word.endswith("*") else [word]
-        out.update(f for f in forms if len(f) >= 5 and "'" not in f)
+        forms = [stem + end for end in ("", "s", "ed", "ing")] if word.endswith("*") and len(stem) >= 5 else [stem]
+        out.update(f for f in forms if len(f) >= 4 and "'" not in f)
     return frozenset(out)

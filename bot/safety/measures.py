@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import FrozenSet, List
+from typing import FrozenSet, List, Set, Tuple
 
 FEVER_C = 38.0
 BODY_MAX_C = 42.5  # above this a temperature is the air, a bath or an oven, not a person
@@ -19,6 +19,10 @@ LOW_OXYGEN = 92.0
 _NUMBER = r"(\d{2,3}(?:[.,]\d{1,2})?)(?![\d])"
 _UNIT = r"\s*(°\s*[cf]?|℃|℉|도|degrees?(?:\s*(?:c|f|celsius|fahrenheit))?|c\b|f\b|celsius|fahrenheit)"
 _WITH_UNIT = re.compile(_NUMBER + _UNIT, re.I)
+_UNIT_AT = re.compile(_UNIT, re.I)
+# A number said in words followed by these counts something else ("forty minutes", "사십대", "thirty nine years")
+_NOT_TEMPERATURE = re.compile(r"\s*(?:대|살|세|분|시간|년|개월|개|명|번|층|kg|lbs?|mg|%|cm|mm|킬로|키로|years?|"
+                              r"minutes?|mins?|hours?|pounds?|percent|times)", re.I)
 _BARE = re.compile(_NUMBER, re.I)
 # One decimal in the body's range, with no unit after it: "she's been at 38.9".
 _BODY = re.compile(r"3[5-9][.,]\d|4[0-2][.,]\d")
@@ -65,12 +69,70 @@ def _after_lab(text: str, start: int, labs: FrozenSet[str]) -> bool:
     return any(w in labs or any(w.startswith(lab) for lab in labs if len(lab) > 1) for w in before)
 
 
+_EN_ONES = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
+                                        "thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+_EN_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split())
+            if i > 1}
+_EN_WORD = "|".join(sorted(list(_EN_ONES) + list(_EN_TENS) + ["hundred", "and", "a", "point", "oh"],
+                           key=len, reverse=True))
+_EN_RUN = re.compile(rf"\b(?:{_EN_WORD})(?:[\s-]+(?:{_EN_WORD}))*\b", re.I)
+_KO_DIGIT = {c: i for i, c in enumerate("영일이삼사오육칠팔구")}
+# 삼십구, 삼십팔 점 오, 삼십팔도 칠부 (부: tenths of a degree), 38도 7부
+_KO_RUN = re.compile(r"([이삼사오육칠팔구]?십[일이삼사오육칠팔구]?|\d{2})(?:\s*점\s*([영일이삼사오육칠팔구\d]))?"
+                     r"(?:(\s*도)\s*([일이삼사오육칠팔구\d])\s*부)?")
+
+
+def _english_number(run: str) -> str:
+    """"one hundred and one point four" -> "101.4", "thirty-eight point nine" -> "38.9"; "" when the
+    words are no number of two digits or more."""
+    words = [w for w in re.split(r"[\s-]+", run.lower()) if w]
+    whole, decimals, point = 0, "", False
+    for w in words:
+        if point:
+            if w not in _EN_ONES and w != "oh":
+                break
+            decimals += str(_EN_ONES.get(w, 0))
+        elif w == "point":
+            point = whole > 0
+        elif w == "hundred":
+            whole = max(whole, 1) * 100
+        elif w in _EN_TENS or w in _EN_ONES:
+            whole += _EN_TENS.get(w, _EN_ONES.get(w, 0))
+    return f"{whole}.{decimals}" if decimals else (str(whole) if whole >= 20 else "")
+
+
+def _korean_number(m: "re.Match[str]") -> str:
+    head = m.group(1)
+    if head.isdigit():
+        whole = int(head)
+    else:
+        tens, _, ones = head.partition("십")
+        whole = 10 * (_KO_DIGIT[tens] if tens else 1) + (_KO_DIGIT[ones] if ones else 0)
+    tenth = m.group(2) or m.group(4) or ""
+    return f"{whole}.{_KO_DIGIT.get(tenth, tenth)}" if tenth else (str(whole) if not head.isdigit() else "")
+
+
+def spelled_numbers(text: str) -> List[Tuple[str, int, int]]:
+    """Numbers said in words ("a hundred and two", "삼십구 도", "38도 7부") as digits, with where they are."""
+    out = [(n, m.start(), m.end()) for m in _EN_RUN.finditer(text) for n in [_english_number(m.group(0))] if n]
+    return out + [(n, m.start(), m.end()) for m in _KO_RUN.finditer(text) for n in [_korean_number(m)] if n]
+
+
 def temperatures(text: str, words: FrozenSet[str], labs: FrozenSet[str] = frozenset()) -> List[Temperature]:
     out: List[Temperature] = []
-    taken = set()
+    taken: Set[int] = set()
+    for n, start, end in spelled_numbers(text):
+        unit = _UNIT_AT.match(text, end)
+        unit_text = unit.group(1) if unit else ("도" if "도" in text[start:end] else "")
+        if _NOT_TEMPERATURE.match(text, end) or _after_lab(text, start, labs):
+            continue  # "forty minutes", "사십대"
+        if unit_text or _near_word(text, start, end, words) or _BODY.fullmatch(n):
+            out.append(Temperature(_celsius(n, unit_text), start, end))
+            taken.update(range(start, end))
     for m in _WITH_UNIT.finditer(text):
-        out.append(Temperature(_celsius(m.group(1), m.group(2)), m.start(), m.end()))
-        taken.add(m.start())
+        if m.start() not in taken:
+            out.append(Temperature(_celsius(m.group(1), m.group(2)), m.start(), m.end()))
+            taken.add(m.start())
     for m in _BARE.finditer(text):
         body = _BODY.fullmatch(m.group(1)) is not None and not _NOT_BODY_UNIT.match(text, m.end())
         near = _near_word(text, m.start(), m.end(), words) or body
@@ -93,12 +155,18 @@ class Saturation:
 _PERCENT = re.compile(r"(\d{2,3})(?:\s*%)?(?![\d.])")
 
 
-def saturations(text: str, words: FrozenSet[str]) -> List[Saturation]:
+def saturations(text: str, words: FrozenSet[str], trend: FrozenSet[str] = frozenset()) -> List[Saturation]:
     """Only a number right after an oxygen word ("sat 96%", "산소포화도 85"): in "BP 102/64, HR 98, O2
     sat 96%" the 64 and the 98 are not saturations."""
     out = []
     for m in _PERCENT.finditer(text):
         before = re.findall(r"[a-z0-9]+|[\uac00-\ud7a3]+", text[max(0, m.start() - 50):m.start()].lower())[-6:]
-        if 50 <= float(m.group(1)) <= 100 and any(w in words or w.startswith(("spo2", "산소포화도")) for w in before):
+        label = max((i for i, w in enumerate(before) if w in words or w.startswith(("spo2", "산소포화도"))), default=-1)
+        # The reading is the first number after its label, or one a trend word leads on to ("sats 94 then 88"):
+        # in "saturation 98%, BP 122/78" the 78 is the blood pressure's
+        after = before[label + 1:]
+        last_number = max((i for i, w in enumerate(after) if w.isdigit()), default=-1)
+        led_on = last_number < 0 or (after[last_number + 1:] and all(w in trend for w in after[last_number + 1:]))
+        if 50 <= float(m.group(1)) <= 100 and label >= 0 and led_on:
             out.append(Saturation(float(m.group(1)), m.start(), m.end()))
     return out

@@ -49,7 +49,17 @@ def _literal(word: str, lang: str) -> str:
             parts.append(piece)
         else:
             parts += [t.text for t in tk.english(piece).tokens] or [piece]
-    return "".join(_token_regex(p, lang) + " " for p in parts if p)
+    return "".join(_ko_hada(p) if lang == "ko" else _token_regex(p, lang) + " " for p in parts if p)
+
+
+def _ko_hada(word: str) -> str:
+    """A Korean 하다 verb ("미안하") as one lemma or as its noun and 하 ("미안/N 하/V"): kiwi
+    reads "미안하다고" either way, so a word list need not spell both."""
+    form, _, tag = word.partition("/")
+    one = _token_regex(word, "ko") + " "
+    if len(form) < 2 or not form.endswith("하") or tag not in ("", "V"):
+        return one
+    return f"(?:{one}|{_token_regex(form[:-1] + '/N', 'ko')} {_token_regex('하/V', 'ko')} )"
 
 
 class Compiler:
