@@ -111,3 +111,37 @@ def test_help_to_wash_is_not_self_care(answers, message):
     chat.say(message)
     raw = chat.state["readings"].get("ecog")
     assert raw is None or judge(load_trial().question("ecog"), Reading.from_dict(raw)).verdict.value != "pass"
+
+
+def test_a_capital_i_after_and_starts_a_part_too():
+    chat = at("prior_ruxolitinib", FOR_ME)
+    chat.say("Never had it, and I'm not enrolled in another trial either")
+    assert value(chat, "prior_ruxolitinib") == "no"
+    assert value(chat, "other_trial") == "no"
+
+
+def test_a_korean_comma_before_another_topic_with_do():
+    chat = at("other_malignancy", FOR_MOTHER_KO, "안녕하세요", "네")
+    chat.say("없으세요, 콩팥도 괜찮으시고요")
+    assert value(chat, "other_malignancy") == "none"
+    assert value(chat, "hepatic_renal_function") == "no"
+
+
+def test_a_clear_answer_is_not_made_vague_by_a_later_mention():
+    chat = at("serious_conditions", FOR_MOTHER)
+    chat.say("Grandpa has diabetes and I have asthma, but mum has nothing apart from the leukaemia")
+    assert value(chat, "post_mpn_aml") == "confirmed"
+    assert value(chat, "serious_conditions") == "no"
+
+
+def test_the_sex_with_a_later_part_for_another_question():
+    chat = at("sex", FOR_ME)
+    chat.say("woman, and I went through the menopause years ago")
+    assert value(chat, "sex") == "female"
+    assert value(chat, "childbearing_potential") == "no"
+
+
+def test_only_a_medicine_that_does_not_count_still_taken():
+    chat = at("recent_chemo", FOR_MOTHER_KO, "안녕하세요", "네")
+    chat.say("항암제는 안 드시고 아스피린만 드시고 계세요")
+    assert value(chat, "recent_chemo") == "none"

@@ -172,7 +172,7 @@ def _read_typed(t: Turn, qid: str) -> Optional[Tuple[Result, str]]:
     # Who the patient is, said as already known ("my daughter could, but I'm the patient and I had a
     # hysterectomy"): the rest of the message may still answer.
     text = t.text
-    if qid not in WHO_QUESTIONS:  # "No. And I need to change the kidney answer, ...": that part is the kidney's
+    if qid != RESPONDENT:  # "No. And I need to change the kidney answer, ...": that part is the kidney's
         others = other_questions(t, qid)
         found = several.split(t.trial, qid, text, t.state.readings, t.today, others)
         t.also, text = found.also, found.rest

@@ -33,6 +33,8 @@ def read_last_dose(text: str, ctx: Context) -> Result:
     others = [m for m in terms if m.label == "DRUG" and m.id in not_counted]
     drugs = [m for m in terms if m.label == "DRUG" and not m.negated and m.id not in not_counted]
     answer = polarity(text)
+    if others and not drugs and _ONLY.search(low):
+        return Reading("none", others[0].text, text)  # "just aspirin", "아스피린만 먹고 있어요": not a cancer medicine
     dosed = drugs or found(low, EN.last_dose.dose, KO.last_dose.dose) or (ago and _only_time(low, ago[2]))
     if ago and dosed and not (answer.value == "no" and not drugs and _OPENING_NO.match(low)):
         lo, hi, words = ago
@@ -45,8 +47,6 @@ def read_last_dose(text: str, ctx: Context) -> Result:
         return Reading("none", answer.evidence, text, hedged=answer.hedged)
     if planned:
         return NoAnswer("a date in the future", "impossible")
-    if others and not drugs and _ONLY.search(low):
-        return Reading("none", others[0].text, text)  # "just aspirin": not a cancer medicine
     if any(m.label == "DRUG" and m.negated for m in terms) and not any(m.affirmed for m in drugs):
         return Reading("none", next(m.text for m in terms if m.negated), text)
     if drugs or answer.value == "yes":

@@ -22,7 +22,7 @@ from bot.eligibility.reading import Reading
 from bot.eligibility.session import read
 
 _LANGS = (EN, KO)
-_PARTS = re.compile("|".join(p for lang in _LANGS for p in lang.experiencer.answer_breaks))
+_PARTS = re.compile("|".join(p for lang in _LANGS for p in lang.experiencer.answer_breaks), re.IGNORECASE)
 _COLON = re.compile(r"(?<=:)\s+")  # "I checked with my cardiologist: no heart problems": what was found
 _BACK = re.compile("|".join(p for lang in _LANGS for p in lang.experiencer.back_reference))
 
@@ -57,8 +57,8 @@ def split(trial: Trial, open_qid: str, text: str, answered: Mapping[str, Reading
         before = pieces[i - 1] if i else ""
         found = _answers(trial, open_qid, piece, answered, today, others, back, i == 0 and not takes, before) \
             if (i or back) else None
-        if found is None:
-            kept.append(piece)
+        if found is None or (found.qid in answered and not back and found.reading.value in _VAGUE):
+            kept.append(piece)  # a clear answer given before is not made vague by words that do not go back to it
         elif found.qid not in answered or _differs(answered[found.qid], found.reading):
             also.append(found)  # the same answer again is no change, and still not this question's words
     rest = "".join(kept).strip()
@@ -68,6 +68,7 @@ def split(trial: Trial, open_qid: str, text: str, answered: Mapping[str, Reading
     return Parts(rest, tuple(also))
 
 
+_VAGUE = ("unsure", "unconfirmed")  # "Dad has nothing besides the leukemia" says no more than the diagnosis
 _ADDS_AFTER = re.compile("|".join(p for lang in _LANGS for p in lang.experiencer.adds_after))
 
 
