@@ -120,3 +120,18 @@ def test_a_correction_of_an_earlier_answer_at_another_question_changes_that_answ
     assert chat.text() == ('Done: Ruxolitinib before is now "not sure".\n'
                            "Has a doctor diagnosed your father with AML (acute myeloid leukemia) that developed after "
                            "an earlier MPN, such as polycythemia vera, essential thrombocythemia or myelofibrosis?")
+
+
+def test_words_that_are_not_a_plain_no_beside_another_answer_do_not_answer_the_check():
+    """Found talking to the live bot: "he's never had it, and he's not in any other trials either" at the age
+    check took back the age ("Thank you for checking. Let me ask it again.")."""
+    chat = Chat(date(2026, 12, 3), site_portfolio()).start("hello, my father's myelofibrosis has become AML")
+    chat.say("I'm his son")
+    chat.say("yes, the marrow biopsy confirmed it. he's 74 btw")
+    assert chat.slot == "check_answer" and "Age: 74 years" in chat.text()
+    chat.say("he's never been on it, and he isn't enrolled in another trial either")
+    readings = chat.state["readings"]
+    assert readings["other_trial"]["value"] == "no"
+    assert "age" not in readings  # the check stands, asked again
+    assert chat.text().startswith('Noted too: Another clinical study now: "not in another study now".\nJust to check')
+    assert "Age: 74 years" in chat.text()

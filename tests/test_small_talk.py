@@ -17,3 +17,9 @@ def test_a_short_greeting_from_the_classifier_is_still_one():
 def test_greeting_words_are_read_whatever_the_classifier_says():
     found = meaning("반가워요", None, 0.0)
     assert found is not None and found.intent == "greet"
+
+
+def test_needing_a_minute_is_a_pause_not_a_miss():
+    """Found talking to the live bot: "sorry I need a minute, the nurse is here" got "I couldn't read that"."""
+    found = meaning("sorry I need a minute, the nurse is here")
+    assert found is not None and found.intent == "hold"

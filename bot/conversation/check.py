@@ -10,6 +10,7 @@ from bot.conversation import questions, steps
 from bot.conversation.core import Turn
 from bot.conversation.state import Checking, Step
 from bot.eligibility import several
+from bot.eligibility.answers import polarity
 from bot.eligibility.experiencer import about_patient, clauses
 from bot.eligibility.mentions import find_question
 from bot.eligibility.plain import said_plainly
@@ -160,9 +161,11 @@ def _set_apart(t: Turn, held: Checking) -> str:
         return t.text
     others = questions.other_questions(t, held.qid)
     found = several.split(t.trial, held.qid, t.text, t.state.readings, t.today, others)
-    if found.also:
+    if found.also:  # the rest answers the check only when it is a plain yes or no, or the question's own answer
         t.also = found.also
-        return found.rest
+        plain = len(found.rest.split()) <= questions.BARE_WORDS and polarity(found.rest).value in ("yes", "no")
+        own = isinstance(read(t.trial, held.qid, found.rest, t.today), Reading) if found.rest else False
+        return found.rest if plain or own else ""  # "he's never had it, and <another answer>": not a no to the age
     if find_question(t.trial, t.text, others) is None:
         return t.text
     first, rest = _first_clause(t.text)  # "yes, and she never had that": the check's yes, then another answer
