@@ -145,3 +145,12 @@ def test_only_a_medicine_that_does_not_count_still_taken():
     chat = at("recent_chemo", FOR_MOTHER_KO, "안녕하세요", "네")
     chat.say("항암제는 안 드시고 아스피린만 드시고 계세요")
     assert value(chat, "recent_chemo") == "none"
+
+
+def test_a_clause_with_its_own_topic_is_not_read_with_the_name_said_before_it():
+    """Found talking to the live bot: "...급성백혈병으로 넘어갔다고 했어요. 골수검사도 했고요" was read as the MPN
+    alone (the last clause took the MPN's name: "혈소판증가증 골수검사도 했고요"), a rule-out to check."""
+    chat = at("age", FOR_MOTHER_KO, "안녕하세요", "네")
+    chat.say("진성적혈구증가증이 있으셨는데 작년에 급성백혈병으로 넘어갔대요. 유전자 검사도 받으셨고요")
+    assert value(chat, "post_mpn_aml") == "confirmed"
+    assert chat.slot == "age"

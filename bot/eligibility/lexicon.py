@@ -254,6 +254,7 @@ class Experiencer:
     # that several questions read (bot.eligibility.several).
     answer_breaks: Words = ()
     soft_correction: Words = ()  # "아 근데": a correction only when the words after it answer
+    own_topic: Words = ()  # a clause that names its own topic first ("골수검사도 했고요"): it leaves nothing out
     adds_after: Words = ()  # the end of a part before one that adds another answer (", and", "그리고")
     adds_in: Words = ()  # a word in a part that adds another answer ("either", "{name}도")
     back_reference: Words = ()  # "earlier I said", "the heart answer", "아까": words about an answer given before

@@ -68,6 +68,7 @@ def split(trial: Trial, open_qid: str, text: str, answered: Mapping[str, Reading
     return Parts(rest, tuple(also))
 
 
+_OWN_TOPIC = re.compile("|".join(p for lang in _LANGS for p in lang.experiencer.own_topic) or "(?!)")
 _VAGUE = ("unsure", "unconfirmed")  # "Dad has nothing besides the leukemia" says no more than the diagnosis
 _ADDS_AFTER = re.compile("|".join(p for lang in _LANGS for p in lang.experiencer.adds_after))
 
@@ -167,7 +168,8 @@ def _latest(trial: Trial, qid: str, piece: str, today: date, name: str = "") -> 
     cut = [c for clause in clauses(piece, commas=False) for c in _COLON.split(clause) if c.strip()]
     for k in range(len(cut) - 1, -1, -1):
         words = "".join(cut[k:])
-        carried = f"{name} {words}" if k and name and name not in words.lower() else ""
+        carried = f"{name} {words}" if k and name and name not in words.lower() and not _OWN_TOPIC.search(words) \
+            else ""
         for candidate in (after_correction(words), words, carried):
             reading = read(trial, qid, candidate, today) if candidate else None
             if isinstance(reading, Reading):
