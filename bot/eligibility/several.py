@@ -75,7 +75,8 @@ _ADDS_AFTER = re.compile("|".join(p for lang in _LANGS for p in lang.experiencer
 
 def _adds(before: str, piece: str, name: str) -> bool:
     """A part that adds the answer to another topic it names ("..., and no liver or kidney problems either",
-    "..., 다른 임상시험도 안 해요"), not one that corrects or contrasts ("sorry, I was thinking of another medicine")."""
+    "..., 다른 임상시험도 안 해요"), not one that corrects or contrasts ("sorry, I was thinking of another
+    medicine")."""
     if after_correction(piece) is not None:
         return False
     inside = "|".join(p.format(name=re.escape(name)) for lang in _LANGS for p in lang.experiencer.adds_in)
