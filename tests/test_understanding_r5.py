@@ -154,3 +154,22 @@ def test_a_clause_with_its_own_topic_is_not_read_with_the_name_said_before_it():
     chat.say("진성적혈구증가증이 있으셨는데 작년에 급성백혈병으로 넘어갔대요. 유전자 검사도 받으셨고요")
     assert value(chat, "post_mpn_aml") == "confirmed"
     assert chat.slot == "age"
+
+
+def test_the_open_questions_words_end_before_the_and_that_joined_another_answer():
+    """Found talking to the live bot: "38, and I've never taken jakafi" at the age question kept the medicine
+    and lost the age ("38, and" was not read)."""
+    chat = at("age", FOR_ME)
+    chat.say("61, and I've never been on ruxolitinib")
+    assert chat.state["readings"]["age"]["number"] == 61.0
+    assert value(chat, "prior_ruxolitinib") == "no"
+
+
+def test_every_answer_beside_the_open_question_is_kept():
+    """Found talking to the live bot: "last hydrea was about 3 weeks ago, and I'm not in another study" at the
+    age question kept the study and lost the medicine."""
+    chat = at("age", FOR_ME)
+    chat.say("my last hydroxyurea was a month ago, and I'm not enrolled in another trial")
+    assert value(chat, "other_trial") == "no"
+    assert value(chat, "recent_chemo") == "value"
+    assert chat.slot == "age"

@@ -62,6 +62,8 @@ def split(trial: Trial, open_qid: str, text: str, answered: Mapping[str, Reading
         elif found.qid not in answered or _differs(answered[found.qid], found.reading):
             also.append(found)  # the same answer again is no change, and still not this question's words
     rest = "".join(kept).strip()
+    if len(kept) < len(pieces):
+        rest = _without_joiner(rest)
     if len(kept) < len(pieces) and rest and not isinstance(read(trial, open_qid, rest, today), Reading) \
             and isinstance(read(trial, open_qid, text, today), Reading):
         rest = text  # "a little over one, and the doctor said her kidneys are fine": both questions' words
@@ -71,6 +73,12 @@ def split(trial: Trial, open_qid: str, text: str, answered: Mapping[str, Reading
 _OWN_TOPIC = re.compile("|".join(p for lang in _LANGS for p in lang.experiencer.own_topic) or "(?!)")
 _VAGUE = ("unsure", "unconfirmed")  # "Dad has nothing besides the leukemia" says no more than the diagnosis
 _ADDS_AFTER = re.compile("|".join(p for lang in _LANGS for p in lang.experiencer.adds_after))
+
+
+def _without_joiner(rest: str) -> str:
+    """The open question's words without the "and" that joined them to a part taken away ("38, and")."""
+    m = _ADDS_AFTER.search(rest.lower())
+    return rest[:m.start()].rstrip(" ,;-—") if m else rest
 
 
 def _adds(before: str, piece: str, name: str) -> bool:
