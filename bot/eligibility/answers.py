@@ -3,6 +3,7 @@ message can be read at all, and the generic yes / no / not-sure words."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Mapping, Optional, Sequence, Tuple
@@ -28,7 +29,8 @@ _ANY_WORD = re.compile(r"[A-Za-z0-9\uac00-\ud7a3]")
 _WORD_OR_JAMO = re.compile(r"[A-Za-z0-9\uac00-\ud7a3\u3131-\u318e]")
 # Why a message cannot be read at all, as the conversation's text key, and as a reader's NoAnswer.
 _PROBLEMS = {"empty_message": NoAnswer("an empty message"), "too_long": NoAnswer("a very long message", "shorter"),
-             "markup": NoAnswer("markup rather than an answer"), "no_words": NoAnswer("no words")}
+             "markup": NoAnswer("markup rather than an answer"), "no_words": NoAnswer("no words"),
+             "other_language": NoAnswer("another language")}
 
 
 def text_problem(text: str) -> Optional[str]:
@@ -39,8 +41,8 @@ def text_problem(text: str) -> Optional[str]:
         return "too_long"
     if _MARKUP.search(text):
         return "markup"
-    if not _WORD_OR_JAMO.search(text):
-        return "no_words"
+    if not _WORD_OR_JAMO.search(text):  # letters of another script ("こんにちは") are words, in another language
+        return "other_language" if any(unicodedata.category(ch).startswith("L") for ch in text) else "no_words"
     return None
 
 
