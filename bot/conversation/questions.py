@@ -202,7 +202,7 @@ def _or_another(t: Turn, qid: str, answer: Result, text: str, words: str) -> Res
     at the usual-day question; "my brother takes it, I never have" at the age question) gives that
     answer from the patient's `words` (kept in t.also); this question is asked again."""
     if isinstance(answer, NoAnswer) and not answer.partial and words and not is_question(text) \
-            and not t.payload_typed:  # also beside other parts: "last hydrea was 3 weeks ago, and I'm not in ..."
+            and not t.payload_typed:  # also beside other parts: "last dose 3 weeks ago, and I'm not in ..."
         taken = [a.qid for a in t.also]
         also = several.wholly(t.trial, text, t.state.readings, t.today,
                               [q for q in other_questions(t, qid) if q not in taken], words)
