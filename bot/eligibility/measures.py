@@ -50,14 +50,17 @@ _BIRTH = re.compile(r"born|birth|\bdob\b|\bb\.|생년|년생|생(?![가-힣])|�
 _SENTENCE = re.compile(r"[^.!?;\n]+")
 
 
+def _relation_words(lang: str) -> str:
+    """Every relation word of one language, longest first, as regex alternatives."""
+    words = {re.escape(w) for e in relations.table().values() for w in e.get(lang, ())}
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
 # "남편은 60이에요", "엄마가 73", "울엄마 66", "Gran's 81": a relation word as topic or subject before the number.
-_RELATION_TOPIC = re.compile("(?:" + "|".join(sorted({re.escape(w) for e in relations.table().values()
-                                                     for w in e.get("ko", ())}, key=len, reverse=True))
-                             + r")(?:님)?(?:은|는|이|가|께서는|께서)?\s*(?:올해|지금|현재)?\s*$"
-                             # "Gran's 81", "my dad is 74"
-                             r"|\b(?:" + "|".join(sorted({re.escape(w) for e in relations.table().values()
-                                                          for w in e.get("en", ())}, key=len, reverse=True))
-                             + r")(?:'s| is)\s+(?:now\s+|about\s+|almost\s+|nearly\s+)?$")
+_RELATION_TOPIC = re.compile("(?:" + _relation_words("ko") + r")(?:님)?(?:은|는|이|가|께서는|께서)?\s*"
+                             r"(?:올해|지금|현재)?\s*$"
+                             r"|\b(?:" + _relation_words("en") + r")(?:'s| is)\s+"
+                             r"(?:now\s+|about\s+|almost\s+|nearly\s+)?$")
 
 
 # "예순아홉이고요, 심장이나 간은 ...", "여든하나신데 아직 ...": a message that opens with a number and the copula

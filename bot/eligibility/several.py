@@ -20,6 +20,7 @@ from bot.eligibility.mentions import find_name
 from bot.eligibility.model import Trial
 from bot.eligibility.reading import Reading
 from bot.eligibility.session import read
+from bot.eligibility.text import pattern
 
 _LANGS = (EN, KO)
 _PARTS = re.compile("|".join(p for lang in _LANGS for p in lang.experiencer.answer_breaks), re.IGNORECASE)
@@ -62,11 +63,11 @@ def split(trial: Trial, open_qid: str, text: str, answered: Mapping[str, Reading
         elif found.qid not in answered or _differs(answered[found.qid], found.reading):
             also.append(found)  # the same answer again is no change, and still not this question's words
     rest = "".join(kept).strip()
-    if len(kept) < len(pieces):
+    if len(kept) < len(pieces):  # a part was taken away
         rest = _without_joiner(rest)
-    if len(kept) < len(pieces) and rest and not isinstance(read(trial, open_qid, rest, today), Reading) \
-            and isinstance(read(trial, open_qid, text, today), Reading):
-        rest = text  # "a little over one, and the doctor said her kidneys are fine": both questions' words
+        if rest and not isinstance(read(trial, open_qid, rest, today), Reading) \
+                and isinstance(read(trial, open_qid, text, today), Reading):
+            rest = text  # "a little over one, and the doctor said her kidneys are fine": both questions' words
     return Parts(rest, tuple(also))
 
 
@@ -88,7 +89,7 @@ def _adds(before: str, piece: str, name: str) -> bool:
     if after_correction(piece) is not None:
         return False
     inside = "|".join(p.format(name=re.escape(name)) for lang in _LANGS for p in lang.experiencer.adds_in)
-    return bool(_ADDS_AFTER.search(before.lower()) or re.search(inside, piece.lower()))
+    return bool(_ADDS_AFTER.search(before.lower()) or pattern(inside).search(piece.lower()))
 
 
 def _takes_back(trial: Trial, open_qid: str, piece: str, answered: Mapping[str, Reading], today: date) -> bool:
