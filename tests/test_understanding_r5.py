@@ -173,3 +173,13 @@ def test_every_answer_beside_the_open_question_is_kept():
     assert value(chat, "other_trial") == "no"
     assert value(chat, "recent_chemo") == "value"
     assert chat.slot == "age"
+
+
+def test_words_that_leave_out_which_of_two_named_topics_they_are_about_answer_neither():
+    """Found talking to the live bot from a fresh clone: "my sister is in a trial for breast cancer, I'm not"
+    at the age question was kept as "no other cancer", words the person never said."""
+    chat = at("age", FOR_ME)
+    chat.say("my brother is in a clinical trial for lung cancer, I'm not")
+    assert "other_malignancy" not in chat.state["readings"]
+    assert "other_trial" not in chat.state["readings"]
+    assert chat.slot == "age"

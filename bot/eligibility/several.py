@@ -117,6 +117,9 @@ def wholly(trial: Trial, text: str, answered: Mapping[str, Reading], today: date
     if named is None:
         return None
     words = words or text
+    if find_name(trial, words, others) is None and \
+            find_name(trial, text, [q for q in others if q != named[0]]) is not None:
+        return None  # "my sister is in a trial for breast cancer, I'm not": which one "not" is about is unsaid
     reading = _latest(trial, named[0], words, today, named[1])
     if reading is None and named[1] not in words.lower():
         reading = _latest(trial, named[0], f"{named[1]} {words}", today)
