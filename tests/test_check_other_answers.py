@@ -135,3 +135,17 @@ def test_words_that_are_not_a_plain_no_beside_another_answer_do_not_answer_the_c
     assert "age" not in readings  # the check stands, asked again
     assert chat.text().startswith('Noted too: Another clinical study now: "not in another study now".\nJust to check')
     assert "Age: 74 years" in chat.text()
+
+
+def test_the_patients_age_said_at_a_check_is_kept_and_the_check_stays():
+    """Found from a fresh clone's live chat: "he's 71" at the diagnosis check was read as nothing (one study:
+    the age rules nobody out, so it is kept; with a study for the young it would be asked in its turn)."""
+    chat = Chat(date(2026, 12, 3)).start()
+    chat.say("for my father")
+    chat.say("he had MDS first, and then it became AML")
+    assert chat.slot == "check_answer"
+    check = chat.text()
+    chat.say("he's 71")
+    assert chat.state["readings"]["age"]["number"] == 71.0
+    assert "post_mpn_aml" not in chat.state["readings"]
+    assert chat.text() == 'Noted too: Age: "71 years (71)".\n' + check

@@ -4,7 +4,7 @@ several numbers, is said back once ("Just to check: ...") with yes / no /
 not sure, and recorded only on a yes."""
 from __future__ import annotations
 
-from typing import Optional, Tuple
+from typing import List, Optional, Tuple
 
 from bot.conversation import questions, steps
 from bot.conversation.core import Turn
@@ -165,7 +165,13 @@ def _set_apart(t: Turn, held: Checking) -> str:
         t.also = found.also
         plain = len(found.rest.split()) <= questions.BARE_WORDS and polarity(found.rest).value in ("yes", "no")
         own = isinstance(read(t.trial, held.qid, found.rest, t.today), Reading) if found.rest else False
-        return found.rest if plain or own else ""  # "he's never had it, and <another answer>": not a no to the age
+        if plain or own:
+            return found.rest
+        t.also += _age(t, found.rest, others)  # "올해 예순아홉이시고 <another answer>"
+        return ""  # "he's never had it, and <another answer>": not a no to the age
+    if t.agrees(Step.CHECK, t.text) is None and _age(t, t.text, others):
+        t.also = _age(t, t.text, others)  # "he's 71" at the diagnosis check: the age, and the check again
+        return ""
     if find_question(t.trial, t.text, others) is None:
         return t.text
     first, rest = _first_clause(t.text)  # "yes, and she never had that": the check's yes, then another answer
@@ -177,6 +183,12 @@ def _set_apart(t: Turn, held: Checking) -> str:
     also = several.wholly(t.trial, kept, t.state.readings, t.today, others, words) if words else None
     t.also = (also,) if also else ()
     return text
+
+
+def _age(t: Turn, words: str, others: List[str]) -> Tuple[several.Also, ...]:
+    """The patient's age said in `words`, when it is not known yet."""
+    age = several.age_part(t.trial, words, t.state.readings, t.today, others) if words else None
+    return (age,) if age else ()
 
 
 def _first_clause(text: str) -> Tuple[str, str]:

@@ -144,7 +144,7 @@ def _answers(trial: Trial, open_qid: str, piece: str, answered: Mapping[str, Rea
         reading = _latest(trial, named[0], piece, today, named[1])
         return Also(named[0], piece.strip(), reading) if reading else None
     if not back:
-        return _age_part(trial, piece, answered, today, others)
+        return age_part(trial, piece, answered, today, others)
     numbered = []
     for qid in (q for q in others if q in answered):
         reading = _latest(trial, qid, piece, today)
@@ -155,7 +155,7 @@ def _answers(trial: Trial, open_qid: str, piece: str, answered: Mapping[str, Rea
     return numbered[0] if len(numbered) == 1 else None
 
 
-def _age_part(trial: Trial, piece: str, answered: Mapping[str, Reading], today: date,
+def age_part(trial: Trial, piece: str, answered: Mapping[str, Reading], today: date,
               others: Sequence[str]) -> Optional[Also]:
     """A later part that says the patient's age in words that tie the number to an age ("..., diagnosed
     last month. I'm 61 btw"; "저 올해 예순넷이에요"), when the age is not known yet; never a bare number, and
