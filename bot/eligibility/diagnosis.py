@@ -111,9 +111,11 @@ def _target_named(d: _Diagnoses, other: Optional[str]) -> Result:
 
 def _target_not_affirmed(d: _Diagnoses, other: Optional[str]) -> Result:
     params = d.params
-    if d.target == "uncertain" or any(d.state.get(k) == "uncertain" for k in params.get("vague", ())):
+    if d.target == "uncertain" or any(d.state.get(k) == "uncertain"
+                                      for k in (*params.get("vague", ()), *params.get("combined", ()))):
         return d.reading("unconfirmed", d.names.get(params["disease"])
-                         or next(d.names[k] for k in params["vague"] if k in d.names))
+                         or next(d.names[k] for k in (*params.get("vague", ()), *params.get("combined", ()))
+                                 if k in d.names))
     vague = d.first_affirmed("vague")
     if vague and d.target != "negated":
         if d.denied_earlier:  # whatever leukaemia it is, nothing came before it
@@ -173,6 +175,8 @@ def read_diagnosis(text: str, ctx: Context) -> Result:
     if combined:
         if other and d.precursor != "yes":  # "MDS turned into AML": not after an MPN
             return d.reading("target_after_other", d.names[other])
+        if d.precursor == "uncertain":  # "they think her PV turned into AML": the change is what is thought
+            return d.reading("unconfirmed", d.names[combined])
         return d.reading("confirmed", d.names[combined])
     if d.target == "yes":
         return _target_named(d, other)

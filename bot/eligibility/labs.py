@@ -21,6 +21,7 @@ _ANY_DIGIT = re.compile(r"\d")
 # "normal range 0.5-1.2" is the report's range, not a result.
 _REF_RANGE = re.compile(r"\(?\s*(?:" + either(EN.lab.reference, KO.lab.reference)
                         + r")\s*(?:range|is|:)?\s*(?:is\s*)?\d+(?:\.\d+)?\s*(?:-|–|~|to)\s*\d+(?:\.\d+)?\s*\)?")
+_DATES = re.compile(r"(?:" + either(EN.lab.dates, KO.lab.dates) + r")", re.I)
 _KO_TIMES = re.compile(r"(?<![가-힣])(" + either(tuple(KO.lab.times)) + r")\s*배")
 _ULN = re.compile(r"(?:" + either(EN.lab.upper_limit, KO.lab.upper_limit) + r")"
                   r"[^\d]{0,20}?(?:\d+(?:\.\d+)?\s*(?:-|to|–|~)\s*)?" + _NUMBER)
@@ -46,8 +47,9 @@ def _test_patterns(names: Tuple[str, ...]) -> Tuple[Optional[re.Pattern], Option
 
 
 def plain_numbers(text: str) -> str:
-    """The lowercased message with decimal commas as points and the report's reference range taken out."""
-    return _REF_RANGE.sub(" ", _DECIMAL_COMMA.sub(r"\1.\2", text.lower()))
+    """The lowercased message with decimal commas as points, and the report's reference range and the
+    dates ("11월에 0.7": when the test was done) taken out."""
+    return _DATES.sub(" ", _REF_RANGE.sub(" ", _DECIMAL_COMMA.sub(r"\1.\2", text.lower())))
 
 
 def without_other_tests(low: str, names: Tuple[str, ...]) -> str:

@@ -196,6 +196,7 @@ class Lab:
     times_words: Words = ()
     limit_words: Words = ()
     other_tests: Words = ()  # names of common tests besides the asked one: their numbers never answer
+    dates: Words = ()  # a number that is a date or a time ago ("11월에", "nov 20th", "3 weeks ago") is no result
 
 
 @dataclass(frozen=True)

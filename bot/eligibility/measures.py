@@ -20,13 +20,14 @@ _NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?!\.?\d)")  # "67." ends a sent
 _ANY_DIGIT = re.compile(r"\d")
 # A number followed by another unit is not an age ("3 months", "70 kg", "2시").
 _OTHER_UNIT = re.compile(r"\s*(?:months?|weeks?|days?|개월|달|주|일(?!\s*세)|kg|cm|°|도|degrees?|%|mg|kilo|pounds?"
-                         r"|lbs?|am|pm|시)")
+                         r"|lbs?|am|pm|시(?!고요|고\b|죠|네요|구요|래요|세요|지요))")
 # What ties a number to an age: a unit after it, a birthday soon, a subject before it.
 _AGE_UNIT = re.compile(r"\s*(?:years?|yrs?|y/?o|세|살)")
 _SOON_AFTER = re.compile(r"\s+(?:next|in \w+ (?:days?|weeks?|months?)|tomorrow|soon|this (?:week|month|year))\b")
 # "올해 일흔셋이세요", "지금 58": the age now. (Words around an age are grammar, kept here.)
 _SUBJECT_BEFORE = re.compile(r"(?:i'?m|i am|she'?s|she is|he'?s|he is|they'?re|age[d]?|turn(?:ed|ing|s)?|is|was|be"
-                             r"|now|만|나이(?:는|가)?|연세(?:는|가)?|올해|지금|현재|올해로)\s*(?:about|around|almost|nearly|just|only)?"
+                             r"|now|만\s*(?:으로는?|으론|나이로는?|나이는)?|(?:한국|세는)?\s*나이(?:는|가|로는?|론)?|연세(?:는|가)?"
+                             r"|올해|지금|현재|올해로)\s*(?:about|around|almost|nearly|just|only)?"
                              r"\s*$")
 _ROUGHLY_BEFORE = re.compile(r"(?:^|\s)(?:almost|nearly|about|around|turning|turns|soon to be|about to turn|over|past"
                              r"|older than|above)\s*$")
@@ -66,7 +67,10 @@ _RELATION_TOPIC = re.compile("(?:" + _relation_words("ko") + r")(?:님)?(?:은|�
 # "예순아홉이고요, 심장이나 간은 ...", "여든하나신데 아직 ...": a message that opens with a number and the copula
 # opens with the answer (when no other number follows: "열여덟이요, 아 ... 열일곱이네요" is a correction)
 _COPULA_AFTER = re.compile(r"\s*(?:세|살)?\s*(?:이고요|이고|고요|이신데|신데|인데|이세요|세요|이에요|예요|이요|입니다"
-                           r"|이심|심|이시고|시고)(?=[\s,.!~]|$)")
+                           r"|이심|심|이시고요|시고요|이시고|시고)(?=[\s,.!~]|$)")
+
+
+_COUNTED_AGE = re.compile(r"(?:한국|세는|우리)\s*나이\s*(?:로는?|론|는|로\s*치면)?\s*$")
 
 
 # "59, had a birthday last week", "생일 지나서 쉰아홉": a birthday ties the number to the age
@@ -160,6 +164,9 @@ def read_age(text: str, ctx: Context) -> Result:
     candidates = _age_candidates(low)
     if not candidates:
         return _milestone(text, low)
+    # "한국 나이로 일흔, 만으로는 예순여덟": the counted age beside the age in full years is not the age
+    counted = [c for c in candidates if _COUNTED_AGE.search(low[:c[0].start()])]
+    candidates = [c for c in candidates if c not in counted] or candidates
     # "I'm 40, she's 17": the patient's age, not the carer's.
     # "열여덟이요, 아 아직 생일 안 지나서 열일곱이네요": told again with the birthday in mind, the later one
     first = candidates[-1][0] if len(candidates) > 1 and _BIRTHDAY.search(low) else candidates[0][0]

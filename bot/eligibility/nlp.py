@@ -155,7 +155,8 @@ def _english(text: str, vocab_key: str, cues: Tuple) -> List[Mention]:
                    for e in doc.ents]
     return [Mention(e.label_, e.kb_id_ if e.label_ == CUE else e.ent_id_, e.text,
                     negated=_modified(e, "NEGATED_EXISTENCE") or no_after,
-                    uncertain=_modified(e, "POSSIBLE_EXISTENCE"),
+                    uncertain=_modified(e, "POSSIBLE_EXISTENCE")
+                    or bool(_MAYBE_JUST_BEFORE.search(text[:e.start_char])),
                     past=_modified(e, "HISTORICAL"), hypothetical=_modified(e, "HYPOTHETICAL"))
             for e, no_after in zip(doc.ents, trailing_no)]
 
@@ -170,6 +171,9 @@ def _shouted(doc) -> bool:
 # "it hasn't turned into leukaemia": a negation right before a term that starts with a word ending other
 # negations' reach ("turned", "became") still denies it.
 _NO_JUST_BEFORE = re.compile(r"(?:\bnot|n't|\bnever)\s+(?:(?:yet|really|ever|actually|been)\s+)*$", re.I)
+# "her PV may have turned into AML": the same for a doubt right before such a term.
+_MAYBE_JUST_BEFORE = re.compile(r"\b(?:may|might|could|possibly|probably|maybe)\s+(?:(?:have|has|already|been)\s+)*$",
+                                re.I)
 _TRAILING_NO = re.compile(r"\s*[?:,-]?\s*(?:no|nope|never|not)\s*(?:[,.;!]|$|\band\b|\bbut\b)", re.I)
 
 

@@ -139,7 +139,7 @@ def _korean_numbers(text: str) -> str:
         return str(_KO_TENS.get(m.group(1), 0) + _KO_UNITS.get(m.group(2) or "", 0))
 
     text = re.sub(r"(?<![가-힣])(" + tens + r")\s?(" + units + r"|셋|넷|둘|하나)?"
-                  r"(?=\s*(?:살|세|일|주|달|개월|년|이|입니다|요|신|셔|심|십니다|예요|고요|인데|임)|[^가-힣]|$)",
+                  r"(?=\s*(?:살|세|일|주|달|개월|년|이|입니다|요|신|셔|심|시|십니다|예요|고요|인데|임|다|야)|[^가-힣]|$)",
                   native, text)
     text = re.sub(r"(?<![가-힣])(" + units + r")(?=\s*(?:살|달|주일|주 ?전))",
                   lambda m: str(_KO_UNITS[m.group(1)]), text)

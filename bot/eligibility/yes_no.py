@@ -103,7 +103,7 @@ def read_yes_no(text: str, ctx: Context) -> Result:
         return bad
     low = text.lower()
     terms = nlp.mentions(text, ctx.vocab, ctx.cues)
-    answer = polarity(text)
+    answer = polarity(text, agree=bool(ctx.params.get("intent")))  # a commitment: "ok, fine" agrees
     signals, affirmed_condition = _signals(low, terms, ctx)
     if not signals:
         found = _from_words_alone(text, low, terms, answer, ctx)
