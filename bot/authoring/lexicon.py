@@ -51,6 +51,7 @@ class Lexicon:
     treatment: Tuple[str, ...]
     event: Tuple[str, ...]
     window_anchor_now: Tuple[str, ...]
+    planned: Tuple[str, ...]
     prior_drug: Tuple[str, ...]
     number_words: Mapping[str, int]
     time_units: Mapping[str, float]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from bot.authoring import figures
@@ -150,8 +150,26 @@ def _lab_unit(limit: figures.Limit) -> Tuple[float, List[str], List[str]]:
     return value, [f"no unit for {value:g}: check it is in {lab.unit}"], []
 
 
-def _labs(c: Criterion) -> List[Proposal]:
-    limits = figures.lab_limits(c.text.lower())
+def _explained_events(text: str) -> Tuple[str, Tuple[str, ...]]:
+    """The criterion without a lab figure in parentheses explaining an event
+    it asks about in a look-back window ("active infection (CRP > 10 mg/dl)
+    ... within the last 4 weeks"): the question is the event, since nobody
+    knows a past test's figure; whether it met the figure is the team's."""
+    low = text.lower()
+    if not figures.windows(low):
+        return low, ()
+    event = words_rx(lexicon().event).pattern
+    notes, out = [], low
+    for m in re.finditer(r"(" + event + r")\s*(\([^()]*\))", low):
+        if figures.lab_limits(m[2]):
+            notes.append(f"the listing explains '{text[m.start(1):m.end(1)]}' by {text[m.start(2):m.end(2)]}: "
+                         "the study team checks the figure")
+            out = out[:m.start(2)] + " " * len(m[2]) + out[m.end(2):]
+    return out, tuple(notes)
+
+
+def _labs(c: Criterion, low: str) -> List[Proposal]:
+    limits = figures.lab_limits(low)
     out: List[Proposal] = []
     by_lab: Dict[str, List[figures.Limit]] = {}
     for limit in limits:
@@ -273,6 +291,26 @@ def _yes_no(c: Criterion, key: str) -> Proposal:
                     todos=tuple(_unread_figures(c) + _relative_window(c)), notes=notes)
 
 
+def _planned(c: Criterion, key: str) -> List[Proposal]:
+    """After a look-back window, a second requirement about a plan ("..., or
+    planned participation in any other study", "... and no planned
+    immunizations"): its own yes/no question, where a plan is a yes."""
+    low = c.text.lower()
+    found = figures.windows(low)
+    if not found:
+        return []
+    start = found[-1].end
+    plan = words_rx(lexicon().planned).search(low, start)
+    joined = re.search(r"\b(?:or|and)\s+(no\s+)?$", low[start:plan.start()]) if plan else None
+    if plan is None or joined is None:
+        return []
+    # "and no planned X" asks whether X is planned: a yes rules out, whichever section holds it
+    section = Section.EXCLUSION if joined[1] else c.section
+    asked = c.text[plan.start():].strip(" .;")
+    proposal = _yes_no(Criterion(section, c.number, asked), key)
+    return [replace(proposal, notes=proposal.notes + (f"this question: {asked}",))]
+
+
 def suggest(c: Criterion, record: Record, key: str) -> Suggestion:
     """The question(s) for one criterion; `key` names the record's vocabulary
     registered with bot.eligibility.nlp (see draft_vocabulary)."""
@@ -283,7 +321,9 @@ def suggest(c: Criterion, record: Record, key: str) -> Suggestion:
         found = finder()
         if found:
             return Suggestion(c, tuple(found))
-    found = _labs(c) + _windows(c, key)
+    without, explained = _explained_events(c.text)
+    windows = [replace(p, notes=p.notes + explained) for p in _windows(c, key)]
+    found = _labs(c, without) + windows + _planned(c, key)
     return Suggestion(c, tuple(found) if found else (_yes_no(c, key),))
 
 
