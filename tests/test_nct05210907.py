@@ -82,8 +82,17 @@ PERSONAS = [
     # Course (b) with the transplant 3 months ago and no other course: the 6 months may be up by the infusion.
     ("en-son-transplant-3-months-ago", dict(EN_SON, transplant_timing="He had a stem cell transplant 3 months ago"),
      {"relapse_pattern": "unknown"}, "needs_review"),
-    ("ko-son-cd19-negative", dict(KO_SON, cd19_documented="아니요, CD19 음성이래요"), {"cd19_documented": "unknown"},
-     "needs_review"),
+    # A test that showed the cells CD19-negative is a documented absence: the listing needs CD19 documented
+    # (it was `unknown` while the question could not tell a negative result from a plain "no").
+    ("ko-son-cd19-negative", dict(KO_SON, cd19_documented="아니요, CD19 음성이래요"), {"cd19_documented": "fail"},
+     "likely_ineligible"),
+    ("en-son-cd19-lost", dict(EN_SON, cd19_documented="It was positive at first but he lost CD19 after the "
+                                                       "blinatumomab"), {"cd19_documented": "fail"},
+     "likely_ineligible"),
+    # A plain "no" or "not tested" may be a negative result or none: the team checks.
+    ("en-son-cd19-plain-no", dict(EN_SON, cd19_documented="No"), {"cd19_documented": "unknown"}, "needs_review"),
+    ("ko-son-cd19-not-tested", dict(KO_SON, cd19_documented="그 검사는 아직 안 받았어요"),
+     {"cd19_documented": "unknown"}, "needs_review"),
     ("ko-son-cd19-not-known", dict(KO_SON, cd19_documented="잘 모르겠어요"), {"cd19_documented": "deferred"},
      "likely_eligible"),
     ("en-daughter-born-2000", dict(EN_SON, respondent="for my daughter", age="She was born in 2000",
@@ -147,6 +156,15 @@ def test_every_persona_gets_the_verdicts_the_listing_gives(trial, pid, answers, 
     (dict(EN_SON, second_relapse="No", relapse_after_transplant="No", refractory="No"), "relapse_pattern", "en",
      "None of the four courses the study takes fits (two or more relapses, a relapse after a donor transplant, "
      "no remission after chemotherapy, or a donor transplant not possible)."),
+    (dict(EN_SON, cd19_documented="No, the flow cytometry said CD19 negative"), "cd19_documented", "en",
+     "A test showed the leukaemia cells without CD19 (CD19 negative); this study's CAR-T cells find leukaemia cells "
+     "by CD19, so it needs CD19-positive cells."),
+    (dict(KO_SON, cd19_documented="아니요, CD19 음성이래요"), "cd19_documented", "ko",
+     "검사에서 백혈병 세포에 CD19가 없다고 나왔어요(CD19 음성). 이 연구의 CAR-T 세포는 CD19로 백혈병 세포를 찾기 때문에 "
+     "CD19 양성이어야 해요."),
+    (dict(EN_SON, cd19_documented="They haven't tested that"), "cd19_documented", "en",
+     "No test showing CD19 on the leukaemia cells was mentioned (haven't tested); the study team will check the test "
+     "results."),
     (dict(KO_DAUGHTER, performance_status="하루 종일 누워 있어요"), "performance_status", "ko",
      "평소 하루가 ECOG 4단계(하루 종일 누워)로, 하루 종일 누워 있거나 앉아 있어요. "
      "이 연구에 필요한 카르노프스키나 란스키 50점보다 낮아요."),

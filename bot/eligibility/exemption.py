@@ -40,4 +40,6 @@ class Exemption:
             return result
         if found(low, EN.exemption.beyond, KO.exemption.beyond, *self.beyond):
             return result  # beyond the exception too: the reader's answer stands
-        return Reading(self.reads, said, text, hedged=isinstance(result, Reading) and result.hedged)
+        at = low.find(said)  # the words as typed ("CD19 negative"), not lower-cased
+        typed = text[at:at + len(said)] if at >= 0 and len(low) == len(text) else said
+        return Reading(self.reads, typed, text, hedged=isinstance(result, Reading) and result.hedged)
