@@ -62,10 +62,13 @@ class Row:
 
 
 def _language(raw: Mapping, path: Path) -> str:
+    """The row's `lang`, else the language its id or file names ("en-...", "perf-ko-r1"), else its script."""
     if raw.get("lang") in _SETUP:
         return str(raw["lang"])
-    if re.search(r"(^|[-_])ko([-_]|$)", f"{raw.get('id', '')}") or "-ko-" in path.name:
-        return "ko"
+    for name in (str(raw.get("id") or ""), path.stem):
+        said = [lang for lang in _SETUP if re.search(rf"(^|[-_]){lang}([-_]|$)", name)]
+        if len(said) == 1:
+            return said[0]
     return "ko" if _HANGUL.search(str(raw["message"])) else "en"
 
 
@@ -165,6 +168,12 @@ def score_row(row: Row, today: date) -> Dict[str, str]:
 # ---------------------------------------------------------------- the report
 
 
+def _groups(row: Row, trial: str) -> Tuple[Tuple[str, str], ...]:
+    """The tallies a judgement counts in: per language and overall, per study and per study's question."""
+    question = f"{trial} {row.qid}"
+    return tuple((lang, key) for lang in (row.lang, "all") for key in (question, trial, "all"))
+
+
 def report(rows: Sequence[Row], got: Sequence[Mapping[str, str]], verbose: bool) -> List[str]:
     right: Counter = Counter()
     total: Counter = Counter()
@@ -172,15 +181,16 @@ def report(rows: Sequence[Row], got: Sequence[Mapping[str, str]], verbose: bool)
     for row, verdicts in zip(rows, got):
         for trial, expected in row.expect.items():
             ok = verdicts[trial] == expected
-            for key in ((row.lang, trial), (row.lang, "all"), ("all", trial), ("all", "all")):
+            for key in _groups(row, trial):
                 total[key] += 1
                 right[key] += ok
             if verbose or not ok:
                 mark = "ok  " if ok else "MISS"
                 lines.append(f"{mark} {row.id} {trial} expected {expected}, got {verdicts[trial]}: {row.message}")
     lines.append("")
-    for key in sorted(total):
-        lines.append(f"{key[0]:>3} {key[1]:<12} {right[key]:>3} of {total[key]:>3} ({100 * right[key] / total[key]:.1f}%)")
+    for key in sorted(total, key=lambda k: (k[0] == "all", k[0], k[1] == "all", k[1])):
+        share = 100 * right[key] / total[key]
+        lines.append(f"{key[0]:>3}  {key[1]:<32} {right[key]:>3} of {total[key]:>3} ({share:.1f}%)")
     return lines
 
 
