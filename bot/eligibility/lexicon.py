@@ -259,6 +259,9 @@ class Experiencer:
     adds_after: Words = ()  # the end of a part before one that adds another answer (", and", "그리고")
     adds_in: Words = ()  # a word in a part that adds another answer ("either", "{name}도")
     back_reference: Words = ()  # "earlier I said", "the heart answer", "아까": words about an answer given before
+    # A part cut at a connective ending, read as a sentence ("둘 다 아니고" -> "둘 다 아니에요"): regex -> ending
+    part_ends: Mapping[str, str] = field(default_factory=dict)
+    adds_unnamed: Words = ()  # a part that adds an answer without naming its question ("... either", "회사도")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from bot.eligibility.mentions import find_name
 from bot.eligibility.model import Trial
 from bot.eligibility.reading import Reading
 from bot.eligibility.session import read
-from bot.eligibility.text import pattern
+from bot.eligibility.text import is_question, pattern
 
 _LANGS = (EN, KO)
 _PARTS = re.compile("|".join(p for lang in _LANGS for p in lang.experiencer.answer_breaks), re.IGNORECASE)
@@ -74,12 +74,27 @@ def split(trial: Trial, open_qid: str, text: str, answered: Mapping[str, Reading
 _OWN_TOPIC = re.compile("|".join(p for lang in _LANGS for p in lang.experiencer.own_topic) or "(?!)")
 _VAGUE = ("unsure", "unconfirmed")  # "Dad has nothing besides the leukemia" says no more than the diagnosis
 _ADDS_AFTER = re.compile("|".join(p for lang in _LANGS for p in lang.experiencer.adds_after))
+_ADDS_UNNAMED = re.compile("|".join(p for lang in _LANGS for p in lang.experiencer.adds_unnamed) or "(?!)")
+_ENDS = tuple((re.compile(end), final) for lang in _LANGS for end, final in lang.experiencer.part_ends.items())
+SEX = "sex"
 
 
 def _without_joiner(rest: str) -> str:
-    """The open question's words without the "and" that joined them to a part taken away ("38, and")."""
+    """The open question's words without the "and" that joined them to a part taken away ("38, and"), and
+    as a sentence when they end in a connective ("둘 다 아니고" -> "둘 다 아니에요")."""
     m = _ADDS_AFTER.search(rest.lower())
-    return rest[:m.start()].rstrip(" ,;-—") if m else rest
+    rest = rest[:m.start()].rstrip(" ,;-—") if m else rest
+    bare = rest.rstrip(" ,;")
+    for end, final in _ENDS:
+        if end.search(bare):
+            return end.sub(final, bare, count=1)
+    return rest
+
+
+def _adds_unnamed(before: str, piece: str) -> bool:
+    """A part that adds another answer without naming its question ("..., and nothing else ... either")."""
+    return after_correction(piece) is None and bool(_ADDS_AFTER.search(before.lower()) or
+                                                   _ADDS_UNNAMED.search(piece.lower()))
 
 
 def _adds(before: str, piece: str, name: str) -> bool:
@@ -131,20 +146,19 @@ def wholly(trial: Trial, text: str, answered: Mapping[str, Reading], today: date
 def _answers(trial: Trial, open_qid: str, piece: str, answered: Mapping[str, Reading], today: date,
              others: Sequence[str], back: bool, first: bool, before: str = "") -> Optional[Also]:
     """The other question this part answers: the one it names (when it goes back to an earlier answer or
-    the open question reads nothing in it), else, going back, the one answered question that takes a new
-    number from it."""
+    the open question does not keep it), else a later question that reads it (_later), else, going back,
+    the one answered question that takes a new number from it."""
     named = find_name(trial, piece, others)
-    # A later part that adds an answer about another question it names (and not the open one) is that
-    # question's, even when the open question could read it ("Heart's fine, and no liver or kidney problems").
-    own = first or named is None or not _adds(before, piece, named[1]) \
-        or find_name(trial, piece, [open_qid]) is not None
-    if (not back or first) and own and isinstance(read(trial, open_qid, piece, today), Reading):
+    mine = read(trial, open_qid, piece, today)
+    if (not back or first) and isinstance(mine, Reading) and _own(trial, open_qid, piece, mine, named, before, first):
         return None  # the open question's words (the first part is, when it reads for it)
     if named is not None:
         reading = _latest(trial, named[0], piece, today, named[1])
-        return Also(named[0], piece.strip(), reading) if reading else None
-    if not back:
-        return age_part(trial, piece, answered, today, others)
+        if reading is not None or back:
+            return Also(named[0], piece.strip(), reading) if reading else None
+    if not back:  # "의사도 항암 ... 받을 수 있다고": named by a word of another question, read by a later one
+        return age_part(trial, piece, answered, today, others) or _later(trial, open_qid, piece, answered, today,
+                                                                          others)
     numbered = []
     for qid in (q for q in others if q in answered):
         reading = _latest(trial, qid, piece, today)
@@ -155,6 +169,69 @@ def _answers(trial: Trial, open_qid: str, piece: str, answered: Mapping[str, Rea
     return numbered[0] if len(numbered) == 1 else None
 
 
+def _own(trial: Trial, open_qid: str, piece: str, mine: Reading, named: Optional[Tuple[str, str]], before: str,
+         first: bool) -> bool:
+    """Words the open question reads are its own: the first part; a later part too, unless it adds an answer
+    about another question it names ("Heart's fine, and no liver or kidney problems"), or the open question
+    reads only its bare yes or no while it names another ("네, 근데 임신이나 수유 중은 아니에요"), or, naming
+    none, it adds with "either" or 도 and the open question reads only its no ("No, and nothing else serious
+    either")."""
+    if first or after_correction(piece) is not None or find_name(trial, piece, [open_qid]) is not None:
+        return True  # a correction goes back to the open question
+    if named is not None:
+        return not (_adds(before, piece, named[1]) or _bare(piece, mine))
+    return not (_bare(piece, mine) and _adds_unnamed(before, piece))
+
+
+def _bare(piece: str, reading: Reading) -> bool:
+    """The reading is only the part's yes or no ("없어요"), nothing the question itself is about (never a
+    "not sure": a hedge leaves the words where they are)."""
+    said = polarity(piece)
+    return said.value in ("yes", "no") and reading.evidence.strip().lower() == (said.evidence or "").strip().lower()
+
+
+_BARE_NUMBER = re.compile(r"[\d.,\s]+\S{0,6}")  # "1.0", "72", "1.2 mg/dL": a number needs its name
+# "Wait, that was last week when he had a fever": a pronoun says no sex; the words about the patient must
+_PRONOUN = re.compile("|".join(p for lang in _LANGS for p in lang.experiencer.patient_pronouns))
+
+
+def _later(trial: Trial, open_qid: str, piece: str, answered: Mapping[str, Reading], today: date,
+           others: Sequence[str]) -> Optional[Also]:
+    """A later part that names no question that reads it ("Still doing my walk every day", "저 남자예요"),
+    offered to every question not answered yet: kept for the one that finds the most in it beyond a bare yes
+    or no (the same words in several: the first asked, the next one in its turn). Never a bare number, a
+    hedge, a question, or words about someone else."""
+    if is_question(piece) or after_correction(piece) is not None or find_name(trial, piece, [open_qid]) \
+            or about_patient(piece, _patient(answered)).set_aside:
+        return None  # a correction, or words that name the open question, are the open question's
+    best: List[Also] = []
+    for qid in _unanswered(trial, open_qid, answered, others):
+        reading = read(trial, qid, piece, today)
+        if not isinstance(reading, Reading) or reading.hedged or reading.value in _VAGUE + ("unknown",) \
+                or _bare(piece, reading) or _BARE_NUMBER.fullmatch(reading.evidence.strip()) \
+                or _PRONOUN.fullmatch(reading.evidence.strip().lower()):
+            continue
+        size = len(reading.evidence.strip())
+        if best and size > len(best[0].reading.evidence.strip()):
+            best = []
+        if not best or size == len(best[0].reading.evidence.strip()):
+            best.append(Also(qid, piece.strip(), reading))
+    same = len({a.reading.evidence.strip().lower() for a in best}) == 1
+    return best[0] if best and same else None
+
+
+def _unanswered(trial: Trial, open_qid: str, answered: Mapping[str, Reading], others: Sequence[str]) -> List[str]:
+    """The questions still to come, in the order asked; the sex too (its reader refuses a doctor's or a
+    record's, and words about someone else never reach it)."""
+    later = set(others) | {SEX}
+    return [q for q in trial.asked_ids if q in later and q != open_qid and q not in answered]
+
+
+def _patient(answered: Mapping[str, Reading]) -> Optional[str]:
+    who = answered.get("respondent")
+    return None if who is None or who.value == "self" else (who.extra.get("relation") or "patient")
+
+
 def age_part(trial: Trial, piece: str, answered: Mapping[str, Reading], today: date,
               others: Sequence[str]) -> Optional[Also]:
     """A later part that says the patient's age in words that tie the number to an age ("..., diagnosed
@@ -162,9 +239,7 @@ def age_part(trial: Trial, piece: str, answered: Mapping[str, Reading], today: d
     never an age the part says is someone else's."""
     if "age" not in others or "age" in answered or not age_said(piece):
         return None
-    who = answered.get("respondent")
-    patient = None if who is None or who.value == "self" else (who.extra.get("relation") or "patient")
-    if about_patient(piece, patient).set_aside:
+    if about_patient(piece, _patient(answered)).set_aside:
         return None
     reading = read(trial, "age", piece, today)
     return Also("age", piece.strip(), reading) if isinstance(reading, Reading) and reading.value == "value" else None
