@@ -172,3 +172,13 @@ def _is_final(text: str, end: int) -> bool:
 
 def stream(text: str, lang: str) -> Stream:
     return korean(text) if lang == "ko" else english(text)
+
+
+def one_edit(a: str, b: str) -> bool:
+    """a and b differ by one letter changed, added, dropped or two letters swapped."""
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and
+                                  a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))

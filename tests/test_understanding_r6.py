@@ -131,3 +131,37 @@ def test_not_applicable_is_never_a_refusal(words):
     chat = at("childbearing_contraception", answers, *(("안녕하세요", "네") if "해당" in words else ()))
     chat.say(words)
     assert verdict(chat, "childbearing_contraception") != "fail"
+
+
+def test_a_lab_name_with_a_korean_particle_typed_onto_it():
+    chat = at("liver_enzymes", FOR_MOTHER_KO, "안녕하세요", "네")
+    chat.say("ALT가 95였고 정상 상한이 40이래요")
+    assert chat.state["checking"]["qid"] == "liver_enzymes"  # a rule-out (2.4 x ULN), said back first
+
+
+@pytest.mark.parametrize("words, verdict_", [("a bit elevated, nothing more specific", "unknown"),
+                                             ("the doctor said nothing to worry about with her liver", "pass")])
+def test_words_about_the_result_beside_a_no_word(words, verdict_):
+    chat = at("liver_enzymes", FOR_MOTHER)
+    chat.say(words)
+    assert verdict(chat, "liver_enzymes") == verdict_
+
+
+@pytest.mark.parametrize("words", ["besides the AML she's in decent health", "백혈병 말고는 다 건강하세요"])
+def test_otherwise_well_is_no_other_illness(words):
+    ko = "건강" in words
+    chat = at("serious_conditions", FOR_MOTHER_KO if ko else FOR_MOTHER, *(("안녕하세요", "네") if ko else ()))
+    chat.say(words)
+    assert verdict(chat, "serious_conditions") == "pass"
+
+
+def test_a_number_word_one_letter_off_beside_another():
+    chat = at("age", FOR_MOTHER)
+    chat.say("seventy thre")
+    assert chat.state["readings"]["age"]["number"] == 73.0
+
+
+def test_a_skin_cancer_of_the_excepted_kind_said_apart():
+    chat = at("other_malignancy", FOR_MOTHER)
+    chat.say("a small skin cancer was removed from her nose in June, the doctor said basal cell")
+    assert verdict(chat, "other_malignancy") == "pass"

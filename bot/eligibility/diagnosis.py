@@ -249,9 +249,10 @@ def _when(text: str, ctx: Context) -> Union[Span, None, NoAnswer]:
 def _exempt(low: str, items: List[nlp.Mention], params: Mapping[str, Any]) -> Optional[str]:
     """"exempt" when every condition named is allowed, "unsure" when some may be."""
     kinds = {m.id for m in items}
+    vague = {params.get("generic"), *params.get("vague_exempt", ())}
     for words, as_id in params.get("qualifies_exempt", ()):
-        if all(w in low for w in words):
-            kinds = {as_id if k == params.get("generic") else k for k in kinds}
+        if all(w in low for w in words):  # "a skin cancer, the basal type": the kind said apart
+            kinds = {as_id if k in vague else k for k in kinds}
     if kinds <= set(params.get("exempt", ())):
         return "exempt"
     if kinds <= set(params.get("exempt", ())) | set(params.get("vague_exempt", ())):

@@ -84,6 +84,10 @@ def lab_words(low: str) -> Optional[Tuple[str, str]]:
 def unknown_lab(text: str, low: str) -> Optional[Reading]:
     answer = polarity(text)
     never = found(low, EN.lab.never, KO.lab.never)
+    said = (lab_words(low) or ("",))[0]
+    # "a little raised, nothing specific", "nothing to worry about": the words say how the result was
+    if said == "high" or (said and answer.value == "no"):
+        return None
     if (answer.value in ("unsure", "no") or never) and not _ANY_DIGIT.search(low):
         return Reading("unknown", never or answer.evidence, text)
     return None
@@ -233,7 +237,8 @@ def read_lab_uln(text: str, ctx: Context) -> Result:
     if _NEGATIVE.search(low):
         return NoAnswer("a negative value", "impossible")
     alias = {a.lower(): name for name, aliases in params["analytes"].items() for a in aliases}
-    enzyme = re.compile(r"\b(" + "|".join(sorted(map(re.escape, alias), key=len, reverse=True)) + r")\b")
+    # not \b: a Korean particle typed onto the name ("AST가 130") is a word character too
+    enzyme = re.compile(r"(?<![a-z])(" + "|".join(sorted(map(re.escape, alias), key=len, reverse=True)) + r")(?![a-z])")
     cuts = [m.start() for m in enzyme.finditer(low)] or [0]
     pieces = [low[:cuts[0]]] + [low[a:b] for a, b in zip(cuts, cuts[1:] + [len(low)])]
     ulns = [float(m[1]) for m in _ULN.finditer(low)]

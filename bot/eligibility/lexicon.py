@@ -97,6 +97,9 @@ class YesNo:
     # well, in one clause and not negated, is a no to a question about a problem.
     fine: Words = ()
     not_fine: Words = ()
+    # A question about illnesses besides the one screened for (params.others): "apart from the leukaemia she's
+    # in good shape", "백혈병 빼면 멀쩡해요" is a no.
+    otherwise_well: Words = ()
     # A cue that is itself a denial ("nobody said", "never said") after a bare "no" ("no nobody said that"):
     # the no is the answer said twice, not a negation of the cue.
     denial: Words = ()

@@ -57,7 +57,7 @@ class ReaderParams:
 
 
 PARAMS: Dict[str, ReaderParams] = {
-    "yes_no": ReaderParams(optional=frozenset({"drug", "present", "topic", "options", "intent"})),
+    "yes_no": ReaderParams(optional=frozenset({"drug", "present", "topic", "options", "intent", "others"})),
     "age": ReaderParams(),
     "last_dose": ReaderParams(optional=frozenset({"not_counted"})),
     "diagnosis": ReaderParams(frozenset({"disease", "precursors"}),

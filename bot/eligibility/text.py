@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import List, Mapping, Optional, Tuple
 
 from bot.eligibility.lexicon import EN, KO
+from bot.tokens import one_edit
 
 MAX_ANSWER_CHARS = 1000
 HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
@@ -123,11 +124,27 @@ def words_to_digits(text: str) -> str:
         return str(value)
 
     units = "|".join(k for k in _WORD_NUMBERS if _WORD_NUMBERS[k] < 10)
+    text = _number_typos(text)
     text = re.sub(r"\b(" + "|".join(_TENS) + r")(?:[\s-](" + units + r"))?\b", tens, text, flags=re.I)
     text = re.sub(r"\b(" + "|".join(_WORD_NUMBERS) + r")\b", lambda m: str(_WORD_NUMBERS[m.group(1).lower()]),
                   text, flags=re.I)
     if is_korean(text):
         text = _korean_numbers(text)
+    return text
+
+
+def _number_typos(text: str) -> str:
+    """"sixty sevn": a word one letter off a number word, right beside a number word, is that number."""
+    words = list(re.finditer(r"[A-Za-z]+", text))
+    known = {*_TENS, *_WORD_NUMBERS}
+    for i in reversed(range(len(words))):
+        word = words[i].group(0).lower()
+        if word in known or len(word) < 4:
+            continue
+        beside = {w.group(0).lower() for w in words[max(i - 1, 0):i + 2]} - {word}
+        near = sorted(k for k in known if len(k) >= 4 and one_edit(word, k))
+        if beside & known and near:
+            text = text[:words[i].start()] + near[0] + text[words[i].end():]
     return text
 
 

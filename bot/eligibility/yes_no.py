@@ -16,6 +16,7 @@ _TOPIC = re.compile(r"\b(?:" + either(EN.yes_no.topic) + r")\b|" + either(KO.yes
 _BARE = EN.answers.bare + KO.answers.bare
 _FINE = re.compile(either(EN.yes_no.fine, KO.yes_no.fine))
 _NOT_FINE = re.compile(either(EN.yes_no.not_fine, KO.yes_no.not_fine))
+_OTHERWISE_WELL = re.compile(either(EN.yes_no.otherwise_well, KO.yes_no.otherwise_well))
 _INTENDS = re.compile(either(EN.yes_no.intends, KO.yes_no.intends) or "(?!)")
 _REFUSES = re.compile(either(EN.yes_no.refuses, KO.yes_no.refuses) or "(?!)")
 _DENIAL = re.compile(either(EN.yes_no.denial, KO.yes_no.denial) or "(?!)")
@@ -80,6 +81,9 @@ def _from_words_alone(text: str, low: str, terms: List[nlp.Mention], answer: Pol
     fine = _topic_fine(text, ctx)
     if fine:
         return Reading("no", fine, text)
+    well = _OTHERWISE_WELL.search(low) if params.get("others") else None
+    if well and not _NOT_FINE.search(well.group(0)):
+        return Reading("no", text[well.start():well.end()], text)
     if ctx.params.get("intent"):  # "he'll use them", "계속 먹을 거예요": a commitment said in other words
         said = _REFUSES.search(low) or _INTENDS.search(low)
         if said:
@@ -103,7 +107,7 @@ def read_yes_no(text: str, ctx: Context) -> Result:
         return bad
     low = text.lower()
     terms = nlp.mentions(text, ctx.vocab, ctx.cues)
-    answer = polarity(text, agree=bool(ctx.params.get("intent")))  # a commitment: "ok, fine" agrees
+    answer = polarity(text)
     signals, affirmed_condition = _signals(low, terms, ctx)
     if not signals:
         found = _from_words_alone(text, low, terms, answer, ctx)
