@@ -165,3 +165,32 @@ def test_a_skin_cancer_of_the_excepted_kind_said_apart():
     chat = at("other_malignancy", FOR_MOTHER)
     chat.say("a small skin cancer was removed from her nose in June, the doctor said basal cell")
     assert verdict(chat, "other_malignancy") == "pass"
+
+
+@pytest.mark.parametrize("words", ["she had pneumonia in september but it has healed", "폐렴 있었는데 다 나으셨어요"])
+def test_the_one_condition_named_is_over(words):
+    ko = "나으셨" in words
+    chat = at("serious_conditions", FOR_MOTHER_KO if ko else FOR_MOTHER, *(("안녕하세요", "네") if ko else ()))
+    chat.say(words)
+    assert verdict(chat, "serious_conditions") == "pass"
+
+
+def test_an_illness_that_is_over_beside_one_that_is_not():
+    chat = at("serious_conditions", FOR_MOTHER)
+    chat.say("her pneumonia has cleared up but she still has diabetes")
+    assert verdict(chat, "serious_conditions") == "unknown"
+
+
+@pytest.mark.parametrize("words", ["the haematologist mentioned a gentler treatment might suit him better",
+                                   "교수님이 저강도 치료도 생각해 보자고 하셨어요"])
+def test_a_milder_treatment_mentioned_goes_to_the_team(words):
+    ko = "교수님" in words
+    chat = at("fit_for_induction", FOR_FATHER_KO if ko else FOR_FATHER, *(("안녕하세요", "네") if ko else ()))
+    chat.say(words)
+    assert verdict(chat, "fit_for_induction") == "unknown"
+
+
+def test_a_korean_illness_then_none_typed_together():
+    chat = at("serious_conditions", FOR_MOTHER_KO, "안녕하세요", "네")
+    chat.say("다른병없음")
+    assert verdict(chat, "serious_conditions") == "pass"

@@ -100,6 +100,9 @@ class YesNo:
     # A question about illnesses besides the one screened for (params.others): "apart from the leukaemia she's
     # in good shape", "백혈병 빼면 멀쩡해요" is a no.
     otherwise_well: Words = ()
+    # A question about now (params.present): the one condition named is said to be over ("pneumonia in the
+    # summer but it cleared up", "폐렴은 다 나으셨어요"): a no.
+    resolved: Words = ()
     # A cue that is itself a denial ("nobody said", "never said") after a bare "no" ("no nobody said that"):
     # the no is the answer said twice, not a negation of the cue.
     denial: Words = ()

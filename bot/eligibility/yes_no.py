@@ -16,6 +16,7 @@ _TOPIC = re.compile(r"\b(?:" + either(EN.yes_no.topic) + r")\b|" + either(KO.yes
 _BARE = EN.answers.bare + KO.answers.bare
 _FINE = re.compile(either(EN.yes_no.fine, KO.yes_no.fine))
 _NOT_FINE = re.compile(either(EN.yes_no.not_fine, KO.yes_no.not_fine))
+_RESOLVED = re.compile(either(EN.yes_no.resolved, KO.yes_no.resolved))
 _OTHERWISE_WELL = re.compile(either(EN.yes_no.otherwise_well, KO.yes_no.otherwise_well))
 _INTENDS = re.compile(either(EN.yes_no.intends, KO.yes_no.intends) or "(?!)")
 _REFUSES = re.compile(either(EN.yes_no.refuses, KO.yes_no.refuses) or "(?!)")
@@ -121,6 +122,9 @@ def read_yes_no(text: str, ctx: Context) -> Result:
             return Reading("yes", affirmed_condition, text, hedged=answer.hedged)
         return NoAnswer("both yes and no")
     value, evidence = next(iter(signals.items()))
+    over = _RESOLVED.search(low) if ctx.params.get("present") and value == "yes" else None
+    if over and sum(m.label == nlp.CUE and m.id == "yes" and m.affirmed for m in terms) == 1:
+        return Reading("no", text[over.start():over.end()], text)  # the one condition named is over
     against = answer.value not in (None, value, "unsure")
     if against and not answer.conflict and not affirmed_condition:
         # "No, <the medicine>": a bare yes or no against the topic named: ask again.
