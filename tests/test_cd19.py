@@ -86,8 +86,8 @@ def test_an_english_father_who_clicks_not_tested_is_possibly_eligible_and_told_w
     assert chat.state["screening_outcome"] == "needs_review"
     assert chat.text().splitlines()[:2] == [
         "Based on these answers, your son is possibly eligible. The study team would need to check:",
-        "- CD19 on the leukaemia cells: No test showing CD19 on the leukaemia cells was mentioned (Not tested, or no "
-        "result); the study team will check the test results."]
+        "- CD19 on the leukaemia cells: No test showing the leukaemia cells CD19-positive in the bone marrow or blood "
+        "was mentioned (Not tested, or no result); the study team will check the test results."]
 
 
 def test_not_sure_is_a_result_the_team_looks_up_and_leaves_him_likely_eligible():
