@@ -32,12 +32,20 @@ TODAY = date(2026, 12, 3)
     ("No", "no", "unknown"),
     ("They never tested for that", "no", "unknown"),
     ("not sure", "unsure", "deferred"),
+    # the question offers "CD19-negative": a bare "negative" is that answer
+    ("nope, negative", "negative", "fail"),
+    ("The marrow results aren't back yet", "unsure", "deferred"),  # a result that exists, not known yet
+    ("CD19 was dim, only partly positive", "no", "unknown"),  # for the team to judge
+    ("It was positive on the spinal fluid test", "no", "unknown"),  # the listing asks marrow or blood
     ("네, 유세포검사에서 CD19 양성 나왔어요", "yes", "pass"),
     ("CD19 음성이었어요", "negative", "fail"),
     ("재발하면서 CD19가 없어졌대요", "negative", "fail"),
     ("아니요", "no", "unknown"),
     ("CD19 검사는 아직 안 했어요", "no", "unknown"),
     ("모르겠어요", "unsure", "deferred"),
+    ("음성이래", "negative", "fail"),
+    ("검사는 했는데 결과를 못 들었어요", "unsure", "deferred"),
+    ("뇌척수액 검사에서 양성이었어요", "no", "unknown"),
 ])
 def test_each_answer_is_read_and_judged_by_the_listing(message, reads, verdict):
     q = CAR_T.question("cd19_documented")
