@@ -22,9 +22,11 @@ from typing import Any, Dict, Optional
 import pytest
 
 from bot.eligibility.model import TrialFileError, load_folder
+from bot.eligibility.portfolio import site_portfolio
 from bot.eligibility.reading import NoAnswer, Reading
 from bot.eligibility.session import Session, judge, read, reason
 from bot.safety import scan
+from tests.conversation_helpers import Chat
 
 ROOT = Path(__file__).resolve().parents[1]
 AML = load_folder(ROOT / "trials" / "nct03558607")
@@ -188,3 +190,44 @@ def _broken(tmp_path: Path, old: str, new: str) -> str:
 def test_a_malformed_rule_names_file_question_and_key(tmp_path, old, new, message):
     error = _broken(tmp_path, old, new)
     assert "trial.yml" in error and message in error, error
+
+
+# ---------------------------------------------------------------- the site as shipped, in the chat
+
+
+SON_KO = {"respondent": "아들 대신 물어봐요", "age": "8살이에요", "all_relapsed_refractory": "네, 작년에 재발했어요",
+          "second_relapse": "네, 두 번 재발했어요", "hiv": "아니요", "cd19_documented": "네, CD19 양성이래요",
+          "ecog": "란스키 점수가 40이래요"}
+DAUGHTER_EN = {"respondent": "for my daughter", "age": "she is 10", "all_relapsed_refractory": "yes, it relapsed",
+               "second_relapse": "yes, twice", "hiv": "no", "cd19_documented": "yes, CD19 positive",
+               "ecog": "Karnofsky 60, the oncologist told us", "hepatitis_bc": "no", "active_infection": "no",
+               "childbearing_potential": "no, her periods haven't started"}
+
+
+def _site_result(monkeypatch, answers: Dict[str, str], hello: str, yes: str) -> Chat:
+    monkeypatch.delenv("TRIALBOT_TRIAL", raising=False)
+    chat = Chat(TODAY, site_portfolio())
+    chat.say(hello)
+    chat.say(yes)
+    for _ in range(20):
+        if chat.slot == "summary":
+            chat.say(yes)
+            return chat
+        chat.say(answers[chat.slot])
+    raise AssertionError(f"no summary: at {chat.slot}")
+
+
+def test_a_korean_mother_says_her_sons_lansky_score_and_hears_each_studys_reason(monkeypatch):
+    chat = _site_result(monkeypatch, SON_KO, "안녕하세요", "네")
+    said = chat.text().splitlines()
+    assert "- 평소 하루 생활(ECOG): 란스키 점수 40점(란스키 점수가 40)은 흔히 쓰는 환산표로 ECOG 3단계 이하예요. 이 연구는 2단계 " \
+           "이상, 즉 낮의 절반 넘게 일어나서 지내는 분이 대상이에요." in said
+    assert "- 평소 하루 생활(활동도): 란스키 점수가 40점(란스키 점수가 40)이에요. 이 연구에 필요한 50점보다 낮아요." in said
+    assert chat.state["screening_outcomes"] == {"NCT03558607": "likely_ineligible", "NCT05210907": "likely_ineligible"}
+
+
+def test_an_english_father_gives_a_karnofsky_score_for_a_child_and_the_team_rescores_it(monkeypatch):
+    chat = _site_result(monkeypatch, DAUGHTER_EN, "hello", "yes")
+    assert "- A usual day (performance status): A Karnofsky score of 60 (Karnofsky 60); under 16 the study uses the " \
+           "Lansky scale, so the study team will score it." in chat.text().splitlines()
+    assert chat.state["screening_outcomes"]["NCT05210907"] == "needs_review"

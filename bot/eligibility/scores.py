@@ -55,6 +55,7 @@ class _Grammar:
     either: "re.Pattern[str]"  # after a score: "or 3", ", could be 50"
     current: "re.Pattern[str]"  # a later score said to be the current one ("70 now")
     now: "re.Pattern[str]"  # "now", "지금은" before a later score
+    later: "re.Pattern[str]"  # after "now": the later score, a few words on
     other: "re.Pattern[str]"  # a unit after a number: not a score
 
 
@@ -68,6 +69,7 @@ def _grammar() -> _Grammar:
         either=re.compile(r"\s*,?\s*(?:" + _alternatives(en.either, ko.either) + r")" + link + _NUMBER),
         current=re.compile(_NUMBER + r"\s*(?:%|점)?\s*(?:" + _alternatives(en.current, ko.current) + r")"),
         now=re.compile("|".join(rx.pattern for lang in (en, ko) for rx in lang.now.compiled) or "(?!)"),
+        later=re.compile(r"[^\d]{0," + str(_GAP) + r"}?" + _NUMBER),
         other=re.compile(r"\s*(?:" + _alternatives(en.other_units, ko.other_units) + r")"))
 
 
@@ -147,7 +149,7 @@ def _current(low: str, start: int, stop: int) -> Optional[Tuple[float, int]]:
     g = _grammar()
     now = g.now.search(low, start, stop)
     if now:
-        later = re.compile(r"[^\d]{0," + str(_GAP) + r"}?" + _NUMBER).match(low, now.end(), stop)
+        later = g.later.match(low, now.end(), stop)
         if later:
             return _number_at(low, later)
     told = g.current.search(low, start, stop)
