@@ -4,7 +4,7 @@ question, after the earlier questions were answered for the same patient, and
 what the bot understood is read back from the tracker. In-process by
 default; --live starts the real servers and talks over REST.
 
-    python scripts/understanding_score.py tests/understanding/understanding-*.jsonl [--live] [--json out.json]
+    python scripts/understanding_score.py tests/understanding/*.jsonl [--live] [--json out.json]
 
 Each row: {"id", "patient" (self / mother / ...), "patient_sex", "could_become_pregnant", "patient_age",
 "qid", "message", "expect", "also"?, "class"}. `expect` was written from the rules by someone who had

@@ -1,5 +1,5 @@
 """The first-sight batch about the usual-day / performance question and CD19
-(tests/understanding/perf-*-r1.jsonl, written from the two listings and the
+(tests/questions/perf-*-r1.jsonl, written from the two listings and the
 rules by someone who never saw the code): each message typed at its question in
 the chat's own conversation for the studies the row names, then judged by each
 study's own rule (scripts/question_score.py). The floors are the scores after
@@ -16,7 +16,7 @@ import pytest
 
 from scripts.question_score import Row, load, score_row
 
-BATCHES = sorted((Path(__file__).parent / "understanding").glob("perf-*-r1.jsonl"))
+BATCHES = sorted((Path(__file__).parent / "questions").glob("perf-*-r1.jsonl"))
 TODAY = date(2026, 12, 3)
 # judgements right, per language and per study, after this round's fixes (of 145 EN, 147 KO)
 FLOORS = {("en", "NCT03558607"): 61, ("en", "NCT05210907"): 81, ("ko", "NCT03558607"): 63, ("ko", "NCT05210907"): 80}
