@@ -32,12 +32,20 @@ TODAY = date(2026, 12, 3)
     ("No", "no", "unknown"),
     ("They never tested for that", "no", "unknown"),
     ("not sure", "unsure", "deferred"),
+    # the question offers "CD19-negative": a bare "negative" is that answer
+    ("nope, negative", "negative", "fail"),
+    ("The marrow results aren't back yet", "unsure", "deferred"),  # a result that exists, not known yet
+    ("CD19 was dim, only partly positive", "no", "unknown"),  # for the team to judge
+    ("It was positive on the spinal fluid test", "no", "unknown"),  # the listing asks marrow or blood
     ("네, 유세포검사에서 CD19 양성 나왔어요", "yes", "pass"),
     ("CD19 음성이었어요", "negative", "fail"),
     ("재발하면서 CD19가 없어졌대요", "negative", "fail"),
     ("아니요", "no", "unknown"),
     ("CD19 검사는 아직 안 했어요", "no", "unknown"),
     ("모르겠어요", "unsure", "deferred"),
+    ("음성이래", "negative", "fail"),
+    ("검사는 했는데 결과를 못 들었어요", "unsure", "deferred"),
+    ("뇌척수액 검사에서 양성이었어요", "no", "unknown"),
 ])
 def test_each_answer_is_read_and_judged_by_the_listing(message, reads, verdict):
     q = CAR_T.question("cd19_documented")
@@ -86,8 +94,8 @@ def test_an_english_father_who_clicks_not_tested_is_possibly_eligible_and_told_w
     assert chat.state["screening_outcome"] == "needs_review"
     assert chat.text().splitlines()[:2] == [
         "Based on these answers, your son is possibly eligible. The study team would need to check:",
-        "- CD19 on the leukaemia cells: No test showing CD19 on the leukaemia cells was mentioned (Not tested, or no "
-        "result); the study team will check the test results."]
+        "- CD19 on the leukaemia cells: No test showing the leukaemia cells CD19-positive in the bone marrow or blood "
+        "was mentioned (Not tested, or no result); the study team will check the test results."]
 
 
 def test_not_sure_is_a_result_the_team_looks_up_and_leaves_him_likely_eligible():

@@ -243,7 +243,8 @@ def _broken(tmp_path: Path, old: str, new: str) -> str:
     ("by: sex, then: pass, else: fail}\n      map: {normal", "by: gender, then: pass, else: fail}\n      map: {normal",
      "question 'creatinine': field 'rule' names 'gender', which is not a question"),
     ("- {value: systolic,", "- {value: sistolic,",
-     "question 'blood_pressure': field 'rule' names the value 'sistolic', which params.values does not declare"),
+     "question 'blood_pressure': field 'rule' names the value 'sistolic', which its reader does not read (it reads: "
+     "diastolic, systolic)"),
     ("compute: {of:", "compute: {fom:", "question 'bmi': unknown key 'fom' in params.compute"),
     ("bare_range: [120, 220]", "bare_range: 120", "question 'bmi': params.values.height.bare_range must be [low, high]"),
     ("window: future", "window: ahead", "question 'surgery_planned': params.window must be past or future"),

@@ -163,8 +163,8 @@ def test_every_persona_gets_the_verdicts_the_listing_gives(trial, pid, answers, 
      "검사에서 백혈병 세포에 CD19가 없다고 나왔어요(CD19 음성). 이 연구의 CAR-T 세포는 CD19로 백혈병 세포를 찾기 때문에 "
      "CD19 양성이어야 해요."),
     (dict(EN_SON, cd19_documented="They haven't tested that"), "cd19_documented", "en",
-     "No test showing CD19 on the leukaemia cells was mentioned (haven't tested); the study team will check the test "
-     "results."),
+     "No test showing the leukaemia cells CD19-positive in the bone marrow or blood was mentioned (haven't tested); "
+     "the study team will check the test results."),
     (dict(KO_DAUGHTER, performance_status="하루 종일 누워 있어요"), "performance_status", "ko",
      "평소 하루가 ECOG 4단계(하루 종일 누워)로, 하루 종일 누워 있거나 앉아 있어요. "
      "이 연구에 필요한 카르노프스키나 란스키 50점보다 낮아요."),

@@ -163,6 +163,6 @@ def test_the_command_lists_every_error_and_exits_non_zero(tmp_path):
         f"error: {folder}/trial.yml: question 'prior_ruxolitinib': key 'examples[0]': en 'No, never' is read as "
         "'no', not 'yes'",
         f"{folder}: 2 error(s)",
-        f"{FIRST}: ok (21 questions; 19 listing criteria, 18 asked, 1 left out with a reason; 109 examples read as "
+        f"{FIRST}: ok (21 questions; 19 listing criteria, 18 asked, 1 left out with a reason; 116 examples read as "
         "declared)",
     ]

@@ -183,11 +183,28 @@ class UsualDay:
 
 
 @dataclass(frozen=True)
+class Scale:
+    """A scale a performance score is said on ("Karnofsky 70"): its names and its lowest and highest score."""
+    names: Phrases = Phrases()
+    lowest: float = 0.0
+    highest: float = 100.0
+
+
+@dataclass(frozen=True)
 class Ecog:
-    names: Words = ()
     levels: Mapping[int, Phrases] = field(default_factory=dict)  # level -> a usual day, from 4 down
     day: UsualDay = UsualDay()
     now: Phrases = Phrases()  # "but now", "지금은": after a spell that is over, the usual day is told from here
+    mixed: Phrases = Phrases()  # "some days ...", "반나절": a day told in parts that may differ
+    # A score said on a named scale (bot.eligibility.scores): the scales by id, a name as one word (for a
+    # word typed one letter off it), and the words around a score.
+    scales: Mapping[str, Scale] = field(default_factory=dict)
+    spelt: Mapping[str, str] = field(default_factory=dict)
+    linking: Words = ()  # between a name and its score
+    before_name: Words = ()  # between a score and the name after it
+    either: Words = ()  # between two scores it is said to be either of
+    current: Words = ()  # right after a later score: the current one
+    other_units: Words = ()  # after a number: something other than a score
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,13 @@ before and after it), with the age units 세 and 살 as part of that grammar."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from typing import List, Optional, Tuple
 
-from bot.eligibility import relations, usual_day
+from bot.eligibility import relations, scores, usual_day
 from bot.eligibility.answers import Context, polarity, unreadable
-from bot.eligibility.lexicon import EN, KO, either
+from bot.eligibility.lexicon import EN, KO
 from bot.eligibility.reading import NoAnswer, Reading, Result
 from bot.eligibility.text import find_dates, words_to_digits
 
@@ -194,33 +195,63 @@ def _years_between(born: date, today: date) -> int:
 
 
 
-# ------------------------------------------------------------------ ECOG from a usual day
+# ------------------------------------------------------------------ ECOG from a score or a usual day
 
-_ECOG_STATED = (
-    re.compile(r"\b(?:" + either(EN.ecog.names) + r")\s*(?:is|of|=|:)?\s*(-?\d+)\b"),
-    re.compile(r"(?:" + either(KO.ecog.names) + r")\s*(?:는|은|이|가)?\s*(-?\d+)"),
-    re.compile(r"^\s*(-?\d+)\s*(?:단계|점|번|등급)?\s*(?:이에요|예요|입니다|요)?\s*[.!]?\s*$"),
-)
+# The whole message a number ("2", "3단계예요"): the ECOG level.
+_BARE_LEVEL = re.compile(r"^\s*(-?\d+)\s*(?:단계|점|번|등급)?\s*(?:이에요|예요|입니다|요)?\s*[.!]?\s*$")
 
 
 def read_ecog(text: str, ctx: Context) -> Result:
+    """The ECOG level (the reading's number), from a score said on a named scale (bot.eligibility.scores:
+    "ECOG 1", "PS 2"), a bare number or a usual day; a score on another scale ("Karnofsky 70", "란스키 40점")
+    reads as that scale, with no ECOG number: each trial's rule judges it (its values)."""
     text, bad = unreadable(text)
     if bad:
         return bad
-    low = text.lower()
-    m = next((found for found in (rx.search(low) for rx in _ECOG_STATED) if found), None)
+    found = scores.said(text)
+    if isinstance(found, NoAnswer):
+        return found
+    if found:
+        return _scored(found, text)
+    m = _BARE_LEVEL.search(text.lower())
     if m:
         level = int(m[1])
         if not 0 <= level <= 4:
             return NoAnswer("an ECOG level outside 0-4", "impossible")
-        return Reading("value", m.group(0).strip(), text, number=float(level))
-    day = _usual_day_now(text) or _usual_day(text, low)
+        return _graded(Reading("value", m.group(0).strip(), text, number=float(level)))
+    day = _usual_day_now(text) or _usual_day(text, text.lower())
+    if isinstance(day, Reading):
+        return _graded(day)
     if day:
         return day
     answer = polarity(text)
     if answer.value == "unsure":
         return Reading("unsure", answer.evidence, text)
     return NoAnswer("no description of a usual day")
+
+
+def _graded(reading: Reading) -> Reading:
+    """An ECOG level, also named as the value `ecog` (a rule's part may judge it beside other scales)."""
+    if reading.number is None:
+        return reading
+    values = {"values": {scores.OWN: reading.number}}
+    if reading.number_max is not None:
+        values["values_max"] = {scores.OWN: reading.number_max}
+    return replace(reading, extra={**reading.extra, **values})
+
+
+def _scored(found: List[scores.Score], text: str) -> Reading:
+    """Scores said on named scales: each a value (and its upper end when said as either of two); an ECOG
+    score is the reading's number, another scale's names the reading."""
+    extra: dict = {"values": {s.scale: s.low for s in found}}
+    if any(s.high != s.low for s in found):
+        extra["values_max"] = {s.scale: s.high for s in found if s.high != s.low}
+    evidence, hedged = ", ".join(s.evidence for s in found), polarity(text).hedged
+    own = next((s for s in found if s.scale == scores.OWN), None)
+    if own:
+        return Reading("value", evidence, text, number=own.low, number_max=own.high if own.high != own.low else None,
+                       hedged=hedged, extra=extra)
+    return Reading(found[0].scale, evidence, text, hedged=hedged, extra=extra)
 
 
 def _level_phrase(low: str) -> Optional[Tuple[int, str]]:
@@ -231,6 +262,10 @@ def _level_phrase(low: str) -> Optional[Tuple[int, str]]:
             if evidence:
                 return level, evidence
     return None
+
+
+def _mixed(low: str) -> bool:
+    return bool(EN.ecog.mixed.first(low) or KO.ecog.mixed.first(low))
 
 
 def _day_framed(low: str) -> bool:
@@ -267,6 +302,9 @@ def _usual_day(text: str, low: str) -> Optional[Result]:
     reading = usual_day.combined([s.grades for s in found], stated)
     if reading is None:
         return None
+    if _mixed(low):  # "some days up and playing, other days in bed": every part counts, not the worst alone
+        grades = [s.grades for s in found] + ([stated] if stated else [])
+        reading = (min(g[0] for g in grades), max(g[1] for g in grades))
     evidence = ", ".join(dict.fromkeys(([phrase[1]] if phrase else []) + [s.evidence for s in found]))
     lowest, highest = reading
     if lowest <= 2 < highest:

@@ -15,7 +15,7 @@ from typing import Any, Dict, Mapping, Optional, Tuple
 from bot import yaml_files
 from bot.eligibility import nlp, rules, schema
 from bot.eligibility.exemption import Exemption
-from bot.eligibility.readers import READERS
+from bot.eligibility.readers import READERS, values_read
 from bot.eligibility.rules import NumberRule, Rule, TrialFileError, Verdict
 
 __all__ = ["ROOT", "LANGUAGES", "PROFILE_IDS", "KINDS", "NumberRule", "Rule", "TrialFileError", "Verdict",
@@ -202,11 +202,11 @@ def _cross_check(questions: Mapping[str, Question], where: str) -> None:
         for other in q.rule.questions:
             if other not in questions:
                 raise _fail(f"{where}: question '{q.id}'", "rule", f"names '{other}', which is not a question")
-        declared = set(q.params.get("values") or ()) if isinstance(q.params.get("values"), dict) else set()
+        declared = values_read(q.reader, q.params)
         for part in q.rule.parts:
             if part.value and part.value not in declared:
-                raise _fail(f"{where}: question '{q.id}'", "rule",
-                            f"names the value '{part.value}', which params.values does not declare")
+                raise _fail(f"{where}: question '{q.id}'", "rule", f"names the value '{part.value}', which its "
+                            f"reader does not read (it reads: {', '.join(sorted(declared)) or 'no named value'})")
         if q.kind == "part" and not any(q.id in c.rule.questions for c in questions.values()):
             raise _fail(f"{where}: question '{q.id}'", "kind", "is part, but no criterion's rule reads it")
         for ex in q.examples:

@@ -11,7 +11,7 @@ never an answer. Impossible values are NoAnswer, never stored.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Dict, FrozenSet
+from typing import Any, Callable, Dict, FrozenSet, Mapping, Optional
 
 from bot.eligibility.answers import Context, Polarity, polarity
 from bot.eligibility.diagnosis import read_condition_window, read_diagnosis
@@ -21,9 +21,11 @@ from bot.eligibility.medicines import read_last_dose
 from bot.eligibility.profile import read_childbearing, read_respondent, read_sex, respondent_reading
 from bot.eligibility.quantities import read_measure
 from bot.eligibility.reading import Result
+from bot.eligibility.scores import scale_ids
 from bot.eligibility.yes_no import read_yes_no
 
-__all__ = ["ABOUT_NOW", "READERS", "PARAMS", "ReaderParams", "Context", "Polarity", "polarity", "respondent_reading"]
+__all__ = ["ABOUT_NOW", "READERS", "PARAMS", "ReaderParams", "Context", "Polarity", "polarity", "respondent_reading",
+           "values_read"]
 
 READERS: Dict[str, Callable[[str, Context], Result]] = {
     "yes_no": read_yes_no,
@@ -74,3 +76,13 @@ PARAMS: Dict[str, ReaderParams] = {
     "sex": ReaderParams(),
     "childbearing": ReaderParams(),
 }
+
+
+def values_read(kind: Optional[str], params: Mapping[str, Any]) -> FrozenSet[str]:
+    """The named values a reader kind may read, each judged by a rule's part (`value: <name>`): the measure
+    reader's declared values; the ecog reader's scales (its own grade and those of its lexicon)."""
+    if kind == "measure" and isinstance(params.get("values"), dict):
+        return frozenset(params["values"])
+    if kind == "ecog":
+        return scale_ids()
+    return frozenset()

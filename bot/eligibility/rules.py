@@ -7,7 +7,14 @@ reading into a verdict. Besides `map`, `number` and `always`:
   or a nested any_of / all_of (one course of several that needs two answers);
 - `number.by`: the limit chosen by another question's answer (`by: sex`, `at_most: {male: 1.3, female: 1.1}`;
   a numeric answer picks a range key, `by: age`, `at_most: {"18-64": 2, "65-120": 1.5}`); while that answer is
-  not known, the verdict is the one every limit agrees on, else `unknown` ("depends").
+  not known, the verdict is the one every limit agrees on, else `unknown` ("depends");
+- `one_of`: value parts, of which the reading gives one or some (a score on one of several scales): the
+  parts given judge it, the rest are not asked for; given parts that disagree are `unknown`;
+- a part's `applies_when` (another question's answers or ranges, `{age: ["0-15"]}`): otherwise the part's
+  value is the team's to judge (`unknown`, reason key `<part>.does_not_apply`);
+- a part's `convert` (a table, `{"90": [0, 1], "80": 1}`: a value or a range of values to a number or a
+  range): the value in the scale its number or bands judge; two tables that disagree give a range, and a
+  range across a limit is `unknown` ("boundary"); a value the table does not hold is not given.
 
 A malformed rule is a TrialFileError naming the file, the question and the key."""
 from __future__ import annotations
@@ -87,11 +94,14 @@ class Band:
 
 @dataclass(frozen=True)
 class Part:
-    """One part of any_of / all_of: a named value of this reading, another question's reading, or (neither)
-    a nested any_of / all_of."""
+    """One part of any_of / all_of / one_of: a named value of this reading, another question's reading, or
+    (neither) a nested any_of / all_of; judged only when another question's answer fits `applies_when`,
+    its value first through `convert`."""
     rule: "Rule"
     value: str = ""
     question: str = ""
+    applies_when: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
+    convert: Tuple[Tuple[str, float, float], ...] = ()  # (a value or range key, the low and high it becomes)
 
     @property
     def name(self) -> str:
@@ -106,10 +116,11 @@ class Rule:
     bands: Tuple[Band, ...] = ()
     any_of: Tuple[Part, ...] = ()
     all_of: Tuple[Part, ...] = ()
+    one_of: Tuple[Part, ...] = ()
 
     @property
     def parts(self) -> Tuple[Part, ...]:
-        return self.any_of or self.all_of
+        return self.any_of or self.all_of or self.one_of
 
     @property
     def others_only(self) -> bool:
@@ -126,13 +137,16 @@ class Rule:
             out |= {self.number.then, self.number.otherwise}
         for part in self.parts:
             out |= part.rule.verdicts
+        if self.one_of or any(p.applies_when or p.convert for p in self.parts):
+            out.add(Verdict.UNKNOWN)  # values that disagree, a part that does not apply, a range across a limit
         return frozenset(out)
 
     @property
     def questions(self) -> Tuple[str, ...]:
         """The other questions the rule reads (parts and `by`)."""
         own = (self.number.by,) if self.number and self.number.by else ()
-        return own + tuple(q for p in self.parts for q in ((p.question,) if p.question else ()) + p.rule.questions)
+        return own + tuple(q for p in self.parts
+                           for q in ((p.question,) if p.question else ()) + tuple(p.applies_when) + p.rule.questions)
 
 
 # ---------------------------------------------------------------- judging
@@ -171,11 +185,47 @@ def _part_reading(part: Part, reading: Optional[Reading], facts: Facts) -> Optio
     if not part.name:  # a nested any_of / all_of reads what its parent reads
         return reading
     if part.question:
-        return facts.get(part.question)
+        return _converted(part, facts.get(part.question))
     values = (reading.extra.get("values") or {}) if reading is not None else {}
-    if part.value not in values:
+    if reading is None or part.value not in values:
         return None
-    return Reading("value", reading.evidence if reading else "", number=float(values[part.value]))
+    high = (reading.extra.get("values_max") or {}).get(part.value)
+    return _converted(part, Reading("value", reading.evidence, number=float(values[part.value]),
+                                    number_max=float(high) if high is not None else None, hedged=reading.hedged))
+
+
+def _converted(part: Part, reading: Optional[Reading]) -> Optional[Reading]:
+    """The reading's number through the part's table (both ends of a range): the lowest and the highest
+    they become. None when the table holds neither end: the value is not given in this part's scale."""
+    if not part.convert or reading is None or reading.number is None:
+        return reading
+    ends = [reading.number, reading.number if reading.number_max is None else reading.number_max]
+    found = [(low, high) for n in ends for key, low, high in part.convert if _range_fits(key, n)]
+    if len(found) < len(ends):
+        return None
+    low, high = min(f[0] for f in found), max(f[1] for f in found)
+    return replace(reading, number=low, number_max=high if high != low else None)
+
+
+def _range_fits(key: str, number: float) -> bool:
+    m = _RANGE_KEY.match(key)
+    return float(m[1]) <= number <= float(m[2]) if m else _is_float(key) and float(key) == number
+
+
+def _is_float(text: str) -> bool:
+    return bool(re.fullmatch(r"\s*\d+(?:\.\d+)?\s*", text))
+
+
+def _applies(part: Part, facts: Facts) -> Optional[Decision]:
+    """None when the part applies; else `unknown`: "does_not_apply" when the answer it names fits none of
+    its keys, "depends" while that answer is not known."""
+    for qid, keys in part.applies_when.items():
+        fact = facts.get(qid)
+        if fact is None or fact.value == "unsure":
+            return Verdict.UNKNOWN, "depends"
+        if not any(_key_fits(k, fact) for k in keys):
+            return Verdict.UNKNOWN, "does_not_apply"
+    return None
 
 
 _ANY_ORDER = (Verdict.PASS, Verdict.UNKNOWN, Verdict.DEFERRED, Verdict.FAIL)
@@ -196,7 +246,9 @@ def judge_parts(rule: Rule, reading: Optional[Reading], facts: Facts) -> List[Pa
     out = []
     for part in rule.parts:
         own = _part_reading(part, reading, facts)
-        found = decide(part.rule, own, facts)
+        if rule.one_of and own is None:
+            continue  # one_of: only the values the reading gives
+        found = (_applies(part, facts) if own is not None else None) or decide(part.rule, own, facts)
         verdict, key = found if found else (Verdict.UNKNOWN, "")
         if verdict == Verdict.FAIL and own is not None and own.hedged:
             verdict, key = Verdict.UNKNOWN, "hedged"
@@ -211,6 +263,8 @@ def _combined(rule: Rule, reading: Optional[Reading], facts: Facts) -> Optional[
     verdicts = [p for p in judge_parts(rule, reading, facts) if p.verdict != Verdict.NOT_APPLICABLE]
     if not verdicts:
         return None
+    if rule.one_of and len({p.verdict for p in verdicts}) > 1:
+        return Verdict.UNKNOWN, ""  # two values given that a rule judges apart: the team's
     order = _ANY_ORDER if rule.any_of else _ALL_ORDER
     found = next(v for v in order if any(p.verdict == v for p in verdicts))
     deciding = [p for p in verdicts if p.verdict == found]
@@ -349,9 +403,37 @@ def _parts(raw: Any, key: str, fail: Fail) -> Tuple[Part, ...]:
         if not isinstance(p, dict) or (len(named) != 1 and not nested):
             raise fail(where, "needs one of value (a value the reader reads) or question (another question), "
                               "or is a nested any_of / all_of")
-        body = {k: v for k, v in p.items() if k not in ("value", "question")}
-        parts.append(Part(parse(body, where, fail), str(p.get("value") or ""), str(p.get("question") or "")))
+        body = {k: v for k, v in p.items() if k not in ("value", "question", "applies_when", "convert")}
+        parts.append(Part(parse(body, where, fail), str(p.get("value") or ""), str(p.get("question") or ""),
+                          _answers(p.get("applies_when"), f"{where}.applies_when", fail),
+                          _table(p.get("convert"), f"{where}.convert", fail)))
     return tuple(parts)
+
+
+def _answers(raw: Any, key: str, fail: Fail) -> Mapping[str, Tuple[str, ...]]:
+    """`applies_when`: question id -> the answers or ranges ("0-15") it applies with."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(isinstance(v, list) and v for v in raw.values()):
+        raise fail(key, "must map question ids to lists of answers or ranges (\"0-15\")")
+    return {str(q): tuple(_word(a) for a in answers) for q, answers in raw.items()}
+
+
+def _table(raw: Any, key: str, fail: Fail) -> Tuple[Tuple[str, float, float], ...]:
+    """`convert`: a value ("90") or a range ("10-20") -> a number, or [low, high] where tables disagree."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict) or not raw:
+        raise fail(key, "must map values or ranges (\"90\", \"10-20\") to a number or [low, high]")
+    out = []
+    for value, to in raw.items():
+        pair = to if isinstance(to, list) else [to, to]
+        ok = (_RANGE_KEY.match(str(value)) or _is_float(str(value))) and len(pair) == 2 \
+            and all(is_number(x) for x in pair) and pair[0] <= pair[1]
+        if not ok:
+            raise fail(f"{key}.{value}", "must be a value or range to a number or [low, high]")
+        out.append((str(value), float(pair[0]), float(pair[1])))
+    return tuple(out)
 
 
 def parse(raw: object, key: str, fail: Fail) -> Rule:
@@ -364,15 +446,18 @@ def parse(raw: object, key: str, fail: Fail) -> Rule:
     bands = _bands(raw["bands"], f"{key}.bands", fail) if "bands" in raw else ()
     any_of = _parts(raw["any_of"], f"{key}.any_of", fail) if "any_of" in raw else ()
     all_of = _parts(raw["all_of"], f"{key}.all_of", fail) if "all_of" in raw else ()
-    if sum(map(bool, (number, bands, any_of, all_of))) > 1:
-        raise fail(key, "takes one of number, bands, any_of or all_of")
+    one_of = _parts(raw["one_of"], f"{key}.one_of", fail) if "one_of" in raw else ()
+    if sum(map(bool, (number, bands, any_of, all_of, one_of))) > 1:
+        raise fail(key, "takes one of number, bands, any_of, all_of or one_of")
+    if any(p.question or not p.value for p in one_of):
+        raise fail(f"{key}.one_of", "holds value parts only (the values a reading may give)")
     raw_map = raw.get("map") or {}
     if not isinstance(raw_map, dict):
         raise fail(f"{key}.map", "must be a mapping of readings to verdicts")
     mapping = {_word(k): _verdict(v, f"{key}.map.{_word(k)}", fail) for k, v in raw_map.items()}
-    if not (mapping or number or bands or any_of or all_of):
-        raise fail(key, "needs a map, a number rule, bands, any_of, all_of or always")
-    return Rule(map=mapping, number=number, bands=bands, any_of=any_of, all_of=all_of)
+    if not (mapping or number or bands or any_of or all_of or one_of):
+        raise fail(key, "needs a map, a number rule, bands, any_of, all_of, one_of or always")
+    return Rule(map=mapping, number=number, bands=bands, any_of=any_of, all_of=all_of, one_of=one_of)
 
 
 def _word(k: object) -> str:

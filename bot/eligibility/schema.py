@@ -16,8 +16,8 @@ LANGUAGES = ("en", "ko")
 TRIAL_KEYS = frozenset({"id", "end_date", "updated", "ask_order", "terms", "questions", "left_out"})
 QUESTION_KEYS = frozenset({"kind", "listing", "reader", "params", "terms", "cues", "buttons", "rule", "applies_when",
                            "examples", "concept", "exception"})
-RULE_KEYS = frozenset({"always", "map", "number", "bands", "any_of", "all_of"})
-PART_KEYS = frozenset({"value", "question", "map", "number", "bands", "any_of", "all_of"})
+RULE_KEYS = frozenset({"always", "map", "number", "bands", "any_of", "all_of", "one_of"})
+PART_KEYS = frozenset({"value", "question", "map", "number", "bands", "any_of", "all_of", "applies_when", "convert"})
 NUMBER_KEYS = frozenset({"at_least", "at_most", "more_than", "between", "then", "else", "by"})
 BAND_KEYS = frozenset({"below", "up_to", "then"})
 EXCEPTION_KEYS = frozenset({"reads", "when", "words", "beyond"})
@@ -103,7 +103,7 @@ def _rule_keys(rule: Any, known: Collection[str], where: str, file: Path, qid: s
         errors.keys(rule["map"], _mapping(rule["map"]).keys(), file, f"{where}.map", qid)  # a mapping
     for n, band in enumerate(rule.get("bands") or () if isinstance(rule.get("bands"), list) else ()):
         errors.keys(band, BAND_KEYS, file, f"{where}.bands[{n}]", qid)
-    for combine in ("any_of", "all_of"):
+    for combine in ("any_of", "all_of", "one_of"):
         parts = rule.get(combine)
         for n, part in enumerate(parts if isinstance(parts, list) else ()):
             _rule_keys(part, PART_KEYS, f"{where}.{combine}[{n}]", file, qid, errors)
@@ -138,7 +138,9 @@ def _question(qid: str, q: Any, profile_ids: Collection[str], file: Path, vocabu
         for key, values in q["applies_when"].items():
             if not isinstance(values, list):
                 errors.add(file, f"applies_when.{key} must be a list of answers", qid)
-    if "cues" in q and errors.keys(q["cues"], ("yes", "no"), file, "cues", qid):
+    # cues for yes, for no, or for another reading a button gives ("negative": a test showed no CD19)
+    readings = {"yes", "no"} | set(_mapping(q.get("buttons")))
+    if "cues" in q and errors.keys(q["cues"], readings, file, "cues", qid):
         for key, langs in q["cues"].items():
             _languages(langs, file, f"cues.{_word(key)}", qid, errors)
     if "buttons" in q:

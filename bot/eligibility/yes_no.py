@@ -42,6 +42,10 @@ def _signals(low: str, terms: List[nlp.Mention], ctx: Context) -> Tuple[Dict[str
     signals: Dict[str, str] = {}
     affirmed = None
     for m in terms:
+        if m.label == nlp.CUE and m.id not in ("yes", "no"):
+            if not (m.negated or m.hypothetical) and len(m.text) > len(signals.get(m.id, "")):
+                signals[m.id] = m.text  # the longest words as evidence; "not CD19 negative" says nothing of it
+            continue
         if m.label == nlp.CUE:
             positive = m.id == "yes"
         elif params.get("drug") and m.label == "DRUG" and m.id == params["drug"]:
@@ -100,7 +104,8 @@ def read_yes_no(text: str, ctx: Context) -> Result:
     yes), `present` (a question about now: finished things read as no),
     `topic` (its words: the topic said to be well is a no), `intent` (a
     commitment: "he'll use them" is a yes, "won't use" a no). Cues:
-    the question's own phrases for yes and for no. A condition named
+    the question's own phrases for yes and for no, and for another reading
+    one of its buttons gives ("negative", "unsure"). A condition named
     outright outweighs one denied in the same message ("no heart attack but
     she has heart failure" is a yes); a hedge never makes a firm yes."""
     text, bad = unreadable(text)
@@ -115,6 +120,9 @@ def read_yes_no(text: str, ctx: Context) -> Result:
         if isinstance(found, NoAnswer):
             return _option_picked(text, low, ctx) or found
         return found
+    other = _other_reading(text, signals, terms, answer)
+    if other is not None:
+        return other
     if "unsure" in signals:
         return Reading("unsure", signals["unsure"], text)
     if len(signals) > 1:
@@ -131,6 +139,20 @@ def read_yes_no(text: str, ctx: Context) -> Result:
         if answer.evidence.strip().lower() in _BARE:
             return NoAnswer("both yes and no")
     return Reading(value, evidence, text, hedged=answer.hedged or (answer.value == "unsure"))
+
+
+def _other_reading(text: str, signals: Dict[str, str], terms: List[nlp.Mention], answer: Polarity) -> Optional[Result]:
+    """A cue for a reading besides yes and no (a button's: "CD19 negative" at "has a test shown CD19?") is
+    more precise than the yes or no said with it ("No, it came back CD19 negative"); two such are no answer.
+    Said with a hedge ("I think it was negative"), it is hedged."""
+    others = [k for k in signals if k not in ("yes", "no", "unsure")]
+    if not others:
+        return None
+    if len(others) > 1:
+        return NoAnswer("two different answers")
+    key = others[0]
+    unsure = answer.value == "unsure" or any(m.uncertain for m in terms if m.label == nlp.CUE and m.id == key)
+    return Reading(key, signals[key], text, hedged=answer.hedged or unsure)
 
 
 def _option_picked(text: str, low: str, ctx: Context) -> Optional[Reading]:

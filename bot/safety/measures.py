@@ -77,9 +77,10 @@ _EN_WORD = "|".join(sorted(list(_EN_ONES) + list(_EN_TENS) + ["hundred", "and", 
                            key=len, reverse=True))
 _EN_RUN = re.compile(rf"\b(?:{_EN_WORD})(?:[\s-]+(?:{_EN_WORD}))*\b", re.I)
 _KO_DIGIT = {c: i for i, c in enumerate("영일이삼사오육칠팔구")}
-# 삼십구, 삼십팔 점 오, 삼십팔도 칠부 (부: tenths of a degree), 38도 7부
-_KO_RUN = re.compile(r"([이삼사오육칠팔구]?십[일이삼사오육칠팔구]?|\d{2})(?:\s*점\s*([영일이삼사오육칠팔구\d]))?"
-                     r"(?:(\s*도)\s*([일이삼사오육칠팔구\d])\s*부)?")
+# 삼십구, 삼십팔 점 오, 38점5, 삼십팔도 칠부 (부: tenths of a degree), 38도 7부. After digits, 점 takes a digit:
+# in "란스키 40점이래요" 점 is a score's points and 이 the copula, not 40.2.
+_KO_RUN = re.compile(r"(?:([이삼사오육칠팔구]?십[일이삼사오육칠팔구]?)(?:\s*점\s*([영일이삼사오육칠팔구\d]))?"
+                     r"|(\d{2})(?:\s*점\s*(\d))?)(?:(\s*도)\s*([일이삼사오육칠팔구\d])\s*부)?")
 
 
 def _english_number(run: str) -> str:
@@ -102,13 +103,13 @@ def _english_number(run: str) -> str:
 
 
 def _korean_number(m: "re.Match[str]") -> str:
-    head = m.group(1)
+    head = m.group(1) or m.group(3)
     if head.isdigit():
         whole = int(head)
     else:
         tens, _, ones = head.partition("십")
         whole = 10 * (_KO_DIGIT[tens] if tens else 1) + (_KO_DIGIT[ones] if ones else 0)
-    tenth = m.group(2) or m.group(4) or ""
+    tenth = m.group(2) or m.group(4) or m.group(6) or ""
     return f"{whole}.{_KO_DIGIT.get(tenth, tenth)}" if tenth else (str(whole) if not head.isdigit() else "")
 
 
