@@ -40,7 +40,7 @@ DEFECTS = {
     "a reader parameter misspelt": (
         "trial.yml", "params: {present: true, topic:", "params: {presnt: true, topic:",
         "{d}/trial.yml: question 'other_trial': unknown key 'presnt' in params of reader 'yes_no' "
-        "(known: drug, intent, options, present, topic)"),
+        "(known: drug, intent, options, others, present, topic)"),
     "a cue language misspelt": (
         "trial.yml", '        ko: ["너무 약"', '        kr: ["너무 약"',
         "{d}/trial.yml: question 'fit_for_induction': unknown key 'kr' in cues.yes (known: en, ko)"),
