@@ -103,6 +103,9 @@ class YesNo:
     # A question about now (params.present): the one condition named is said to be over ("pneumonia in the
     # summer but it cleared up", "폐렴은 다 나으셨어요"): a no.
     resolved: Words = ()
+    # A result in one word ("negative", "음성") said of another test the message names ("his MRD was negative")
+    # is that test's, never the question's.
+    bare_results: Words = ()
     # A cue that is itself a denial ("nobody said", "never said") after a bare "no" ("no nobody said that"):
     # the no is the answer said twice, not a negation of the cue.
     denial: Words = ()

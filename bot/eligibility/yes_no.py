@@ -16,6 +16,8 @@ _TOPIC = re.compile(r"\b(?:" + either(EN.yes_no.topic) + r")\b|" + either(KO.yes
 _BARE = EN.answers.bare + KO.answers.bare
 _FINE = re.compile(either(EN.yes_no.fine, KO.yes_no.fine))
 _NOT_FINE = re.compile(either(EN.yes_no.not_fine, KO.yes_no.not_fine))
+_BARE_RESULT = frozenset(w for lang in (EN, KO) for w in lang.yes_no.bare_results)
+_OTHER_TEST = re.compile(r"(?<![a-z가-힣])(?:" + either(EN.lab.other_tests, KO.lab.other_tests) + r")(?![a-z])", re.I)
 _RESOLVED = re.compile(either(EN.yes_no.resolved, KO.yes_no.resolved))
 _OTHERWISE_WELL = re.compile(either(EN.yes_no.otherwise_well, KO.yes_no.otherwise_well))
 _INTENDS = re.compile(either(EN.yes_no.intends, KO.yes_no.intends) or "(?!)")
@@ -42,6 +44,8 @@ def _signals(low: str, terms: List[nlp.Mention], ctx: Context) -> Tuple[Dict[str
     signals: Dict[str, str] = {}
     affirmed = None
     for m in terms:
+        if m.label == nlp.CUE and m.text.lower() in _BARE_RESULT and _OTHER_TEST.search(low):
+            continue  # "his MRD was negative": another test's result
         if m.label == nlp.CUE and m.id not in ("yes", "no"):
             if not (m.negated or m.hypothetical) and len(m.text) > len(signals.get(m.id, "")):
                 signals[m.id] = m.text  # the longest words as evidence; "not CD19 negative" says nothing of it
