@@ -39,6 +39,8 @@ _KO_SUBJECT = frozenset({"이/J", "가/J", "은/J", "는/J", "을/J", "를/J"}) 
 # not "stopped").
 _TENSE = frozenset({Category.PAST, Category.PRESENT, Category.NOW, Category.ONGOING, Category.RECENT,
                     Category.ESCALATION})
+_DESCRIBED = frozenset({Category.ENVIRONMENT, Category.OTHER})  # may be a sign's own description
+_QUALIFIERS = frozenset({Category.EXERTION, Category.MILD})  # "숨이 좀 차요": inside the sign's words, it counts
 _FRAME = frozenset({Category.GENERIC, Category.IDIOM, Category.ENVIRONMENT, Category.HYPOTHETICAL, Category.OTHER,
                     Category.FICTION, Category.ANIMAL, Category.HABITUAL})
 # Korean endings that carry a clause's negation or condition: after the sign's
@@ -100,8 +102,12 @@ def decide(m: Mention) -> Status:
         return Status.NONE  # "is chest pain normal? because it's very sharp right now": asked while it happens
     if Category.OTHER in cats and Category.RESOLVED in cats:
         return Status.NONE  # "my coworker fainted today, she's fine": someone else's, and over
+    if cats >= {Category.EXERTION, Category.MILD} and not m.live_rule and Category.ESCALATION not in cats:
+        return Status.NONE  # "a little breathless on the stairs": slight, and explained by the effort
     if Category.HABITUAL in cats and not now and Category.ONGOING not in cats:
         return Status.UNCLEAR
+    if m.ask and m.sign != Sign.SELF_HARM:  # dizziness alone, a slight fever: asked, unless it is past
+        return Status.NONE if Category.PAST in cats and not now else Status.UNCLEAR
     if m.ask:  # "나쁜 생각 들어요. 오늘.": said with a time, it is happening
         return Status.LIVE if now else Status.UNCLEAR
     if m.sign == Sign.SELF_HARM or now or Category.ONGOING in cats:
@@ -117,7 +123,7 @@ def _reaches(lex: Lexicon, rule: ContextRule, cue: Span, m: Mention, toks: Seque
     overlaps = cue.start < m.span.end and m.span.start < cue.end
     if overlaps:
         inside = m.span.start <= cue.start and cue.end <= m.span.end
-        return rule.category in _TENSE or (rule.category in _FRAME and not inside)
+        return rule.category in _TENSE | _QUALIFIERS or (rule.category in _FRAME and not inside)
     if rule.direction == Direction.FORWARD and cue.end > m.span.start:
         return False
     if rule.direction == Direction.BACKWARD and cue.start < m.span.end:
@@ -130,6 +136,8 @@ def _reaches(lex: Lexicon, rule: ContextRule, cue: Span, m: Mention, toks: Seque
     if rule.category == Category.NEGATED and cue.end <= m.span.start and \
             any(t.text in lex.negation_stops for t in toks[cue.end:m.span.start]):
         return False  # "no fever and vomiting blood": the no is the fever's
+    if rule.category == Category.RESOLVED and _activity_after(toks, cue, m.span):
+        return False  # "she's stopped taking her meds": an activity stopped, not the sign
     if rule.category in _PREDICATE_BOUND and lex.bound_nouns and _next_predicate(toks, m.span, cue.start):
         return False
     if rule.category in _CONDITION_BOUND and lex.bound_nouns and cue.end <= m.span.start and \
@@ -141,6 +149,15 @@ def _reaches(lex: Lexicon, rule: ContextRule, cue: Span, m: Mention, toks: Seque
     if rule.scope == Scope.SENTENCE:
         return toks[m.span.start].sentence <= near.sentence <= toks[m.span.end - 1].sentence
     return True
+
+
+def _activity_after(toks: Sequence[tk.Token], cue: Span, span: Span) -> bool:
+    """An English verb in -ing right after a word of stopping, outside the sign's own words: what stopped is
+    that activity ("stopped taking her meds", "quit answering"); "it stopped bleeding" is the sign's."""
+    if cue.end >= len(toks) or span.start <= cue.end < span.end:
+        return False
+    word = toks[cue.end].text
+    return len(word) > 4 and word.isalpha() and word.endswith("ing")
 
 
 def _new_subject(lex: Lexicon, toks: Sequence[tk.Token], start: int, end: int) -> bool:
@@ -211,11 +228,25 @@ def _next_predicate(toks: Sequence[tk.Token], span: Span, end: int) -> bool:
 
 def _cues(lex: Lexicon, stream: tk.Stream) -> List[Tuple[ContextRule, Span]]:
     """Every cue; one inside a longer cue of another category is dropped, as
-    medspacy does with overlapping modifiers ("안 없어지고": not going away)."""
+    medspacy does with overlapping modifiers ("안 없어지고": not going away).
+    What qualifies a sign (an effort, "a little") stands beside the other cues."""
     found = [(rule, span) for rule in lex.context for rx in rule.patterns for span in find(rx, stream)]
     return [(rule, span) for rule, span in found
-            if not any(o.category != rule.category and o_span.start <= span.start and span.end <= o_span.end
-                       and (o_span.end - o_span.start) > (span.end - span.start) for o, o_span in found)]
+            if rule.category in _QUALIFIERS or
+            not any(o.category != rule.category and o.category not in _QUALIFIERS and o_span.start <= span.start
+                    and span.end <= o_span.end and (o_span.end - o_span.start) > (span.end - span.start)
+                    for o, o_span in found)]
+
+
+def _own_words_apart(cues: List[Tuple[ContextRule, Span]], mentions: Sequence[Mention]
+                     ) -> List[Tuple[ContextRule, Span]]:
+    """A place or a person inside a sign's own words is part of what it describes, not a frame for the
+    others: the room in "doesn't recognise the room" is no hot room for "fever of 39", the inside in "cooking
+    from the inside" no indoors, the someone in "thinks I'm someone else" nobody else's sign. (A condition or
+    a question inside a sign's words still frames the rest: "눈 감고 안 떴으면".)"""
+    return [(rule, cue) for rule, cue in cues
+            if rule.category not in _DESCRIBED or
+            not any(m.span.start <= cue.start and cue.end <= m.span.end for m in mentions)]
 
 
 def _corrected(lex: Lexicon, stream: tk.Stream) -> tk.Stream:
@@ -223,14 +254,17 @@ def _corrected(lex: Lexicon, stream: tk.Stream) -> tk.Stream:
     "kill hinself") read as that word; offsets stay the person's."""
     if not lex.vocabulary:
         return stream
-    fixed = [tk.Token(_nearest(t.text, lex.vocabulary), t.start, t.end, t.sentence, t.clause) for t in stream.tokens]
+    fixed = [tk.Token(_nearest(t.text, lex.vocabulary, lex.kept, lex.stems), t.start, t.end, t.sentence, t.clause)
+             for t in stream.tokens]
     return tk.Stream(stream.lang, tuple(fixed))
 
 
 @lru_cache(maxsize=8192)
-def _nearest(word: str, vocabulary: FrozenSet[str]) -> str:
-    if len(word) < 4 or word in vocabulary or not word.isalpha() or word in _COMMON:
-        return word  # "there" is not a typo of "three"
+def _nearest(word: str, vocabulary: FrozenSet[str], kept: FrozenSet[str] = frozenset(),
+             stems: Tuple[str, ...] = ()) -> str:
+    if len(word) < 4 or word in vocabulary or not word.isalpha() or word in _COMMON or word in kept or \
+            word.startswith(stems):
+        return word  # "there" is not a typo of "three"; "choking" (chok*) is a word of the signs
     if len(word) == 4:  # a short word is read as another only with two letters swapped ("chset pian")
         swapped = sorted(k for k in vocabulary if len(k) == 4 and k[0] == word[0] and _one_edit(word, k)
                          and sorted(k) == sorted(word))
@@ -294,7 +328,7 @@ def _scan_stream(lex: Lexicon, text: str, measures: bool = True
     temps = [c for c, _ in measured]
     # "오늘 43도라 숨이 막혀요": a temperature no body has is the air, and what it does to breathing is the weather
     hot_air = {stream.tokens[span.start].sentence for c, span in measured if c > BODY_MAX_C}
-    cues = _cues(lex, stream)
+    cues = _own_words_apart(_cues(lex, stream), mentions)
     judged = []
     timed = frozenset(rule.category for rule, _ in cues) & _TIMED
     for m in mentions:
@@ -399,7 +433,7 @@ def scan(text: str) -> Finding:
                 live.add(m.sign)
             elif status == Status.UNCLEAR:
                 unclear.add(m.sign)
-                if not m.ask:
+                if not (m.ask and m.sign == Sign.SELF_HARM):  # woozy beside a bleed is the same episode
                     told.add(m.sign)
         named = [m.span for m, status in judged if status != Status.NONE]
         if named and lang == langs[-1]:  # a message in dialect keeps no answer part (offsets moved)

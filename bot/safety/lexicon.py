@@ -12,6 +12,7 @@ from typing import Dict, FrozenSet, List, Mapping, Set, Tuple
 
 from bot import yaml_files
 from bot import tokens as tk
+from bot.safety import glides as glide_typos
 from bot.safety.patterns import Compiler
 
 _DIR = Path(__file__).with_name("lexicon")
@@ -45,12 +46,17 @@ class Category(str, Enum):
     CALL = "call"  # "someone help": a call for help, never a subject
     FICTION = "fiction"  # "the scene where", "드라마 주인공이": a story, never the person's
     HABITUAL = "habitual"  # "she gets breathless on the stairs": how it usually is; the bot asks about now
+    EXERTION = "exertion"  # "walked up from the subway", "계단 뛰어 올라와서": an effort that explains breathlessness
+    MILD = "mild"  # "a little", "살짝": said as slight; with an effort that explains it, nothing to advise
     ANIMAL = "animal"  # "our dog has been coughing up blood": a pet's sign, whatever its time
     LONG_PAST = "long_past"
     EVER = "ever"  # "한 적 있어요", "ever": at some time, undated; for self-harm the direct question
     PAST = "past"
     NOW = "now"
     ONGOING = "ongoing"  # "지금", "right now" elsewhere in the message: settles the tense, not whose it is
+    # ConText's pseudo-modifiers: words that hold a cue but are none, swallowing it as a longer cue ("where
+    # they did the biopsy": a past that is the procedure's, not the bleeding's)
+    PSEUDO = "pseudo"
     HEDGE = "hedge"  # "I might be overreacting", "sorry if this is nothing": about the telling, not the sign
     RECENT = "recent"  # minutes or hours ago, 방금: a faint or a seizure then is an emergency even if it is over
     PRESENT = "present"
@@ -74,7 +80,10 @@ class SignRule:
     sign: Sign
     patterns: Tuple["re.Pattern[str]", ...]
     live: bool  # happening now on its own ("can't breathe")
-    ask: bool = False  # despair that is not clearly about dying: always the direct question, never advice alone
+    # A sign not said at full strength: despair not clearly about dying gets the direct question, live with a
+    # word of time; a low-grade fever or dizziness alone gets "is this happening now?", nothing when past, and
+    # advice beside a sign that is live (woozy while bleeding)
+    ask: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,7 +114,7 @@ class Lexicon:
     temperature_words: FrozenSet[str]
     oxygen_words: FrozenSet[str]
     lab_words: FrozenSet[str] = frozenset()  # a number after these is a lab value, never a temperature
-    vocabulary: FrozenSet[str] = frozenset()  # the words of the sign patterns (and real_words), kept as typed
+    vocabulary: FrozenSet[str] = frozenset()  # the words of the sign patterns: what a typo may be read as
     bound_nouns: FrozenSet[str] = frozenset()  # Korean nouns that are not a subject of their own (것, 적)
     dialect: Tuple[Tuple["re.Pattern[str]", str], ...] = ()  # regional forms -> the standard ones
     unwell: Tuple["re.Pattern[str]", ...] = ()  # feeling ill, not an emergency sign: never "I couldn't read that"
@@ -115,11 +124,17 @@ class Lexicon:
     negation_stops: FrozenSet[str] = frozenset()  # a denial said before them does not reach past them
     oxygen_trend: FrozenSet[str] = frozenset()  # "94 then 88": words that lead a reading on to the next
     first_person: FrozenSet[str] = frozenset()  # "I", "my", "저": never what "she" or "he" refers to
+    glides: Tuple[Tuple[str, str], ...] = ()  # a vowel typed for one with a glide ("멈처요": ㅓ for ㅝ)
+    # Never read as a typo: a word the context rules use ("easing" is not "eating"), a real word one letter
+    # from a word of the signs (real_words: "horse" is not "house"), and what starts with a sign pattern's
+    # stem ("chok*": "choking" is not "cooking")
+    kept: FrozenSet[str] = frozenset()
+    stems: Tuple[str, ...] = ()
 
     def standard(self, text: str) -> str:
         for rx, to in self.dialect:
             text = rx.sub(to, text)
-        return text
+        return glide_typos.restore(text, dict(self.glides))
 
 
 def _check_keys(path: Path, where: str, row: Mapping, allowed: FrozenSet[str], required: FrozenSet[str]) -> None:
@@ -194,7 +209,7 @@ def lexicon(lang: str, folder: Path = _DIR) -> Lexicon:
         return frozenset(w.lower() for w in (raw.get(key) or {}).get("words") or ())
 
     grammar = raw.get("grammar") or {}
-    unknown = set(grammar) - {"bound_nouns", "dialect", "nouns", "verbs"}
+    unknown = set(grammar) - {"bound_nouns", "dialect", "nouns", "verbs", "glides"}
     if unknown:
         raise ValueError(f"{path}: grammar: unknown key(s) {sorted(unknown)}")
     tk.keep_whole(grammar.get("nouns") or ())
@@ -208,14 +223,36 @@ def lexicon(lang: str, folder: Path = _DIR) -> Lexicon:
     return Lexicon(lang, _sign_rules(compiler, path, raw.get("signs") or {}),
                    _context_rules(compiler, path, raw.get("context") or []), words("temperature"), words("oxygen"),
                    frozenset(w.lower() for w in temperature.get("lab_words") or ()),
-                   _vocabulary(raw) | frozenset(raw.get("real_words") or ()) if lang == "en" else frozenset(),
+                   _vocabulary(raw) if lang == "en" else frozenset(),
                    frozenset(grammar.get("bound_nouns") or ()), dialect,
                    tuple(compiler.compile(p) for p in raw.get("unwell") or ()),
                    tuple(compiler.compile(p) for p in raw.get("better") or ()),
                    _warning_signs(compiler, path, raw.get("warning_signs") or {}),
                    frozenset(raw.get("list_joiners") or ()), frozenset(raw.get("negation_stops") or ()),
                    frozenset(w.lower() for w in (raw.get("oxygen") or {}).get("trend") or ()),
-                   frozenset(raw.get("first_person") or ()))
+                   frozenset(raw.get("first_person") or ()),
+                   tuple((str(a), str(b)) for a, b in (grammar.get("glides") or {}).items()),
+                   _kept(raw) if lang == "en" else frozenset(), _stems(raw) if lang == "en" else ())
+
+
+def _pattern_texts(raw: Mapping) -> List[str]:
+    texts = [e for entries in (raw.get("classes") or {}).values() for e in entries]
+    texts += [p for rows in (raw.get("signs") or {}).values() for row in rows
+              for p in ([row["p"]] if "p" in row else []) + list(row.get("any") or [])]
+    return texts + [p for rows in ((raw.get("warning_signs") or {}).get("kinds") or {}).values() for p in rows]
+
+
+def _stems(raw: Mapping) -> Tuple[str, ...]:
+    """The sign patterns' word starts of four letters or more ("chok*", "hurt*")."""
+    return tuple(sorted(set(re.findall(r"[a-z'-]{4,}(?=\*)", " ".join(_pattern_texts(raw)).lower()))))
+
+
+def _kept(raw: Mapping) -> FrozenSet[str]:
+    """The real words, and the whole words of the context rules."""
+    cues = [p for row in raw.get("context") or ()
+            for p in ([row["p"]] if "p" in row else []) + list(row.get("any") or [])]
+    words = re.findall(r"(?<![a-z*'])[a-z]{4,}(?![a-z*'])", " ".join(cues).lower().replace("_", " "))
+    return frozenset(words) | {w.lower() for w in raw.get("real_words") or ()}
 
 
 def _vocabulary(raw: Mapping) -> FrozenSet[str]:
@@ -223,12 +260,8 @@ def _vocabulary(raw: Mapping) -> FrozenSet[str]:
     one is reached only by two letters swapped), and the usual endings of a stem of five letters or more
     ("bleed*": bleeding, bleeds); a four-letter stem is kept bare ("hurt*": hurt), as its endings would make
     words nobody writes ("noteing")."""
-    texts = [e for entries in (raw.get("classes") or {}).values() for e in entries]
-    texts += [p for rows in (raw.get("signs") or {}).values() for row in rows
-              for p in ([row["p"]] if "p" in row else []) + list(row.get("any") or [])]
-    texts += [p for rows in ((raw.get("warning_signs") or {}).get("kinds") or {}).values() for p in rows]
     out: Set[str] = set()
-    for word in re.findall(r"[a-z*'-]+", " ".join(texts).lower().replace("_", " ").replace("|", " ")):
+    for word in re.findall(r"[a-z*'-]+", " ".join(_pattern_texts(raw)).lower().replace("_", " ").replace("|", " ")):
         stem = word.rstrip("*")
         if word.endswith("*") and len(stem) < 4:
             continue

@@ -137,7 +137,8 @@ def temperatures(text: str, words: FrozenSet[str], labs: FrozenSet[str] = frozen
     for m in _BARE.finditer(text):
         body = _BODY.fullmatch(m.group(1)) is not None and not _NOT_BODY_UNIT.match(text, m.end())
         near = _near_word(text, m.start(), m.end(), words) or body
-        if m.start() not in taken and near and not _after_lab(text, m.start(), labs):
+        if m.start() not in taken and near and not _after_lab(text, m.start(), labs) and \
+                not _NOT_TEMPERATURE.match(text, m.end()):  # "his body weighs 103 kg"
             out.append(Temperature(_celsius(m.group(1), ""), m.start(), m.end()))
     return [t for t in out if 30 <= t.celsius <= 45]
 
