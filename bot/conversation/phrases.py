@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import List, Optional, Tuple
 
 from bot import yaml_files
+from bot.eligibility.mentions import asks_what_it_is
 from bot.eligibility.text import clean, is_question
 
 _PATH = Path(__file__).with_name("phrases.yml")
@@ -65,7 +66,7 @@ def meaning(text: str, suggestion: Optional[str] = None, confidence: float = 0.0
             m = rx.search(low)
             if m:
                 return Meaning(p.intent, p.kind, p.confirm, m.group(0))
-    if is_question(low):  # any other question back: explained if it names a term, else the terms listed
+    if is_question(low) or asks_what_it_is(low):  # a question back: explained if it names a term, else the terms listed
         return Meaning("explain_term", "question", False, "?")
     suggested = by_intent(suggestion) if suggestion else None
     # Small talk is a few words: a longer message the classifier calls a greeting tells something ("그리고

@@ -13,7 +13,7 @@ from bot.conversation.state import Buttons, Partial, Stage
 from bot.conversation.texts import cap, fill
 from bot.eligibility import relations, several
 from bot.eligibility.experiencer import about_patient, after_correction, after_soft_correction, leaves_out
-from bot.eligibility.mentions import find_question
+from bot.eligibility.mentions import asks_what_it_is, find_question
 from bot.eligibility.model import PROFILE_IDS
 from bot.eligibility.reading import NoAnswer, Reading, Result
 from bot.eligibility.readers import polarity, respondent_reading
@@ -129,6 +129,8 @@ def on_question(t: Turn) -> bool:
         if handled is not None:
             return handled
     key = t.clicked(qid)
+    if key is None and asks_what_it_is(t.text):
+        return False  # a question back about a word: explained, never read as an answer
     read_out = _read_button(t, qid, key) if key is not None else _read_typed(t, qid)
     if read_out is None:
         return True  # a correction of who the patient is, handled

@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
 from bot.eligibility.answers import Context, polarity, unreadable
 from bot.eligibility.lexicon import EN, KO, either, found
 from bot.eligibility.reading import NoAnswer, Reading, Result
-from bot.eligibility.text import words_to_digits
+from bot.eligibility.text import korean_decimals, words_to_digits
 
 _NUMBER = r"(\d+(?:\.\d+)?)"
 _DECIMAL_COMMA = re.compile(r"(\d),(\d{1,2})(?!\d)")
@@ -103,7 +103,7 @@ def read_lab(text: str, ctx: Context) -> Result:
     if bad:
         return bad
     params = ctx.params
-    low = _only_the_asked_test(plain_numbers(text), tuple(ctx.names))
+    low = _only_the_asked_test(plain_numbers(korean_decimals(text)), tuple(ctx.names))  # "영점칠": 0.7
     unknown = unknown_lab(text, low)
     if unknown:
         return unknown

@@ -48,7 +48,7 @@ _DURATION_AFTER = re.compile(r"\s*(?:years?|yrs?)\s+(?:ago|back|now\b|already|si
                              r"|\s*(?:년|해)\s*(?:전|째|동안|간|됐|되었)")
 _EVENT_BEFORE = re.compile(r"\b(?:at|when (?:she|he|i|they) (?:was|were)|at (?:the )?age(?: of)?)\s+$|그때\s*$")
 _EVENT_AFTER = re.compile(r"\s*(?:살|세)?\s*(?:에|때)(?:\s|$)")
-_BIRTH = re.compile(r"born|birth|\bdob\b|\bb\.|생년|년생|생(?![가-힣])|태어|생일")
+_BIRTH = re.compile(r"born|birth|\bdob\b|\bb\.|생년|년생|월생|생(?![가-힣])|태어|생일")
 _SENTENCE = re.compile(r"[^.!?;\n]+")
 
 

@@ -61,6 +61,13 @@ def terms_in(trial: Trial, text: str, language: str) -> List[str]:
 
 
 _THE_STUDY = re.compile("|".join(p for lang in LANGUAGES.values() for p in lang.mentions.the_study))
+_WHAT_IS = re.compile("|".join(p for lang in LANGUAGES.values() for p in lang.mentions.what_is) or "(?!)")
+
+
+def asks_what_it_is(text: str) -> bool:
+    """"MPN이 정확히 무슨 병이에요? 처음 듣는 말이라서요", "what's ruxolitinib?": the message opens by asking
+    what a word means."""
+    return bool(_WHAT_IS.search(clean(text).lower()))
 
 
 def asks_about_the_study(text: str) -> bool:

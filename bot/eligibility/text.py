@@ -148,7 +148,19 @@ def _number_typos(text: str) -> str:
     return text
 
 
+_SINO_DIGIT = {"영": 0, "공": 0, "일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "칠": 7, "팔": 8, "구": 9}
+
+
+def korean_decimals(text: str) -> str:
+    """"영점칠" -> 0.7, "일점이" -> 1.2: a lab value read out digit by digit around 점."""
+    digits = "".join(_SINO_DIGIT)
+    return re.sub(r"(?<![가-힣])([" + digits + r"])\s?점\s?([" + digits + r"]{1,2})(?![가-힣])|(?<![가-힣])([" + digits
+                  + r"])\s?점\s?([" + digits + r"]{1,2})(?=이에요|에요|예요|이요|요|이래요|래요|이었|였|나왔)",
+                  lambda m: f"{_SINO_DIGIT[m[1] or m[3]]}." + "".join(str(_SINO_DIGIT[c]) for c in (m[2] or m[4])), text)
+
+
 def _korean_numbers(text: str) -> str:
+    text = korean_decimals(text)
     tens = "|".join(sorted(_KO_TENS, key=len, reverse=True))
     units = "|".join(sorted(_KO_UNITS, key=len, reverse=True))
 
@@ -246,7 +258,7 @@ def find_dates(text: str, today: date) -> List[Tuple[date, date, str]]:
     for m in re.finditer(r"\b(" + _MONTH_RE + r")(?:\s+of)?,?\s+(\d{4})\b", text, re.I):
         month, year = _MONTHS[m[1].lower().rstrip(".")], int(m[2])
         add(m, safe_date(year, month, 1), safe_date(year, month, calendar.monthrange(year, month)[1]))
-    for m in re.finditer(r"(?<![\d.,/-])(19\d{2}|20\d{2})(?![\d./-])", text):
+    for m in re.finditer(r"(?<![\d.,/-])(19\d{2}|20\d{2})(?![\d/-]|\.\d)", text):  # "Born in 1957." ends there
         add(m, date(int(m[1]), 1, 1), date(int(m[1]), 12, 31))
     return found
 
