@@ -153,10 +153,13 @@ _SINO_DIGIT = {"영": 0, "공": 0, "일": 1, "이": 2, "삼": 3, "사": 4, "오"
 
 def korean_decimals(text: str) -> str:
     """"영점칠" -> 0.7, "일점이" -> 1.2: a lab value read out digit by digit around 점."""
-    digits = "".join(_SINO_DIGIT)
-    return re.sub(r"(?<![가-힣])([" + digits + r"])\s?점\s?([" + digits + r"]{1,2})(?![가-힣])|(?<![가-힣])([" + digits
-                  + r"])\s?점\s?([" + digits + r"]{1,2})(?=이에요|에요|예요|이요|요|이래요|래요|이었|였|나왔)",
-                  lambda m: f"{_SINO_DIGIT[m[1] or m[3]]}." + "".join(str(_SINO_DIGIT[c]) for c in (m[2] or m[4])), text)
+    d = "[" + "".join(_SINO_DIGIT) + "]"
+    spoken = re.compile(r"(?<![가-힣])(" + d + r")\s?점\s?(" + d + r"{1,2})(?:(?![가-힣])|(?=이에요|에요|예요|이요|요"
+                        r"|이래요|래요|이었|였|나왔))")
+
+    def digits(m: re.Match) -> str:
+        return f"{_SINO_DIGIT[m[1]]}." + "".join(str(_SINO_DIGIT[c]) for c in m[2])
+    return spoken.sub(digits, text)
 
 
 def _korean_numbers(text: str) -> str:
