@@ -151,15 +151,16 @@ def _number_typos(text: str) -> str:
 _SINO_DIGIT = {"영": 0, "공": 0, "일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "칠": 7, "팔": 8, "구": 9}
 
 
+_D = "[" + "".join(_SINO_DIGIT) + "]"
+_SPOKEN_DECIMAL = re.compile(r"(?<![가-힣])(" + _D + r")\s?점\s?(" + _D + r"{1,2})(?:(?![가-힣])|(?=이에요|에요|예요|이요"
+                             r"|요|이래요|래요|이었|였|나왔))")
+
+
 def korean_decimals(text: str) -> str:
     """"영점칠" -> 0.7, "일점이" -> 1.2: a lab value read out digit by digit around 점."""
-    d = "[" + "".join(_SINO_DIGIT) + "]"
-    spoken = re.compile(r"(?<![가-힣])(" + d + r")\s?점\s?(" + d + r"{1,2})(?:(?![가-힣])|(?=이에요|에요|예요|이요|요"
-                        r"|이래요|래요|이었|였|나왔))")
-
     def digits(m: re.Match) -> str:
         return f"{_SINO_DIGIT[m[1]]}." + "".join(str(_SINO_DIGIT[c]) for c in m[2])
-    return spoken.sub(digits, text)
+    return _SPOKEN_DECIMAL.sub(digits, text)
 
 
 def _korean_numbers(text: str) -> str:
