@@ -684,7 +684,7 @@ RESPONDENT = [
     ("a friend", "proxy", "friend", None),
     ("for someone else", "proxy", "patient", None),
     ("I'm her caregiver", "proxy", "patient", None),
-    ("my mother-in-law", "proxy", "mother", "female"),
+    ("my mother-in-law", "proxy", "mother_in_law", "female"),
     ("for my mom, I'm her daughter", "proxy", "mother", "female"),
     ("my husband's mother", "proxy", "mother", "female"),
     ("im her son", "proxy", "mother", "female"),

@@ -43,7 +43,10 @@ def about_patient(text: str, patient: Optional[str]) -> Focus:
     parts: List[Tuple[str, str]] = []
     for c in clauses(text):
         parts += _relative(c, parts[-1][0] if parts else "")
-    kept = [c for c, probe in parts if not _only_others(probe.lower(), patient)]
+    aside = [_only_others(probe.lower(), patient) for _, probe in parts]
+    for i in range(1, len(parts)):  # "my son has <it>, which is stressful, ...": "which" goes on about it
+        aside[i] = aside[i] or (aside[i - 1] and bool(_RELATIVE and _RELATIVE.match(parts[i][0])))
+    kept = [c for (c, _), out in zip(parts, aside) if not out]
     if len(kept) == len(parts):
         return Focus(text, False)
     return Focus(" ".join(c.strip() for c in kept).strip(" ,"), True)

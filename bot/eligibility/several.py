@@ -20,7 +20,7 @@ from bot.eligibility.mentions import find_name
 from bot.eligibility.model import Trial
 from bot.eligibility.reading import Reading
 from bot.eligibility.session import read
-from bot.eligibility.text import is_question, pattern
+from bot.eligibility.text import is_question, pattern, words_to_digits
 
 _LANGS = (EN, KO)
 _PARTS = re.compile("|".join(p for lang in _LANGS for p in lang.experiencer.answer_breaks), re.IGNORECASE)
@@ -164,7 +164,9 @@ def _answers(trial: Trial, open_qid: str, piece: str, answered: Mapping[str, Rea
         reading = _latest(trial, qid, piece, today)
         if reading is not None and reading.number is not None:
             numbered.append(Also(qid, piece.strip(), reading))
-    if len(numbered) > 1:  # "I told you 54 before, but I'm 55": the answer whose number is the one said before
+    if len(numbered) > 1 or (before.strip() and after_correction(piece) is not None):
+        # "I told you 54 before, but I'm 55": the answer whose number is the one said before; a correction
+        # right after the open question's words ("네... 아니 정정할게요, 작년에 ...") goes back only when it says it
         numbered = [a for a in numbered if _said(answered[a.qid].number, piece)]
     return numbered[0] if len(numbered) == 1 else None
 
@@ -246,7 +248,8 @@ def age_part(trial: Trial, piece: str, answered: Mapping[str, Reading], today: d
 
 
 def _said(number: Optional[float], piece: str) -> bool:
-    return number is not None and re.search(rf"(?<![\d.]){number:g}(?![\d])", piece) is not None
+    """The number is quoted in the piece, in digits or words ("아까 일흔이라고 했는데")."""
+    return number is not None and re.search(rf"(?<![\d.]){number:g}(?![\d])", words_to_digits(piece)) is not None
 
 
 def _latest(trial: Trial, qid: str, piece: str, today: date, name: str = "") -> Optional[Reading]:
