@@ -294,7 +294,7 @@ class Experiencer:
 class Mentions:
     """What a question back is about (bot.eligibility.mentions)."""
     the_study: Words = ()  # "what does this study do?", "이 연구는 뭐예요?"
-    # A message that opens by asking what a word means ("MPN이 정확히 무슨 병이에요? 처음 들어요") asks back:
+    # A message that opens by asking what a word means ("그게 무슨 뜻이에요? 처음 들어요") asks back:
     # it answers nothing, however its words read.
     what_is: Words = ()
 

@@ -65,7 +65,7 @@ _WHAT_IS = re.compile("|".join(p for lang in LANGUAGES.values() for p in lang.me
 
 
 def asks_what_it_is(text: str) -> bool:
-    """"MPN이 정확히 무슨 병이에요? 처음 듣는 말이라서요", "what's ruxolitinib?": the message opens by asking
+    """"이게 정확히 무슨 병이에요? 처음 듣는 말이라서요", "what's that word?": the message opens by asking
     what a word means."""
     return bool(_WHAT_IS.search(clean(text).lower()))
 
