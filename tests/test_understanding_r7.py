@@ -125,3 +125,22 @@ def test_no_longer_able_to_become_pregnant(words):
     chat = at("childbearing_potential", answers)
     chat.say(words)
     assert chat.state["readings"]["childbearing_potential"]["value"] == "no"
+
+
+@pytest.mark.parametrize("words", ["my brother had bowel cancer this spring, not me", "남편은 작년에 위암이었고 저는 아니에요"])
+def test_the_patient_set_against_someone_else(words):
+    ko = "저는" in words
+    answers = {**(FOR_MOTHER_KO if ko else FOR_MOTHER), "respondent": "제가 환자예요" if ko else "for myself",
+               "sex": "여자" if ko else "female", "age": "58세" if ko else "58",
+               "childbearing_potential": "아니요" if ko else "no"}
+    chat = at("other_malignancy", answers, *(KO if ko else ()))
+    chat.say(words)
+    assert verdict(chat, "other_malignancy") == "pass"
+
+
+def test_a_writer_set_against_her_mother_stays_the_patient():
+    answers = {**FOR_MOTHER_KO, "respondent": "제가 환자예요", "sex": "여자", "age": "44세"}
+    chat = at("childbearing_potential", answers, *KO)
+    chat.say("언니는 폐경됐는데 저는 아직이에요")
+    assert chat.state["readings"]["childbearing_potential"]["value"] == "yes"
+    assert chat.state["readings"]["respondent"]["value"] == "self"

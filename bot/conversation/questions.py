@@ -12,7 +12,7 @@ from bot.conversation.core import Turn
 from bot.conversation.state import Buttons, Partial, Stage
 from bot.conversation.texts import cap, fill
 from bot.eligibility import relations, several
-from bot.eligibility.experiencer import about_patient, after_correction, after_soft_correction, leaves_out
+from bot.eligibility.experiencer import about_patient, after_correction, after_soft_correction, leaves_out, unlike_them
 from bot.eligibility.mentions import asks_what_it_is, find_question
 from bot.eligibility.model import PROFILE_IDS
 from bot.eligibility.reading import NoAnswer, Reading, Result
@@ -28,6 +28,7 @@ BARE_WORDS = 3  # "no hiv", "아니요 간염 없어요": a yes or no and a name
 ANOTHER_TOPIC = NoAnswer("a yes or no about another question's topic")
 ANSWERED_ELSE = NoAnswer("every part of the message answers another question")
 SOMEONE_ELSE = NoAnswer("every clause is about someone other than the patient", hint_key="someone_else")
+OPPOSABLE = ("yes_no", "childbearing", "condition_window")  # readers whose answer has an opposite: yes / no, none
 UNSURE = "_unsure"  # the "not sure" button added after two misses
 
 
@@ -192,6 +193,8 @@ def _read_typed(t: Turn, qid: str) -> Optional[Tuple[Result, str]]:
         focus = about_patient(text, patient_relation(t))
         if focus.set_aside:  # "my sister takes it but I never have": only the patient's words answer
             own = read(t.trial, qid, focus.text, t.today) if focus.text else SOMEONE_ELSE
+            if isinstance(own, NoAnswer) and t.trial.question(qid).reader in OPPOSABLE:
+                own = unlike_them(focus, read(t.trial, qid, focus.aside, t.today)) or own
             if focus.text and leaves_out(focus.text):  # "his brother took <it>, dad never did": the name is theirs
                 own, _ = _not_another_topic(t, qid, (own, focus.text), text)
             return _or_another(t, qid, own, text, focus.text), text

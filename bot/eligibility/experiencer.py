@@ -12,6 +12,7 @@ from typing import List, Optional, Pattern, Tuple
 
 from bot.eligibility import relations
 from bot.eligibility.lexicon import EN, KO
+from bot.eligibility.reading import NoAnswer, Reading, Result
 
 _LANGS = (EN, KO)
 _BREAK = re.compile("|".join(p for lang in _LANGS for p in lang.experiencer.clause_breaks))
@@ -36,6 +37,7 @@ _RELATIVE = _any(tuple(p for lang in _LANGS for p in lang.experiencer.relative))
 class Focus:
     text: str  # the clauses about the patient (or about nobody named), as typed
     set_aside: bool  # some clause was about someone else
+    aside: str = ""  # the clauses set aside, as typed
 
 
 def about_patient(text: str, patient: Optional[str]) -> Focus:
@@ -49,7 +51,23 @@ def about_patient(text: str, patient: Optional[str]) -> Focus:
     kept = [c for (c, _), out in zip(parts, aside) if not out]
     if len(kept) == len(parts):
         return Focus(text, False)
-    return Focus(" ".join(c.strip() for c in kept).strip(" ,"), True)
+    others = " ".join(c.strip() for (c, _), out in zip(parts, aside) if out)
+    return Focus(" ".join(c.strip() for c in kept).strip(" ,"), True, others.strip(" ,"))
+
+
+_UNLIKE = _any(tuple(p for lang in _LANGS for p in lang.experiencer.unlike_them))
+_OPPOSITE = {"yes": "no", "no": "yes", "value": "none"}
+
+
+def unlike_them(focus: Focus, theirs: Result) -> Optional[Reading]:
+    """"My wife had it this year, not me": the patient's words only set them against the other person, so
+    the patient's answer is the opposite of what the other person's words read (a yes, a no, a condition)."""
+    if not (_UNLIKE and focus.aside and _UNLIKE.search(focus.text.lower())):
+        return None
+    if isinstance(theirs, NoAnswer):  # their condition named without its time ("had it this year"): named all the same
+        return Reading("none", focus.text, focus.text) if theirs.partial and theirs.hint_key == "when" else None
+    opposite = _OPPOSITE.get(str(theirs.value))
+    return Reading(opposite, focus.text, focus.text) if opposite and not theirs.hedged else None
 
 
 def _relative(clause: str, before: str) -> List[Tuple[str, str]]:

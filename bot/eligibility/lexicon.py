@@ -264,6 +264,9 @@ class Experiencer:
     clause_breaks: Words = ()  # where one clause ends and the next begins ("but", "는데", a full stop)
     soft_breaks: Words = ()  # commas: a clause for whom it is about, not a second answer ("yes, I took it")
     writer: Words = ()  # the person typing: I, me / 저는, 제가
+    # The patient set against someone else ("my wife had it, not me", "엄마는 폐경이신데 저는 아직이에요"): the
+    # patient's answer is the opposite of the other person's.
+    unlike_them: Words = ()
     knowing: Words = ()  # "I don't know", "I think", "제가 알기로는": the writer's knowledge, not their health
     patient_pronouns: Words = ()  # he, she / 그분: the patient when someone answers for them
     others: Words = ()  # never the patient: a pet, a neighbour, the man in the next bed

@@ -30,4 +30,4 @@ def _names_who(words: str) -> bool:
 
 
 _PERSON = re.compile(r"\b(?:i|me|my|myself|patient|someone|somebody)\b|환자|본인"
-                     r"|(?<![가-힣])(?:저|제|나|내|저는|제가|나는|내가|저희|전)(?![가-힣])")
+                     r"|(?<![가-힣])(?:저|제|나|내|제가|내가|저희)(?![가-힣])")  # "저는 아직이에요" names no one
