@@ -24,9 +24,12 @@ MAX_CHARS = 4000  # a longer message is scanned in its first and last parts
 _COMMON = frozenset(STOP_WORDS)  # never corrected as typos
 
 _EXCLUDING = frozenset({Category.NEGATED, Category.ENVIRONMENT, Category.IDIOM, Category.HYPOTHETICAL,
-                        Category.FICTION, Category.ANIMAL, Category.OTHERS_OWN})
+                        Category.FICTION, Category.ANIMAL, Category.OTHERS_OWN, Category.CAUSE})
 _UNLESS_NOW = frozenset({Category.GENERIC, Category.OTHER, Category.LONG_PAST, Category.EVER, Category.JOKE})
 _SUDDEN = frozenset({Sign.FAINTING, Sign.CONFUSION})
+# A question or a joke about a sign with "right now", "still", "지금" in the message: it is happening
+# ("is this normal? it's sharp right now", "ㅋㅋ 지금 39.4도")
+_ASKED_WHILE = frozenset({Category.GENERIC, Category.JOKE})
 _TIMED = frozenset({Category.NOW, Category.RECENT, Category.ONGOING})
 _WHO = frozenset({Category.OTHER, Category.PERSON, Category.PRONOUN})
 _POSSESSIVE = frozenset({"'s", "s", "'", "의/J"})
@@ -42,7 +45,7 @@ _TENSE = frozenset({Category.PAST, Category.PRESENT, Category.NOW, Category.ONGO
 _DESCRIBED = frozenset({Category.ENVIRONMENT, Category.OTHER})  # may be a sign's own description
 _QUALIFIERS = frozenset({Category.EXERTION, Category.MILD})  # "숨이 좀 차요": inside the sign's words, it counts
 _FRAME = frozenset({Category.GENERIC, Category.IDIOM, Category.ENVIRONMENT, Category.HYPOTHETICAL, Category.OTHER,
-                    Category.FICTION, Category.ANIMAL, Category.HABITUAL})
+                    Category.FICTION, Category.ANIMAL, Category.HABITUAL, Category.LONG_PAST, Category.CAUSE})
 # Korean endings that carry a clause's negation or condition: after the sign's
 # own predicate, they belong to the next predicate ("가슴이 아프다고 숨을 못 쉬어요":
 # the 못 is about breathing), unless the clauses are joined by "or".
@@ -98,7 +101,7 @@ def decide(m: Mention) -> Status:
     if (m.sign == Sign.SELF_HARM or m.sign in _SUDDEN) and not now and Category.EVER in cats and \
             not cats & (_UNLESS_NOW - {Category.EVER}):
         return Status.UNCLEAR  # "자해한 적 있어요", "쓰러진 적 있어요": asked about, never silence
-    if cats & _UNLESS_NOW and not now and not (cats & _UNLESS_NOW == {Category.GENERIC} and Category.ONGOING in cats):
+    if cats & _UNLESS_NOW and not now and not (cats & _UNLESS_NOW <= _ASKED_WHILE and Category.ONGOING in cats):
         return Status.NONE  # "is chest pain normal? because it's very sharp right now": asked while it happens
     if Category.OTHER in cats and Category.RESOLVED in cats:
         return Status.NONE  # "my coworker fainted today, she's fine": someone else's, and over
@@ -172,6 +175,8 @@ def _categories(lex: Lexicon, cues: List[Tuple[ContextRule, Span]], m: Mention,
                 toks: Sequence[tk.Token]) -> FrozenSet[Category]:
     """The context categories whose cues reach this mention."""
     cats = frozenset(rule.category for rule, cue in cues if _reaches(lex, rule, cue, m, toks))
+    if Category.BODY in cats:  # "my temp is 102" beside "the heating is up high": the body's own number
+        cats -= {Category.ENVIRONMENT}
     if Category.OTHER not in cats:
         return cats
     whose = _whose(lex, cues, m, toks)

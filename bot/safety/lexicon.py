@@ -58,6 +58,12 @@ class Category(str, Enum):
     # they did the biopsy": a past that is the procedure's, not the bleeding's)
     PSEUDO = "pseudo"
     HEDGE = "hedge"  # "I might be overreacting", "sorry if this is nothing": about the telling, not the sign
+    # A temperature said of the body ("my temp is", "she's at", "체온"): the body's, whatever the room or the
+    # weather around it ("the heating is up high, and my temp is 102")
+    BODY = "body"
+    # A sign named as the cause of a lasting state ("bedridden since his stroke"): what it left is told, not the
+    # sign happening ("he's having a stroke" has no such cue)
+    CAUSE = "cause"
     RECENT = "recent"  # minutes or hours ago, 방금: a faint or a seizure then is an emergency even if it is over
     PRESENT = "present"
     ESCALATION = "escalation"

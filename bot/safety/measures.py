@@ -43,7 +43,8 @@ class Temperature:
 def _celsius(raw: str, unit: str) -> float:
     value = float(raw.replace(",", "."))
     unit = unit.lower()
-    if "f" in unit or "℉" in unit or (not re.search(r"c|℃|도", unit) and 93 <= value <= 110):
+    # "도" and "degrees" say no scale: 93-110 of them is Fahrenheit ("화씨 102.2도"), as no body is 102 °C
+    if "f" in unit or "℉" in unit or (not re.search(r"c|℃", unit) and 93 <= value <= 110):
         value = round((value - 32) * 5 / 9, 1)
     return value
 
