@@ -50,6 +50,10 @@ def _answer_or_follow_up(t: Turn, found: Finding, asking: List[str], just_advise
     if just_advised and found.escalation:
         advise(t, [Sign(s) for s in just_advised], "")
         return True
+    if just_advised and found.help_coming:  # "the ambulance is on its way": that is right; no question now
+        t.say("safety_help_coming")
+        t.advised_now = True
+        return True
     if just_advised and found.better:  # glad, and the question again without a miss
         t.say("safety_better")
         t.advised_now = True

@@ -84,6 +84,7 @@ class Finding:
     rest: str = ""  # the message without the clauses that name a sign
     unwell: bool = False  # feeling ill in words that are not a sign ("still spinning", "어지러워요")
     better: bool = False  # "he's fine now", "괜찮아졌어요"
+    help_coming: bool = False  # "the ambulance is on its way", "응급실 가는 중이에요"
 
     @property
     def any(self) -> bool:
@@ -416,7 +417,7 @@ def scan(text: str) -> Finding:
         return Finding()
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS // 2] + "\n" + text[-MAX_CHARS // 2:]
-    live, unclear, escalation, rest, unwell, better = set(), set(), False, text, False, False
+    live, unclear, escalation, rest, unwell, better, coming = set(), set(), False, text, False, False, False
     langs = _languages(text)
     told: Set[Sign] = set()  # signs told without time; not the direct question's despair
     judged_in: Dict[str, Dict[Sign, Set[Status]]] = {}
@@ -428,6 +429,7 @@ def scan(text: str) -> Finding:
         escalation = escalation or esc
         unwell = unwell or any(find(rx, stream) for rx in lex.unwell)
         better = better or any(find(rx, stream) for rx in lex.better)
+        coming = coming or any(find(rx, stream) for rx in lex.help_coming)
         judged_in[lang] = {}
         for m, status in judged:
             judged_in[lang].setdefault(m.sign, set()).add(status)
@@ -451,4 +453,4 @@ def scan(text: str) -> Finding:
         live |= told
     order = list(Sign)
     return Finding(tuple(sorted(live, key=order.index)), tuple(sorted(unclear - live, key=order.index)),
-                   escalation, rest if (live or unclear) else text, unwell, better)
+                   escalation, rest if (live or unclear) else text, unwell, better, coming)

@@ -136,6 +136,7 @@ class Lexicon:
     # stem ("chok*": "choking" is not "cooking")
     kept: FrozenSet[str] = frozenset()
     stems: Tuple[str, ...] = ()
+    help_coming: Tuple["re.Pattern[str]", ...] = ()  # after advice: "the ambulance is on its way", "119 불렀어요"
 
     def standard(self, text: str) -> str:
         for rx, to in self.dialect:
@@ -161,7 +162,7 @@ def _patterns(compiler: Compiler, path: Path, where: str, row: Mapping) -> Tuple
 
 _SIGN_KEYS = frozenset({"p", "any", "live", "ask"})
 _CONTEXT_KEYS = frozenset({"category", "direction", "scope", "p", "any", "signs", "window"})
-_TOP_KEYS = frozenset({"classes", "signs", "context", "temperature", "oxygen", "grammar", "unwell", "better",
+_TOP_KEYS = frozenset({"classes", "signs", "context", "temperature", "oxygen", "grammar", "unwell", "better", "help_coming",
                        "warning_signs", "list_joiners", "negation_stops", "real_words", "first_person"})
 
 
@@ -238,7 +239,8 @@ def lexicon(lang: str, folder: Path = _DIR) -> Lexicon:
                    frozenset(w.lower() for w in (raw.get("oxygen") or {}).get("trend") or ()),
                    frozenset(raw.get("first_person") or ()),
                    tuple((str(a), str(b)) for a, b in (grammar.get("glides") or {}).items()),
-                   _kept(raw) if lang == "en" else frozenset(), _stems(raw) if lang == "en" else ())
+                   _kept(raw) if lang == "en" else frozenset(), _stems(raw) if lang == "en" else (),
+                   tuple(compiler.compile(p) for p in raw.get("help_coming") or ()))
 
 
 def _pattern_texts(raw: Mapping) -> List[str]:
