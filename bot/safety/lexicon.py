@@ -162,7 +162,8 @@ def _patterns(compiler: Compiler, path: Path, where: str, row: Mapping) -> Tuple
 
 _SIGN_KEYS = frozenset({"p", "any", "live", "ask"})
 _CONTEXT_KEYS = frozenset({"category", "direction", "scope", "p", "any", "signs", "window"})
-_TOP_KEYS = frozenset({"classes", "signs", "context", "temperature", "oxygen", "grammar", "unwell", "better", "help_coming",
+_TOP_KEYS = frozenset({"classes", "signs", "context", "temperature", "oxygen", "grammar", "unwell", "better",
+                       "help_coming",
                        "warning_signs", "list_joiners", "negation_stops", "real_words", "first_person"})
 
 
