@@ -24,6 +24,10 @@ FOR_MOTHER_KO = {"respondent": "엄마 대신 물어봐요", "post_mpn_aml": "�
                  "cardiac_function": "없어요", "hepatic_renal_function": "없어요", "serious_conditions": "없어요",
                  "childbearing_potential": "폐경됐어요", "creatinine": "1.1 mg/dL", "liver_enzymes": "정상이래요"}
 
+# A son or daughter answering for a father, the same answers.
+FOR_FATHER = {**FOR_MOTHER, "respondent": "for my father", "sex": "male"}
+FOR_FATHER_KO = {**FOR_MOTHER_KO, "respondent": "아버지 대신 답해요", "sex": "남자"}
+
 
 class Chat:
     """One person's conversation with the engine; keeps the state between turns."""
@@ -69,3 +73,30 @@ class Chat:
         self.say(consent)
         assert self.slot == "respondent", self.text()
         return self
+
+
+ROUND_DAY = date(2026, 12, 3)  # the day the understanding rounds' batches were written for
+
+
+def at(qid: str, answers: Dict[str, str], first: str = "hi", consent: str = "yes", today: date = ROUND_DAY) -> Chat:
+    """A new conversation brought to question `qid`, each earlier question answered from `answers`."""
+    chat = Chat(today).start(first, consent)
+    for _ in range(25):
+        if chat.slot == qid:
+            return chat
+        chat.say(answers[chat.slot])
+    raise AssertionError(f"never reached {qid}: at {chat.slot}")
+
+
+def value(chat: Chat, qid: str):
+    """The value of what was understood for `qid` ("no", "confirmed", ...), None when nothing was."""
+    return (chat.state["readings"].get(qid) or {}).get("value")
+
+
+def verdict(chat: Chat, qid: str) -> str:
+    """The active trial's verdict on what was understood for `qid`, "no answer" when nothing was."""
+    from bot.eligibility.reading import Reading
+    from bot.eligibility.session import judge
+
+    raw = chat.state["readings"].get(qid)
+    return judge(load_trial().question(qid), Reading.from_dict(raw)).verdict.value if raw else "no answer"

@@ -3,16 +3,14 @@ a later part that adds an answer about another question it names is that questio
 question could read it; a later part that says the patient's age is kept (never the writer's age, never a
 bare number); a part that corrects or contrasts stays; "아 근데" corrects only when what follows answers;
 someone else's sex (a doctor's, a record's) is set aside; help needed to wash is no self-care."""
-from datetime import date
 
 import pytest
 
 from bot.eligibility.model import load_trial
 from bot.eligibility.reading import Reading
 from bot.eligibility.session import judge
-from tests.conversation_helpers import FOR_MOTHER, FOR_MOTHER_KO, Chat
+from tests.conversation_helpers import Chat, FOR_MOTHER, FOR_MOTHER_KO, ROUND_DAY, at, value
 
-TODAY = date(2026, 12, 3)
 FOR_ME = {**FOR_MOTHER, "respondent": "for myself", "post_mpn_aml": "yes, my PV turned into AML", "age": "58",
           "ecog": "I look after myself but can't work", "childbearing_potential": "yes"}
 FOR_ME_KO = {**FOR_MOTHER_KO, "respondent": "제가 환자예요", "age": "58세", "childbearing_potential": "네"}
@@ -21,19 +19,6 @@ FOR_ME_KO = {**FOR_MOTHER_KO, "respondent": "제가 환자예요", "age": "58세
 @pytest.fixture(autouse=True)
 def _one_trial(monkeypatch):
     monkeypatch.setenv("TRIALBOT_TRIAL", "NCT03558607")
-
-
-def at(qid: str, answers: dict, first: str = "hi", consent: str = "yes") -> Chat:
-    chat = Chat(TODAY).start(first, consent)
-    for _ in range(25):
-        if chat.slot == qid:
-            return chat
-        chat.say(answers[chat.slot])
-    raise AssertionError(f"never reached {qid}: at {chat.slot}")
-
-
-def value(chat: Chat, qid: str):
-    return (chat.state["readings"].get(qid) or {}).get("value")
 
 
 def test_a_later_part_about_another_topic_answers_it():
@@ -96,7 +81,7 @@ def test_someone_elses_sex_is_set_aside(answers, message, expected):
 
 
 def test_kin_words_of_dialect_name_the_patient():
-    chat = Chat(TODAY).start("안녕하세요", "네")
+    chat = Chat(ROUND_DAY).start("안녕하세요", "네")
     chat.say("우리 엄니 대신 하는 거예요")
     assert chat.state["readings"]["respondent"]["extra"]["relation"] == "mother"
 

@@ -5,38 +5,16 @@ not confirmed; a test whose result is not known yet is not sure; a body part sai
 question about its trouble; a commitment is agreed to with agreement words or said as already done; a
 doctor's word that the patient can take the treatment; Korean ages in words before 다/야, and the age in
 full years (만) beside the counted one (한국 나이)."""
-from datetime import date
 
 import pytest
 
-from bot.eligibility.model import load_trial
-from bot.eligibility.reading import Reading
-from bot.eligibility.session import judge
-from tests.conversation_helpers import FOR_MOTHER, FOR_MOTHER_KO, Chat
+from tests.conversation_helpers import FOR_FATHER, FOR_FATHER_KO, FOR_MOTHER, FOR_MOTHER_KO, at, verdict
 
-TODAY = date(2026, 12, 3)
-TRIAL = load_trial("NCT03558607")
-FOR_FATHER = {**FOR_MOTHER, "respondent": "for my father", "sex": "male"}
-FOR_FATHER_KO = {**FOR_MOTHER_KO, "respondent": "아버지 대신 답해요", "sex": "남자"}
 
 
 @pytest.fixture(autouse=True)
 def _one_trial(monkeypatch):
     monkeypatch.setenv("TRIALBOT_TRIAL", "NCT03558607")
-
-
-def at(qid: str, answers: dict, first: str = "hi", consent: str = "yes") -> Chat:
-    chat = Chat(TODAY).start(first, consent)
-    for _ in range(25):
-        if chat.slot == qid:
-            return chat
-        chat.say(answers[chat.slot])
-    raise AssertionError(f"never reached {qid}: at {chat.slot}")
-
-
-def verdict(chat: Chat, qid: str) -> str:
-    raw = chat.state["readings"].get(qid)
-    return judge(TRIAL.question(qid), Reading.from_dict(raw)).verdict.value if raw else "no answer"
 
 
 def test_a_date_beside_a_lab_result_is_when_it_was_taken():

@@ -4,13 +4,11 @@ the most in it beyond a bare yes or no; a later part that names another question
 when the open question reads only its bare yes or no; Korean parts are cut at -고 and read as the
 sentence they end. Never a pronoun as a sex, words about someone else or a correction; a rule-out said
 this way is confirmed first."""
-from datetime import date
 
 import pytest
 
-from tests.conversation_helpers import FOR_MOTHER, FOR_MOTHER_KO, Chat
+from tests.conversation_helpers import FOR_MOTHER, FOR_MOTHER_KO, at, value
 
-TODAY = date(2026, 12, 3)
 FOR_ME = {**FOR_MOTHER, "respondent": "for myself", "post_mpn_aml": "yes, my PV turned into AML", "age": "58",
           "ecog": "I look after myself but can't work", "childbearing_potential": "yes",
           "pregnancy_breastfeeding": "no"}
@@ -21,19 +19,6 @@ FOR_ME_KO = {**FOR_MOTHER_KO, "respondent": "제가 환자예요", "age": "58세
 @pytest.fixture(autouse=True)
 def _one_trial(monkeypatch):
     monkeypatch.setenv("TRIALBOT_TRIAL", "NCT03558607")
-
-
-def at(qid: str, answers: dict, first: str = "hi", consent: str = "yes") -> Chat:
-    chat = Chat(TODAY).start(first, consent)
-    for _ in range(25):
-        if chat.slot == qid:
-            return chat
-        chat.say(answers[chat.slot])
-    raise AssertionError(f"never reached {qid}: at {chat.slot}")
-
-
-def value(chat: Chat, qid: str):
-    return (chat.state["readings"].get(qid) or {}).get("value")
 
 
 def test_a_later_part_that_names_no_question_answers_the_one_that_reads_it():

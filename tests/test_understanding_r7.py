@@ -4,39 +4,19 @@ at the end of a sentence and a birth month ("5월생"); a message that opens by 
 day-first; "WNL"; Korean number words with a decimal point; dialect (몬 한다, 카더라, 머스마); "not sure" said as
 "확실하진 않아요", a talk to be had first, a memory that fails; a treatment suggested but never started; a
 milder treatment preferred; a growth awaiting its result; the heart racing; menopause and a womb taken out."""
-from datetime import date
 
 import pytest
 
 from bot.eligibility.model import load_trial
-from bot.eligibility.reading import Reading
-from bot.eligibility.session import judge
-from tests.conversation_helpers import FOR_MOTHER, FOR_MOTHER_KO, Chat
+from tests.conversation_helpers import FOR_FATHER, FOR_FATHER_KO, FOR_MOTHER, FOR_MOTHER_KO, at, verdict
 
-TODAY = date(2026, 12, 3)
 TRIAL = load_trial("NCT03558607")
-FOR_FATHER = {**FOR_MOTHER, "respondent": "for my father", "sex": "male"}
-FOR_FATHER_KO = {**FOR_MOTHER_KO, "respondent": "아버지 대신 답해요", "sex": "남자"}
 KO = ("안녕하세요", "네")
 
 
 @pytest.fixture(autouse=True)
 def _one_trial(monkeypatch):
     monkeypatch.setenv("TRIALBOT_TRIAL", "NCT03558607")
-
-
-def at(qid: str, answers: dict, first: str = "hi", consent: str = "yes") -> Chat:
-    chat = Chat(TODAY).start(first, consent)
-    for _ in range(25):
-        if chat.slot == qid:
-            return chat
-        chat.say(answers[chat.slot])
-    raise AssertionError(f"never reached {qid}: at {chat.slot}")
-
-
-def verdict(chat: Chat, qid: str) -> str:
-    raw = chat.state["readings"].get(qid)
-    return judge(TRIAL.question(qid), Reading.from_dict(raw)).verdict.value if raw else "no answer"
 
 
 @pytest.mark.parametrize("words, ko, youngest", [("She was born in 1949.", False, 76), ("1951년 8월생이세요", True, 75)])

@@ -3,13 +3,11 @@ a negation only as a word of its own (동안 is not), and "할게요" is a commi
 the open question's own answer goes back to it, not to an earlier answer, and "typo" or "come to think of it"
 mark one; a relative clause that goes on about someone else's words is set aside with them, and so is what a
 clinician says of themself; parents-in-law and sisters-in-law are relations of their own."""
-from datetime import date
 
 import pytest
 
-from tests.conversation_helpers import FOR_MOTHER, FOR_MOTHER_KO, Chat
+from tests.conversation_helpers import Chat, FOR_MOTHER, FOR_MOTHER_KO, ROUND_DAY, at, value
 
-TODAY = date(2026, 12, 3)
 FOR_ME = {**FOR_MOTHER, "respondent": "for myself", "post_mpn_aml": "yes, my PV turned into AML", "age": "44",
           "ecog": "I look after myself but can't work", "sex": "female", "childbearing_potential": "yes",
           "pregnancy_breastfeeding": "no"}
@@ -22,19 +20,6 @@ FOR_WIFE_KO = {**FOR_MOTHER_KO, "respondent": "아내 대신 답해요", "age": 
 @pytest.fixture(autouse=True)
 def _one_trial(monkeypatch):
     monkeypatch.setenv("TRIALBOT_TRIAL", "NCT03558607")
-
-
-def at(qid: str, answers: dict, first: str = "hi", consent: str = "yes") -> Chat:
-    chat = Chat(TODAY).start(first, consent)
-    for _ in range(25):
-        if chat.slot == qid:
-            return chat
-        chat.say(answers[chat.slot])
-    raise AssertionError(f"never reached {qid}: at {chat.slot}")
-
-
-def value(chat: Chat, qid: str):
-    return (chat.state["readings"].get(qid) or {}).get("value")
 
 
 def test_dongan_is_not_a_refusal_and_halgeyo_is_a_yes():
@@ -90,7 +75,7 @@ def test_a_sister_in_law_is_not_the_wife():
     ("안녕하세요", "네", "시어머님 일로 며느리가 대신 문의드려요", "mother_in_law", "시어머님"),
 ])
 def test_a_parent_in_law_is_named_as_one(first, consent, message, relation, shown):
-    chat = Chat(TODAY).start(first, consent)
+    chat = Chat(ROUND_DAY).start(first, consent)
     chat.say(message)
     reading = chat.state["readings"]["respondent"]
     assert (reading["value"], reading["extra"].get("relation")) == ("proxy", relation)

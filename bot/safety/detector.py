@@ -272,11 +272,11 @@ def _nearest(word: str, vocabulary: FrozenSet[str], kept: FrozenSet[str] = froze
             word.startswith(stems):
         return word  # "there" is not a typo of "three"; "choking" (chok*) is a word of the signs
     if len(word) == 4:  # a short word is read as another only with two letters swapped ("chset pian")
-        swapped = sorted(k for k in vocabulary if len(k) == 4 and k[0] == word[0] and _one_edit(word, k)
+        swapped = sorted(k for k in vocabulary if len(k) == 4 and k[0] == word[0] and tk.one_edit(word, k)
                          and sorted(k) == sorted(word))
         return swapped[0] if swapped else word
     near = sorted((abs(len(k) - len(word)), k) for k in vocabulary
-                  if k[0] == word[0] and abs(len(k) - len(word)) <= 1 and _one_edit(word, k)
+                  if k[0] == word[0] and abs(len(k) - len(word)) <= 1 and tk.one_edit(word, k)
                   and (len(word) <= len(k) or _doubled(word, k)))
     return near[0][1] if near else word  # sorted: the same reading on every run
 
@@ -284,16 +284,6 @@ def _nearest(word: str, vocabulary: FrozenSet[str], kept: FrozenSet[str] = froze
 def _doubled(word: str, k: str) -> bool:
     """A letter typed twice ("bleeeding"), not another word with a letter more ("stairs" is not "stars")."""
     return any(word[i] == word[i - 1] and word[:i] + word[i + 1:] == k for i in range(1, len(word)))
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """a and b differ by one letter changed, added, dropped or two letters swapped."""
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and
-                                  a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 def _longest(found: List[Mention]) -> List[Mention]:
